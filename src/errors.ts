@@ -1,0 +1,201 @@
+/**
+ * One error hierarchy for the whole tool (STYLE.md habit 6). Every error a user can cause
+ * carries a stable code, the process exit code of SPEC section 4, and a hint that says what
+ * to do next. The base command turns these into text or JSON; nothing else maps exit codes.
+ */
+
+export const ExitCode = {
+  OK: 0,
+  APPLY_FAILED: 1,
+  CHANGES: 2,
+  USAGE: 64,
+  CONFIG: 65,
+  UNAVAILABLE: 69,
+  CONFLICT: 73,
+  LOCKED: 75,
+  AUTH: 77,
+} as const;
+
+export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
+
+/** The exit-code table of SPEC section 4, shown in `--help` and in the README. */
+export const EXIT_CODE_TABLE: ReadonlyArray<readonly [number, string]> = [
+  [0, 'success (with --detailed-exitcode: success and no changes)'],
+  [1, 'apply failed, partly or wholly: the output says which actions ran'],
+  [2, 'with --detailed-exitcode: the plan has changes'],
+  [64, 'usage error (unknown flag, bad argument)'],
+  [65, 'the config file is invalid, or names an unknown vmid or stack'],
+  [69, "Portainer unreachable, or an answer that is not Portainer's"],
+  [73, 'conflict that needs a decision (a stack not owned by phoenix, Git-based stack)'],
+  [75, 'another converge holds the lock for this VM'],
+  [77, 'authentication or permission failure, or an unsafe token file'],
+];
+
+export interface PhoenixErrorOptions {
+  code: string;
+  exitCode: ExitCodeValue;
+  hint?: string;
+  cause?: unknown;
+  /** Extra lines shown under the message (for example every config problem). */
+  details?: string[];
+}
+
+export class PhoenixError extends Error {
+  readonly code: string;
+  readonly exitCode: ExitCodeValue;
+  readonly hint?: string;
+  readonly details: string[];
+
+  constructor(message: string, options: PhoenixErrorOptions) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = options.code;
+    this.exitCode = options.exitCode;
+    this.hint = options.hint;
+    this.details = options.details ?? [];
+  }
+
+  /** The JSON form used in the `--json` error envelope. Never includes the cause's stack. */
+  toJSON(): Record<string, unknown> {
+    return {
+      code: this.code,
+      exitCode: this.exitCode,
+      message: this.message,
+      ...(this.hint ? { hint: this.hint } : {}),
+      ...(this.details.length > 0 ? { details: this.details } : {}),
+    };
+  }
+}
+
+type Opts = Omit<PhoenixErrorOptions, 'exitCode' | 'code'> & { code?: string };
+
+export class UsageError extends PhoenixError {
+  constructor(message: string, options: Opts = {}) {
+    super(message, { code: 'USAGE', ...options, exitCode: ExitCode.USAGE });
+  }
+}
+
+/** The config file is invalid or names something that does not exist. */
+export class ConfigError extends PhoenixError {
+  constructor(message: string, options: Opts = {}) {
+    super(message, { code: 'CONFIG_INVALID', ...options, exitCode: ExitCode.CONFIG });
+  }
+}
+
+/** Portainer cannot be reached, or what answered is not Portainer. */
+export class UnavailableError extends PhoenixError {
+  constructor(message: string, options: Opts = {}) {
+    super(message, { code: 'PORTAINER_UNAVAILABLE', ...options, exitCode: ExitCode.UNAVAILABLE });
+  }
+}
+
+export class ConflictError extends PhoenixError {
+  constructor(message: string, options: Opts = {}) {
+    super(message, { code: 'CONFLICT', ...options, exitCode: ExitCode.CONFLICT });
+  }
+}
+
+export class LockError extends PhoenixError {
+  constructor(message: string, options: Opts = {}) {
+    super(message, { code: 'LOCKED', ...options, exitCode: ExitCode.LOCKED });
+  }
+}
+
+/** Authentication or permission failure, or an unsafe token file. */
+export class AuthError extends PhoenixError {
+  constructor(message: string, options: Opts = {}) {
+    super(message, { code: 'AUTH', ...options, exitCode: ExitCode.AUTH });
+  }
+}
+
+export class ApplyError extends PhoenixError {
+  constructor(message: string, options: Opts = {}) {
+    super(message, { code: 'APPLY_FAILED', ...options, exitCode: ExitCode.APPLY_FAILED });
+  }
+}
+
+export interface PortainerApiErrorFields {
+  method: string;
+  /** Path without query string secrets (the token is never in a URL: it travels as a header). */
+  path: string;
+  status: number;
+  /** Portainer's own `message` (or `err` before 1.19.2), when the body had one. */
+  portainerMessage?: string;
+  /** Portainer's own `details`. */
+  details?: string;
+}
+
+/**
+ * An HTTP answer from Portainer that is not a success. Created only in `src/portainer/`;
+ * code above it reads `kind`, never the status number (STYLE.md habit 7).
+ */
+export class PortainerApiError extends PhoenixError {
+  readonly method: string;
+  readonly path: string;
+  readonly status: number;
+  readonly portainerMessage?: string;
+  readonly portainerDetails?: string;
+
+  constructor(fields: PortainerApiErrorFields, options: Omit<Opts, 'details'> = {}) {
+    const what = fields.portainerMessage ?? `HTTP ${fields.status}`;
+    const detail = fields.details && fields.details !== fields.portainerMessage ? ` (${fields.details})` : '';
+    super(`Portainer answered ${fields.status} to ${fields.method} ${fields.path}: ${what}${detail}`, {
+      code: PortainerApiError.codeFor(fields.status),
+      hint: options.hint ?? PortainerApiError.hintFor(fields.status),
+      cause: options.cause,
+      exitCode: fields.status === 401 || fields.status === 403 ? ExitCode.AUTH : ExitCode.APPLY_FAILED,
+    });
+    this.method = fields.method;
+    this.path = fields.path;
+    this.status = fields.status;
+    this.portainerMessage = fields.portainerMessage;
+    this.portainerDetails = fields.details;
+  }
+
+  /** What kind of failure this is, for code above the client. */
+  get kind(): 'auth' | 'forbidden' | 'not-found' | 'conflict' | 'bad-request' | 'rate-limited' | 'server' {
+    if (this.status === 401) return 'auth';
+    if (this.status === 403) return 'forbidden';
+    if (this.status === 404) return 'not-found';
+    if (this.status === 409) return 'conflict';
+    if (this.status === 429) return 'rate-limited';
+    if (this.status >= 500) return 'server';
+    return 'bad-request';
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return {
+      ...super.toJSON(),
+      http: {
+        method: this.method,
+        path: this.path,
+        status: this.status,
+        ...(this.portainerMessage === undefined ? {} : { message: this.portainerMessage }),
+        ...(this.portainerDetails === undefined ? {} : { details: this.portainerDetails }),
+      },
+    };
+  }
+
+  private static codeFor(status: number): string {
+    if (status === 401) return 'PORTAINER_UNAUTHORIZED';
+    if (status === 403) return 'PORTAINER_FORBIDDEN';
+    if (status === 404) return 'PORTAINER_NOT_FOUND';
+    if (status === 409) return 'PORTAINER_CONFLICT';
+    return status >= 500 ? 'PORTAINER_SERVER_ERROR' : 'PORTAINER_BAD_REQUEST';
+  }
+
+  private static hintFor(status: number): string | undefined {
+    if (status === 401) {
+      return 'The API token was refused. Create a new access token in Portainer (My account > Access tokens) and store it with `phoenix portainer token set`, or set PORTAINER_API_KEY.';
+    }
+    if (status === 403) {
+      return 'The token is valid but its user may not do this. Use an administrator account, or give the user access to this environment.';
+    }
+    return undefined;
+  }
+}
+
+/** True for errors the user caused or the world caused; false for bugs (which print a stack). */
+export function isPhoenixError(error: unknown): error is PhoenixError {
+  return error instanceof PhoenixError;
+}
