@@ -1,0 +1,83 @@
+/**
+ * The change vocabulary, named once (STYLE.md habit 4). The planner produces these from
+ * plain data; the renderer and apply consume them; nothing here knows HTTP or Portainer routes.
+ */
+
+export type Action = 'create' | 'update' | 'delete' | 'noop' | 'conflict';
+
+export interface EnvPair {
+  name: string;
+  value: string;
+}
+
+/** A stack as the config wants it, with every env value already resolved. */
+export interface DesiredStackInput {
+  name: string;
+  composeText: string;
+  env: EnvPair[];
+  /** Env names whose values are secrets: their values never leave apply. */
+  secretNames?: string[];
+}
+
+/** A stack as Portainer has it, reduced to what the plan needs. */
+export interface LiveStackInput {
+  id: number;
+  name: string;
+  /** The stack file's text; absent when it was not read (a Git-based stack). */
+  composeText?: string;
+  env: EnvPair[];
+  git: boolean;
+}
+
+export interface PlanOptions {
+  vmid: number;
+  prune: boolean;
+  adopt: boolean;
+}
+
+export interface EnvChanges {
+  added: string[];
+  removed: string[];
+  changed: string[];
+}
+
+export type ConflictKind = 'unowned' | 'git' | 'other-vm';
+
+/** What apply sends: the full stack file (with the ownership marker) and the full env. */
+export interface StackPayload {
+  composeText: string;
+  env: EnvPair[];
+}
+
+export interface PlanItem {
+  stack: string;
+  action: Action;
+  /** One line a person reads next to the action. */
+  reason: string;
+  /** Portainer's id of the live stack, for update and delete. */
+  liveId?: number;
+  /** True when an update takes over a stack phoenix did not own (`--adopt`). */
+  adopt?: boolean;
+  /** Unified diff of the normalised compose text, live → desired ('' when equal). */
+  composeDiff: string;
+  env: EnvChanges;
+  conflict?: { kind: ConflictKind; resolution: string };
+  /** Internal: what apply sends. Renderers must never print it (it holds env values). */
+  payload?: StackPayload;
+}
+
+export interface PlanSummary {
+  create: number;
+  update: number;
+  delete: number;
+  noop: number;
+  conflict: number;
+}
+
+export interface Plan {
+  vmid: number;
+  items: PlanItem[];
+  /** Owned live stacks that left the config and stay because `--prune` was not given. */
+  orphans: string[];
+  summary: PlanSummary;
+}
