@@ -1,0 +1,226 @@
+import { AuthError, PortainerApiError } from '../errors';
+import { badAnswer } from './failures';
+import { ROUTES } from './routes';
+import {
+  apiKeySchema,
+  authSchema,
+  currentUserSchema,
+  environmentListSchema,
+  stackFileSchema,
+  stackListSchema,
+  stackSchema,
+  statusSchema,
+  swarmSchema,
+} from './schemas';
+import { Transport } from './transport';
+import type {
+  ClientOptions,
+  CreateStackInput,
+  PortainerEnvironment,
+  PortainerStack,
+  PortainerVersion,
+  UpdateStackInput,
+} from './types';
+import { parseVersion, supportsNewCreateRoutes } from './version';
+
+const API_KEY = { kind: 'apiKey' } as const;
+
+const JWT_HINTS = {
+  401: 'The login session was refused or has expired (Portainer restarts invalidate it): log in again.',
+};
+
+/**
+ * Typed access to the Portainer routes phoenix needs. Callers never see URLs or status codes:
+ * they get data, or PortainerApiError (read `kind`), UnavailableError or AuthError.
+ */
+export class PortainerClient {
+  private readonly http: Transport;
+
+  constructor(options: ClientOptions) {
+    this.http = new Transport(options);
+  }
+
+  /** The version picks the create route family; `/api/status` is public and served by every version. */
+  async status(): Promise<PortainerVersion> {
+    const answer = await this.http.call({ route: ROUTES.status, auth: { kind: 'none' }, timeout: 'read' });
+    const { Version } = this.http.parse(answer, statusSchema);
+    try {
+      return parseVersion(Version);
+    } catch (error) {
+      throw badAnswer(answer.ctx, `reported an unreadable version (${error instanceof Error ? error.message : String(error)})`, answer.text);
+    }
+  }
+
+  /**
+   * Environments with their swarm flag. `excludeSnapshots=true` would also drop Snapshots[0].Swarm,
+   * and a per-environment call would cost N round trips; `excludeSnapshotRaw=true` drops only the
+   * megabytes of DockerSnapshotRaw and keeps the small Snapshots[0].Swarm in one call. Versions
+   * that do not know the parameter ignore it and send full snapshots, of which only Swarm is read.
+   * An environment without a snapshot yet (never reached) reports swarm=false.
+   */
+  async environments(): Promise<PortainerEnvironment[]> {
+    const answer = await this.http.call({
+      route: ROUTES.environments,
+      query: { excludeSnapshotRaw: true },
+      auth: API_KEY,
+      timeout: 'read',
+    });
+    return this.http.parse(answer, environmentListSchema);
+  }
+
+  /** Swarm stacks need the cluster id (not a node id), from Docker through Portainer's proxy. */
+  async swarmClusterId(endpointId: number): Promise<string> {
+    const answer = await this.http.call({ route: ROUTES.swarm, params: { id: endpointId }, auth: API_KEY, timeout: 'read' });
+    return this.http.parse(answer, swarmSchema).ID;
+  }
+
+  /** Unfiltered on purpose: Portainer's EndpointID filter never returns swarm stacks (REFERENCE.md 2.4). */
+  async listStacks(): Promise<PortainerStack[]> {
+    const answer = await this.http.call({ route: ROUTES.listStacks, auth: API_KEY, timeout: 'read' });
+    return this.http.parse(answer, stackListSchema);
+  }
+
+  async getStack(id: number): Promise<PortainerStack> {
+    const answer = await this.http.call({ route: ROUTES.getStack, params: { id }, auth: API_KEY, timeout: 'read' });
+    return this.http.parse(answer, stackSchema);
+  }
+
+  /** The entry-point compose text only (not AdditionalFiles): what an update would replace. */
+  async stackFile(id: number): Promise<string> {
+    const answer = await this.http.call({ route: ROUTES.stackFile, params: { id }, auth: API_KEY, timeout: 'read' });
+    return this.http.parse(answer, stackFileSchema).StackFileContent;
+  }
+
+  /**
+   * 2.19.0 served only `/stacks/create/...`, older versions only `POST /stacks?type=&method=`,
+   * so the route follows the version. Not retried: a lost answer is recovered above by re-reading.
+   */
+  async createStack(version: PortainerVersion, input: CreateStackInput): Promise<PortainerStack> {
+    const swarm = input.swarmId !== undefined;
+    const body = {
+      Name: input.name,
+      StackFileContent: input.composeText,
+      Env: input.env.map(({ name, value }) => ({ name, value })),
+      ...(swarm ? { SwarmID: input.swarmId } : {}),
+    };
+    const answer = supportsNewCreateRoutes(version)
+      ? await this.http.call({
+          route: swarm ? ROUTES.createSwarm : ROUTES.createStandalone,
+          query: { endpointId: input.endpointId },
+          body,
+          auth: API_KEY,
+          timeout: 'deploy',
+        })
+      : await this.http.call({
+          route: ROUTES.createLegacy,
+          query: { type: swarm ? 1 : 2, method: 'string', endpointId: input.endpointId },
+          body,
+          auth: API_KEY,
+          timeout: 'deploy',
+        });
+    return this.http.parse(answer, stackSchema);
+  }
+
+  /**
+   * Portainer replaces Env wholesale and re-points the stack to whatever endpointId is sent,
+   * so the full list and the stack's own endpoint always go. Prune and PullImage stay false:
+   * removing services or pulling images is not a side effect phoenix takes without a plan.
+   * `input.swarm` does not change the body (Prune is sent false for both kinds).
+   */
+  async updateStack(input: UpdateStackInput): Promise<PortainerStack> {
+    const answer = await this.http.call({
+      route: ROUTES.updateStack,
+      params: { id: input.id },
+      query: { endpointId: input.endpointId },
+      body: {
+        StackFileContent: input.composeText,
+        Env: input.env.map(({ name, value }) => ({ name, value })),
+        Prune: false,
+        PullImage: false,
+      },
+      auth: API_KEY,
+      timeout: 'deploy',
+    });
+    return this.http.parse(answer, stackSchema);
+  }
+
+  /** Without the stack's own endpointId Portainer treats it as orphaned (403/404). Volumes survive. */
+  async deleteStack(id: number, endpointId: number): Promise<void> {
+    await this.http.call({
+      route: ROUTES.deleteStack,
+      params: { id },
+      query: { endpointId },
+      auth: API_KEY,
+      timeout: 'deploy',
+    });
+  }
+
+  /**
+   * A JWT login, used only to mint an API key. Never retried: `/api/auth` bans an IP for an
+   * hour after a burst of about ten attempts.
+   */
+  async authenticate(username: string, password: string): Promise<{ jwt: string }> {
+    try {
+      const answer = await this.http.call({
+        route: ROUTES.authenticate,
+        body: { username, password },
+        auth: { kind: 'none' },
+        timeout: 'read',
+        secrets: [password],
+        hints: {
+          403: 'Portainer refused the login; after too many attempts it bans this IP for 1 hour. Wait, then try once.',
+        },
+      });
+      const { jwt } = this.http.parse(answer, authSchema);
+      this.http.remember(jwt);
+      return { jwt };
+    } catch (error) {
+      if (error instanceof PortainerApiError && error.status === 422) {
+        throw new AuthError(`Portainer refused the login for ${JSON.stringify(username)}: ${error.portainerMessage ?? 'invalid credentials'}`, {
+          code: 'PORTAINER_BAD_CREDENTIALS',
+          hint: 'Check the username and password. Repeated failures get this IP banned for 1 hour.',
+          cause: error,
+        });
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * Mints an API key for the logged-in user. This is the one route that needs a JWT (a key
+   * cannot mint a key); the JWT lives in memory only. 2.20+ requires the password again.
+   */
+  async createApiKey(jwt: string, userId: number, password: string, description: string): Promise<string> {
+    const answer = await this.http.call({
+      route: ROUTES.createApiKey,
+      params: { id: userId },
+      body: { password, description },
+      auth: { kind: 'bearer', jwt },
+      timeout: 'read',
+      secrets: [password],
+      hints: {
+        ...JWT_HINTS,
+        403: 'Portainer refused: the password must be this user\'s current one, and a user can only mint keys for itself.',
+      },
+    });
+    const { rawAPIKey } = this.http.parse(answer, apiKeySchema);
+    this.http.remember(rawAPIKey);
+    return rawAPIKey;
+  }
+
+  /** 2.20+ only (older versions answer not-found): callers fall back to the JWT's `id` claim. */
+  async currentUser(jwt: string): Promise<{ id: number; username: string }> {
+    const answer = await this.http.call({
+      route: ROUTES.currentUser,
+      query: { noEndpointAuthorizations: true },
+      auth: { kind: 'bearer', jwt },
+      timeout: 'read',
+      hints: JWT_HINTS,
+    });
+    return this.http.parse(answer, currentUserSchema);
+  }
+
+  async close(): Promise<void> {
+    await this.http.close();
+  }
+}

@@ -1,0 +1,166 @@
+/**
+ * Turns transport failures into the project's error types. Network and "not Portainer"
+ * failures become UnavailableError (exit 69); HTTP error statuses become PortainerApiError.
+ * Every text that reaches a message goes through the caller's `scrub` first.
+ */
+import { PortainerApiError, UnavailableError } from '../errors';
+import { errorBodySchema } from './schemas';
+
+export type Scrub = (text: string) => string;
+
+const TLS_CODES = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_UNTRUSTED',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+]);
+
+/** Transient transport failures worth another try on a read. DNS and TLS failures are not. */
+const RETRYABLE_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EAI_AGAIN',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
+
+/** fetch wraps the real failure in `TypeError('fetch failed', { cause })`: find its code. */
+export function networkCode(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
+    if ('code' in current && typeof current.code === 'string') return current.code;
+    current = current.cause;
+  }
+  return undefined;
+}
+
+export function isTimeout(error: unknown): boolean {
+  return error instanceof Error && error.name === 'TimeoutError';
+}
+
+export function isRetryableNetworkError(error: unknown): boolean {
+  const code = networkCode(error);
+  return code !== undefined && RETRYABLE_CODES.has(code);
+}
+
+export interface FailureContext {
+  /** Base URL as shown to the user (no credentials). */
+  url: string;
+  method: string;
+  path: string;
+  scrub: Scrub;
+}
+
+export function timeoutError(ctx: FailureContext, timeoutMs: number, cause: unknown): UnavailableError {
+  return new UnavailableError(
+    `Portainer at ${ctx.url} did not answer ${ctx.method} ${ctx.path} within ${Math.round(timeoutMs / 1000)} s`,
+    {
+      code: 'PORTAINER_TIMEOUT',
+      hint:
+        ctx.method === 'GET'
+          ? 'Check that Portainer is up and reachable; raise the read timeout if it is slow.'
+          : 'The deploy may still be running in Portainer: check the stack before retrying, or raise the deploy timeout.',
+      cause,
+    },
+  );
+}
+
+export function networkError(ctx: FailureContext, cause: unknown): UnavailableError {
+  const code = networkCode(cause);
+  const where = `${ctx.method} ${ctx.path}`;
+  if (code === 'ECONNREFUSED') {
+    return new UnavailableError(`Connection refused by ${ctx.url} (${where})`, {
+      code: 'PORTAINER_UNREACHABLE',
+      hint: `Is Portainer running at ${ctx.url}? Check --url / PORTAINER_URL.`,
+      cause,
+    });
+  }
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+    return new UnavailableError(`The host of ${ctx.url} could not be resolved (${code}, ${where})`, {
+      code: 'PORTAINER_HOST_NOT_FOUND',
+      hint: 'Check the host name in --url / PORTAINER_URL, and DNS on this machine.',
+      cause,
+    });
+  }
+  if (code !== undefined && TLS_CODES.has(code)) {
+    return new UnavailableError(`The TLS certificate of ${ctx.url} was not trusted (${code}, ${where})`, {
+      code: 'PORTAINER_TLS',
+      hint: "Pass --ca-file <Portainer's CA> or, at your own risk, --insecure.",
+      cause,
+    });
+  }
+  if (code === 'ERR_SSL_WRONG_VERSION_NUMBER' || code === 'EPROTO') {
+    return new UnavailableError(`TLS handshake with ${ctx.url} failed (${code}, ${where})`, {
+      code: 'PORTAINER_TLS',
+      hint: 'Is the scheme right? Portainer serves plain HTTP on 9000 and HTTPS on 9443.',
+      cause,
+    });
+  }
+  const reason = cause instanceof Error ? ctx.scrub(cause.message) : 'unknown error';
+  return new UnavailableError(`Could not talk to Portainer at ${ctx.url} (${code ?? reason}, ${where})`, {
+    code: 'PORTAINER_NETWORK',
+    hint: `Check that ${ctx.url} is reachable from this machine.`,
+    cause,
+  });
+}
+
+/** A short single-line excerpt of a body, for "this is not Portainer" messages. */
+export function excerpt(text: string, scrub: Scrub, max = 120): string {
+  const flat = scrub(text).replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max)}…` : flat;
+}
+
+export function badAnswer(ctx: FailureContext, reason: string, body: string): UnavailableError {
+  const shown = body.length === 0 ? '(empty body)' : `"${excerpt(body, ctx.scrub)}"`;
+  return new UnavailableError(
+    `The server at ${ctx.url} did not answer like Portainer: ${ctx.method} ${ctx.path} ${ctx.scrub(reason)}: ${shown}`,
+    {
+      code: 'PORTAINER_BAD_ANSWER',
+      hint: 'Check that --url / PORTAINER_URL points at Portainer itself, not at a proxy or login page.',
+    },
+  );
+}
+
+export function redirected(ctx: FailureContext, status: number, location: string | null): UnavailableError {
+  return new UnavailableError(
+    `The server at ${ctx.url} answered ${ctx.method} ${ctx.path} with a redirect (${status}) to ${ctx.scrub(location ?? '?')}`,
+    {
+      code: 'PORTAINER_REDIRECTED',
+      // Following it would resend the API key to wherever it points.
+      hint: 'Use the final Portainer URL in --url / PORTAINER_URL (e.g. https://host:9443); redirects are not followed.',
+    },
+  );
+}
+
+/** Keeps Portainer's own `message`/`details` (or 1.x `err`) when the body has them. */
+export function apiError(ctx: FailureContext, status: number, body: string, hint?: string): PortainerApiError {
+  let message: string | undefined;
+  let details: string | undefined;
+  try {
+    const parsed = errorBodySchema.safeParse(JSON.parse(body));
+    if (parsed.success) {
+      message = parsed.data.message ?? parsed.data.err;
+      details = parsed.data.details;
+    }
+  } catch {
+    // Not JSON (a proxy page): the status alone has to do.
+  }
+  return new PortainerApiError(
+    {
+      method: ctx.method,
+      path: ctx.path,
+      status,
+      ...(message === undefined ? {} : { portainerMessage: ctx.scrub(message) }),
+      ...(details === undefined ? {} : { details: ctx.scrub(details) }),
+    },
+    hint === undefined ? {} : { hint },
+  );
+}

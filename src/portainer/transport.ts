@@ -1,0 +1,216 @@
+/**
+ * The one place that sends HTTP: global fetch over an undici Agent (nock intercepts the
+ * global fetch, not undici.request), a timeout on every request, retries for reads only,
+ * the headers (and so the secrets they carry) built in one function, and one debug line
+ * per attempt: `METHOD path?query -> status (N ms)`.
+ */
+import { Agent } from 'undici';
+import type { z } from 'zod';
+import { UsageError } from '../errors';
+import {
+  apiError,
+  badAnswer,
+  FailureContext,
+  isRetryableNetworkError,
+  isTimeout,
+  networkCode,
+  networkError,
+  redirected,
+  timeoutError,
+} from './failures';
+import { buildPath, QueryValue, RouteSpec } from './routes';
+import type { ClientOptions } from './types';
+
+export type Auth = { kind: 'apiKey' } | { kind: 'bearer'; jwt: string } | { kind: 'none' };
+
+export interface CallSpec {
+  route: RouteSpec;
+  params?: Record<string, string | number>;
+  query?: Record<string, QueryValue>;
+  body?: unknown;
+  auth: Auth;
+  timeout: 'read' | 'deploy';
+  /** Replaces PortainerApiError's default hint (e.g. a 401 on a JWT route is not the API key's fault). */
+  hints?: Partial<Record<number, string>>;
+  /** Secrets in the body (a password) that must never be echoed. */
+  secrets?: string[];
+}
+
+export interface Answer {
+  status: number;
+  text: string;
+  ctx: FailureContext;
+}
+
+export const MAX_RETRIES = 3;
+const RETRY_STATUSES = new Set([429, 502, 503, 504]);
+const BACKOFF_BASE_MS = 500;
+const BACKOFF_CAP_MS = 8_000;
+const RETRY_AFTER_CAP_MS = 30_000;
+
+export class Transport {
+  private readonly base: string;
+  private readonly shownUrl: string;
+  private readonly agent: Agent;
+  private readonly secrets = new Set<string>();
+  private readonly log: (line: string) => void;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly random: () => number;
+  private readonly readTimeoutMs: number;
+  private readonly deployTimeoutMs: number;
+
+  constructor(private readonly options: ClientOptions) {
+    let parsed: URL;
+    try {
+      parsed = new URL(options.url);
+    } catch {
+      throw new UsageError(`Not a URL: ${JSON.stringify(options.url)}`, {
+        code: 'PORTAINER_URL_INVALID',
+        hint: 'Pass --url / PORTAINER_URL like https://portainer:9443',
+      });
+    }
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+      throw new UsageError(`Portainer URL must be http or https: ${parsed.protocol}`, { code: 'PORTAINER_URL_INVALID' });
+    }
+    parsed.username = '';
+    parsed.password = '';
+    parsed.search = '';
+    parsed.hash = '';
+    this.base = parsed.toString().replace(/\/+$/, '');
+    this.shownUrl = this.base;
+    this.addSecret(options.apiKey);
+    const log = options.log ?? (() => undefined);
+    this.log = (line) => log(this.scrub(line));
+    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.random = options.random ?? Math.random;
+    this.readTimeoutMs = options.readTimeoutMs ?? 30_000;
+    this.deployTimeoutMs = options.deployTimeoutMs ?? 900_000;
+    const connect: { ca?: string | Buffer; rejectUnauthorized?: boolean } = {};
+    if (options.ca !== undefined) connect.ca = options.ca;
+    if (options.insecure) connect.rejectUnauthorized = false;
+    this.agent = new Agent({ connections: options.connections ?? 8, connect });
+  }
+
+  /** Replaces every known secret (API key, JWTs, passwords seen so far) in a text. */
+  readonly scrub = (text: string): string => {
+    let out = text;
+    for (const secret of this.secrets) out = out.split(secret).join('[REDACTED]');
+    return out;
+  };
+
+  /** Adds a secret learned from an answer (a JWT, a minted key) to the redactor. */
+  remember(secret: string): void {
+    this.addSecret(secret);
+  }
+
+  private addSecret(secret: string | undefined): void {
+    // Very short strings would redact ordinary words; no real token or password is that short.
+    if (secret !== undefined && secret.length >= 4) this.secrets.add(secret);
+  }
+
+  /**
+   * The single place headers are built: registers every secret it puts in a header with the
+   * redactor before anything can log or throw. Never a cookie; Authorization only for an
+   * explicit bearer call (the API-key mint route), and never together with X-API-Key.
+   */
+  private headersFor(auth: Auth, hasBody: boolean): Record<string, string> {
+    const headers: Record<string, string> = { Accept: 'application/json' };
+    if (hasBody) headers['Content-Type'] = 'application/json';
+    if (auth.kind === 'apiKey') headers['X-API-Key'] = this.options.apiKey;
+    if (auth.kind === 'bearer') {
+      this.addSecret(auth.jwt);
+      headers.Authorization = `Bearer ${auth.jwt}`;
+    }
+    return headers;
+  }
+
+  private backoff(attempt: number): number {
+    const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** attempt);
+    return Math.round(ceiling * (0.5 + 0.5 * this.random()));
+  }
+
+  private retryAfter(value: string | null): number | undefined {
+    if (value === null || !/^\d+$/.test(value.trim())) return undefined;
+    return Math.min(RETRY_AFTER_CAP_MS, Number(value.trim()) * 1000);
+  }
+
+  /** Sends one call; a non-2xx answer, a network failure or a timeout throws the mapped error. */
+  async call(spec: CallSpec): Promise<Answer> {
+    for (const secret of spec.secrets ?? []) this.addSecret(secret);
+    const { method } = spec.route;
+    const path = buildPath(spec.route, spec.params, spec.query);
+    const ctx: FailureContext = { url: this.shownUrl, method, path, scrub: this.scrub };
+    const headers = this.headersFor(spec.auth, spec.body !== undefined);
+    const body = spec.body === undefined ? undefined : JSON.stringify(spec.body);
+    const timeoutMs = spec.timeout === 'read' ? this.readTimeoutMs : this.deployTimeoutMs;
+    const retryable = method === 'GET';
+
+    for (let attempt = 0; ; attempt++) {
+      const started = Date.now();
+      const label = () => `${method} ${path}`;
+      const took = () => `(${Date.now() - started} ms)`;
+      const canRetry = retryable && attempt < MAX_RETRIES;
+      let response: Response;
+      let text: string;
+      try {
+        response = await fetch(this.base + path, {
+          method,
+          headers,
+          body,
+          redirect: 'manual',
+          signal: AbortSignal.timeout(timeoutMs),
+          // @types/node bundles its own undici-types; the runtime accepts undici 7's Agent.
+          dispatcher: this.agent as unknown as RequestInit['dispatcher'],
+        } as RequestInit);
+        text = await response.text();
+      } catch (error) {
+        if (isTimeout(error)) {
+          this.log(`${label()} -> timeout ${took()}`);
+          throw timeoutError(ctx, timeoutMs, error);
+        }
+        const code = networkCode(error) ?? 'network error';
+        if (canRetry && isRetryableNetworkError(error)) {
+          const delay = this.backoff(attempt);
+          this.log(`${label()} -> ${code} ${took()}, retry ${attempt + 1}/${MAX_RETRIES} in ${delay} ms`);
+          await this.sleep(delay);
+          continue;
+        }
+        this.log(`${label()} -> ${code} ${took()}`);
+        throw networkError(ctx, error);
+      }
+
+      const { status } = response;
+      if (canRetry && RETRY_STATUSES.has(status)) {
+        const delay = (status === 429 ? this.retryAfter(response.headers.get('retry-after')) : undefined) ?? this.backoff(attempt);
+        this.log(`${label()} -> ${status} ${took()}, retry ${attempt + 1}/${MAX_RETRIES} in ${delay} ms`);
+        await this.sleep(delay);
+        continue;
+      }
+      this.log(`${label()} -> ${status} ${took()}`);
+      if (status >= 200 && status < 300) return { status, text, ctx };
+      if (status >= 300 && status < 400) throw redirected(ctx, status, response.headers.get('location'));
+      throw apiError(ctx, status, text, spec.hints?.[status]);
+    }
+  }
+
+  /** Parses an answer as JSON and through a schema; anything else means "not Portainer". */
+  parse<S extends z.ZodType>(answer: Answer, schema: S): z.output<S> {
+    let json: unknown;
+    try {
+      json = JSON.parse(answer.text);
+    } catch {
+      throw badAnswer(answer.ctx, 'answered with something that is not JSON', answer.text);
+    }
+    const result = schema.safeParse(json);
+    if (!result.success) {
+      const issue = result.error.issues[0];
+      const where = issue && issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
+      throw badAnswer(answer.ctx, `answered with an unexpected shape (${issue?.message ?? 'invalid'}${where})`, answer.text);
+    }
+    return result.data;
+  }
+
+  async close(): Promise<void> {
+    await this.agent.close();
+  }
+}

@@ -1,0 +1,74 @@
+/** Public shapes of the Portainer client. Everything above `src/portainer/` codes against these. */
+
+export interface ClientOptions {
+  /** Base URL, e.g. https://portainer:9443 (with or without trailing slash; '/api' is appended). */
+  url: string;
+  apiKey: string;
+  /** PEM contents of a CA to trust (the caller reads the file). */
+  ca?: string | Buffer;
+  insecure?: boolean;
+  /** Timeout of reads; default 30 s. */
+  readTimeoutMs?: number;
+  /** Timeout of create/update, which last as long as the deploy on synchronous versions; default 15 min. */
+  deployTimeoutMs?: number;
+  /** Keep-alive connection limit of the Agent; default 8. */
+  connections?: number;
+  /** Receives --debug lines; never given the token. */
+  log?: (line: string) => void;
+  /** Injectable for tests. */
+  sleep?: (ms: number) => Promise<void>;
+  /** Injectable jitter source in [0, 1). */
+  random?: () => number;
+}
+
+export interface PortainerVersion {
+  raw: string;
+  major: number;
+  minor: number;
+  patch: number;
+}
+
+export interface PortainerEnvironment {
+  id: number;
+  name: string;
+  type: number;
+  url: string;
+  status: number;
+  swarm: boolean;
+}
+
+export interface EnvPair {
+  name: string;
+  value: string;
+}
+
+export interface PortainerStack {
+  id: number;
+  name: string;
+  type: 'swarm' | 'compose' | 'kubernetes';
+  endpointId: number;
+  swarmId: string;
+  env: EnvPair[];
+  status: number;
+  git: { url: string } | null;
+  /** Last DeploymentStatus[].Message when present (asynchronous versions). */
+  deploymentMessage?: string;
+}
+
+export interface CreateStackInput {
+  endpointId: number;
+  name: string;
+  composeText: string;
+  env: EnvPair[];
+  /** Present → swarm route / type 1. */
+  swarmId?: string;
+}
+
+export interface UpdateStackInput {
+  id: number;
+  /** The stack's own EndpointId: a different valid id would re-point the stack. */
+  endpointId: number;
+  composeText: string;
+  env: EnvPair[];
+  swarm?: boolean;
+}
