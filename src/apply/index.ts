@@ -1,0 +1,2 @@
+export { applyPlan } from './apply';
+export type { ActionResult, ApplyOptions, ApplyResult, Outcome, StackWriter, WrittenStack } from './apply';
