@@ -32,12 +32,15 @@ const RETRYABLE_CODES = new Set([
   'UND_ERR_CONNECT_TIMEOUT',
 ]);
 
-/** fetch wraps the real failure in `TypeError('fetch failed', { cause })`: find its code. */
+/**
+ * fetch wraps the real failure in `TypeError('fetch failed', { cause })`, sometimes twice;
+ * find the first `code` along the cause chain (plain objects included).
+ */
 export function networkCode(error: unknown): string | undefined {
   let current: unknown = error;
-  for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
+  for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
     if ('code' in current && typeof current.code === 'string') return current.code;
-    current = current.cause;
+    current = 'cause' in current ? current.cause : undefined;
   }
   return undefined;
 }
