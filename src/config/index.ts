@@ -1,0 +1,11 @@
+/** The config module's public surface: load, validate and resolve phoenix_vm_configs.json. */
+export type { DesiredStack, EnvValue, LoadedConfig, PortainerSettings, ResolvedVm, VmSummary } from './types';
+export { CONFIG_FILE_NAME, SYSTEM_CONFIG_PATH, displayPath, findConfigPath, loadConfig, parseConfigText } from './load';
+export { listVms, overlayEnv, resolveVm } from './resolve';
+export { configJsonSchema } from './json-schema';
+export { closest, levenshtein } from './suggest';
+export { STACK_NAME_PATTERN } from './schema';
+export { portainerNormalizedName, stackNameProblem } from './rules';
+export { composeProblem } from './compose';
+export { findPhoenixLayoutStack } from './phoenix-layout';
+export type { LayoutStack } from './phoenix-layout';

@@ -1,0 +1,146 @@
+/**
+ * From the validated document to what one VM should run: each declared stack with its compose
+ * text (read relative to the config file's directory) and its env after the overlays. Everything
+ * that can be wrong here is a config problem (exit 65), found before any request is made.
+ */
+import * as nodePath from 'node:path';
+import { ConfigError, PhoenixError } from '../errors';
+import { composeProblem, readComposeFile } from './compose';
+import { displayPath } from './load';
+import { findPhoenixLayoutStack } from './phoenix-layout';
+import { didYouMean, formatPath } from './problems';
+import { ConfigDocument, StackDocument, StackEntryDocument, VmDocument } from './schema';
+import { closest } from './suggest';
+import { DesiredStack, EnvValue, LoadedConfig, ResolvedVm, VmSummary } from './types';
+import { validateDocument } from './validate';
+
+interface Entry {
+  name: string;
+  environment?: string;
+  env: Record<string, EnvValue>;
+}
+
+function entryOf(entry: StackEntryDocument): Entry {
+  return typeof entry === 'string' ? { name: entry, env: {} } : { name: entry.name, environment: entry.environment, env: entry.env ?? {} };
+}
+
+function documentOf(config: LoadedConfig): ConfigDocument {
+  return validateDocument(config.data, displayPath(config.path));
+}
+
+function summaryOf(vm: VmDocument): VmSummary {
+  return {
+    vmid: vm.vmid,
+    name: vm.name,
+    environment: vm.environment,
+    portainerRole: vm.portainer_role,
+    portainerEnvironmentName: vm.portainer_environment_name,
+    portainerEndpointId: vm.portainer_endpoint_id,
+    stackNames: (vm.docker_stacks ?? []).map((entry) => entryOf(entry).name).sort(),
+  };
+}
+
+/** Every VM of the config, sorted by vmid, for `--all`, `--env` and `environments`. */
+export function listVms(config: LoadedConfig): VmSummary[] {
+  return documentOf(config)
+    .vms.map(summaryOf)
+    .sort((a, b) => a.vmid - b.vmid);
+}
+
+function unknownVmid(document: ConfigDocument, vmid: number, file: string): ConfigError {
+  const vmids = document.vms.map((vm) => vm.vmid).sort((a, b) => a - b);
+  // Nearest number first, so an edit-distance tie goes to the neighbouring vmid.
+  const byNearness = [...vmids].sort((a, b) => Math.abs(a - vmid) - Math.abs(b - vmid)).map(String);
+  const suggestion = closest(String(vmid), byNearness);
+  const known = vmids.length === 0 ? 'no VMs are declared' : `known: ${vmids.join(', ')}`;
+  return new ConfigError(`unknown vmid ${vmid}; ${known}${suggestion === undefined ? '' : `; did you mean ${suggestion}?`}`, {
+    code: 'UNKNOWN_VMID',
+    hint: `the vmids are the "vmid" fields of vms[] in ${file}`,
+  });
+}
+
+/** Stack env: the stack's base env, overlaid by its environment's env, overlaid by the entry's. */
+export function overlayEnv(stack: Pick<StackDocument, 'env' | 'environments'>, environment: string | undefined, entryEnv: Record<string, EnvValue>): Record<string, EnvValue> {
+  const overlay = environment === undefined ? undefined : stack.environments?.[environment]?.env;
+  return { ...(stack.env ?? {}), ...(overlay ?? {}), ...entryEnv };
+}
+
+function findStack(document: ConfigDocument, name: string): [string, StackDocument] | undefined {
+  const key = Object.keys(document.stacks ?? {}).find((k) => k.toLowerCase() === name.toLowerCase());
+  return key === undefined || document.stacks === undefined ? undefined : [key, document.stacks[key]];
+}
+
+async function composeOf(config: LoadedConfig, name: string, stack: StackDocument): Promise<{ text: string; source: string; label: string }> {
+  if (stack.compose_file !== undefined) {
+    const source = nodePath.resolve(config.dir, stack.compose_file);
+    return { text: await readComposeFile(source, `stacks.${name}.compose_file`), source, label: source };
+  }
+  return { text: stack.compose ?? '', source: 'inline', label: `stacks.${name}.compose (inline)` };
+}
+
+async function resolveEntry(config: LoadedConfig, document: ConfigDocument, vm: VmDocument, entry: Entry, where: string): Promise<DesiredStack> {
+  const environment = entry.environment ?? vm.environment;
+  const found = findStack(document, entry.name);
+  let compose: { text: string; source: string; label: string };
+  let env: Record<string, EnvValue>;
+  if (found !== undefined) {
+    compose = await composeOf(config, found[0], found[1]);
+    env = overlayEnv(found[1], environment, entry.env);
+  } else {
+    const layout = await findPhoenixLayoutStack(config.dir, entry.name, environment);
+    if (layout === undefined) {
+      const defined = Object.keys(document.stacks ?? {}).sort();
+      const known = defined.length === 0 ? 'no stacks are defined' : `defined: ${defined.join(', ')}`;
+      throw new ConfigError(`${where}: unknown stack "${entry.name}"; ${known}${didYouMean(entry.name, defined)}`, { code: 'UNKNOWN_STACK' });
+    }
+    compose = { text: await readComposeFile(layout.composeFile, where), source: layout.composeFile, label: layout.composeFile };
+    env = { ...layout.env, ...entry.env };
+  }
+  const problem = composeProblem(compose.text, compose.label);
+  if (problem !== undefined) throw new ConfigError(problem, { code: 'COMPOSE_INVALID' });
+  return { name: entry.name, composeText: compose.text, composeSource: compose.source, env, environment };
+}
+
+function pickEntries(vm: VmDocument, entries: Entry[], onlyStack: string | undefined): Array<[Entry, number]> {
+  const indexed = entries.map((entry, index): [Entry, number] => [entry, index]);
+  if (onlyStack === undefined) return indexed;
+  const match = indexed.filter(([entry]) => entry.name.toLowerCase() === onlyStack.toLowerCase());
+  if (match.length > 0) return match;
+  const names = entries.map((entry) => entry.name).sort();
+  const declared = names.length === 0 ? 'it declares no docker_stacks' : `declared: ${names.join(', ')}`;
+  throw new ConfigError(`stack "${onlyStack}" is not declared on vm ${vm.vmid} (${vm.name}); ${declared}${didYouMean(onlyStack, names)}`, {
+    code: 'UNKNOWN_STACK',
+    hint: `add it to docker_stacks of vm ${vm.vmid}, or leave out the stack argument to converge every stack of the VM`,
+  });
+}
+
+/**
+ * The desired state of one VM: its stacks (or only `onlyStack`), sorted by name, each with
+ * validated compose text and its final env. All stack problems are collected into one
+ * ConfigError, so a plan is never computed from half a VM.
+ */
+export async function resolveVm(config: LoadedConfig, vmid: number, onlyStack?: string): Promise<ResolvedVm> {
+  const file = displayPath(config.path);
+  const document = documentOf(config);
+  const index = document.vms.findIndex((vm) => vm.vmid === vmid);
+  if (index < 0) throw unknownVmid(document, vmid, file);
+  const vm = document.vms[index];
+  const entries = (vm.docker_stacks ?? []).map(entryOf);
+  const picked = pickEntries(vm, entries, onlyStack);
+  const results = await Promise.allSettled(
+    picked.map(([entry, j]) => resolveEntry(config, document, vm, entry, `${file}: ${formatPath(['vms', index, 'docker_stacks', j])}`)),
+  );
+  const stacks: DesiredStack[] = [];
+  const problems: string[] = [];
+  for (const result of results) {
+    if (result.status === 'fulfilled') stacks.push(result.value);
+    else if (result.reason instanceof PhoenixError) problems.push(result.reason.message);
+    else throw result.reason;
+  }
+  if (problems.length > 0) {
+    const message = problems.length === 1 ? problems[0] : `vm ${vmid} (${vm.name}) has ${problems.length} stack problems`;
+    throw new ConfigError(message, { code: 'STACK_INVALID', hint: 'fix the stack definitions; nothing was sent to Portainer', details: problems });
+  }
+  stacks.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return { ...summaryOf(vm), stacks };
+}

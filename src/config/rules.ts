@@ -1,0 +1,111 @@
+/**
+ * Rules that zod cannot say on one value: stack names (also as record keys), duplicates, exactly
+ * one compose source, and references to declared environments. They read the raw document
+ * defensively, so they still run, and still report, when zod found other problems.
+ */
+import { didYouMean, Problem } from './problems';
+import { STACK_NAME_PATTERN } from './schema';
+
+type Json = Record<string, unknown>;
+
+function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** What Portainer (2.9.1+) silently turns a stack name into. */
+export function portainerNormalizedName(name: string): string {
+  return name.toLowerCase().replace(/[^-_a-z0-9]/g, '');
+}
+
+/** Undefined when the name is acceptable; otherwise why not, and what Portainer would make of it. */
+export function stackNameProblem(name: string): string | undefined {
+  if (STACK_NAME_PATTERN.test(name)) return undefined;
+  const normalized = portainerNormalizedName(name);
+  const renamed = normalized === '' ? 'Portainer would refuse it' : `Portainer would silently store it as "${normalized}"`;
+  return `invalid stack name "${name}": use lower-case letters, digits, "-" and "_", starting with a letter or digit (${renamed})`;
+}
+
+function environmentProblem(name: unknown, declared: string[] | undefined): string | undefined {
+  if (typeof name !== 'string' || declared === undefined || declared.includes(name)) return undefined;
+  const known = declared.length === 0 ? 'none declared' : `declared: ${declared.join(', ')}`;
+  return `unknown environment "${name}"; ${known}${didYouMean(name, declared)}`;
+}
+
+function stackProblems(stacks: Json, declaredEnvs: string[] | undefined): Problem[] {
+  const problems: Problem[] = [];
+  const seen = new Map<string, string>();
+  for (const [name, stack] of Object.entries(stacks)) {
+    const nameProblem = stackNameProblem(name);
+    if (nameProblem !== undefined) problems.push({ path: ['stacks', name], message: nameProblem });
+    const other = seen.get(name.toLowerCase());
+    if (other !== undefined) {
+      problems.push({ path: ['stacks', name], message: `duplicate stack name "${name}": stacks.${other} differs only in case` });
+    } else seen.set(name.toLowerCase(), name);
+    if (!isObject(stack)) continue;
+    const hasFile = stack.compose_file !== undefined;
+    const hasInline = stack.compose !== undefined;
+    if (hasFile && hasInline) {
+      problems.push({ path: ['stacks', name], message: 'has both "compose_file" and "compose"; keep exactly one' });
+    } else if (!hasFile && !hasInline) {
+      problems.push({ path: ['stacks', name], message: 'needs "compose_file" or "compose"' });
+    }
+    if (isObject(stack.environments)) {
+      for (const env of Object.keys(stack.environments)) {
+        const problem = environmentProblem(env, declaredEnvs);
+        if (problem !== undefined) problems.push({ path: ['stacks', name, 'environments', env], message: problem });
+      }
+    }
+  }
+  return problems;
+}
+
+function entryProblems(vm: Json, index: number, declaredEnvs: string[] | undefined): Problem[] {
+  if (!Array.isArray(vm.docker_stacks)) return [];
+  const problems: Problem[] = [];
+  const seen = new Map<string, number>();
+  vm.docker_stacks.forEach((entry: unknown, j: number) => {
+    const base = ['vms', index, 'docker_stacks', j];
+    const name = typeof entry === 'string' ? entry : isObject(entry) && typeof entry.name === 'string' ? entry.name : undefined;
+    if (name === undefined) return;
+    const namePath = typeof entry === 'string' ? base : [...base, 'name'];
+    const nameProblem = stackNameProblem(name);
+    if (nameProblem !== undefined) problems.push({ path: namePath, message: nameProblem });
+    const first = seen.get(name.toLowerCase());
+    if (first !== undefined) {
+      const vmLabel = typeof vm.vmid === 'number' ? `vm ${vm.vmid}` : 'this vm';
+      problems.push({ path: namePath, message: `stack "${name}" is listed twice on ${vmLabel} (also docker_stacks[${first}])` });
+    } else seen.set(name.toLowerCase(), j);
+    if (isObject(entry)) {
+      const problem = environmentProblem(entry.environment, declaredEnvs);
+      if (problem !== undefined) problems.push({ path: [...base, 'environment'], message: problem });
+    }
+  });
+  return problems;
+}
+
+function vmProblems(vms: unknown[], declaredEnvs: string[] | undefined): Problem[] {
+  const problems: Problem[] = [];
+  const vmids = new Map<number, number>();
+  vms.forEach((vm, i) => {
+    if (!isObject(vm)) return;
+    if (typeof vm.vmid === 'number') {
+      const first = vmids.get(vm.vmid);
+      if (first !== undefined) problems.push({ path: ['vms', i, 'vmid'], message: `duplicate vmid ${vm.vmid} (also vms[${first}])` });
+      else vmids.set(vm.vmid, i);
+    }
+    const problem = environmentProblem(vm.environment, declaredEnvs);
+    if (problem !== undefined) problems.push({ path: ['vms', i, 'environment'], message: problem });
+    problems.push(...entryProblems(vm, i, declaredEnvs));
+  });
+  return problems;
+}
+
+/** Every cross-field problem of the document, in no particular order (the loader sorts). */
+export function ruleProblems(data: unknown): Problem[] {
+  if (!isObject(data)) return [];
+  const declaredEnvs = isObject(data.environments) ? Object.keys(data.environments) : undefined;
+  return [
+    ...(isObject(data.stacks) ? stackProblems(data.stacks, declaredEnvs) : []),
+    ...(Array.isArray(data.vms) ? vmProblems(data.vms, declaredEnvs) : []),
+  ];
+}

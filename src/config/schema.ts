@@ -1,0 +1,87 @@
+/**
+ * The zod schema of phoenix_vm_configs.json. One source for validation and for the JSON Schema
+ * (`phoenix config schema`). The blocks phoenix owns are strict objects, so a typo is an error;
+ * everything else in the file (vm_defaults, the provisioning fields of each VM) belongs to the
+ * Phoenix Hypervisor scripts and is accepted untouched.
+ *
+ * Rules that span several places (stack name pattern on record keys, duplicates, exactly one of
+ * compose_file/compose, references to declared environments) live in `rules.ts`: zod skips a
+ * record value whose key fails, and those rules need the whole document to say where the other
+ * half of a duplicate is. The pattern still reaches the JSON Schema through `.meta`.
+ */
+import { z } from 'zod';
+
+/**
+ * Names Portainer keeps as sent. Portainer lower-cases a stack name and strips everything outside
+ * `[-_a-z0-9]` without saying so; phoenix refuses such names instead of tracking a renamed stack.
+ */
+export const STACK_NAME_PATTERN = /^[a-z0-9][a-z0-9_-]*$/;
+
+const stackName = z.string().meta({ pattern: STACK_NAME_PATTERN.source, description: 'Stack name as Portainer stores it' });
+
+export const envValueSchema = z.union(
+  [z.string(), z.strictObject({ secret: z.string().min(1).meta({ description: 'Name in the phoenix secret store' }) })],
+  { error: 'expected a string or {"secret": "<name>"}' },
+);
+
+export const envSchema = z.record(z.string(), envValueSchema).meta({ description: 'Environment variables of the stack' });
+
+export const portainerSchema = z
+  .strictObject({
+    url: z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' }).optional(),
+    ca_file: z.string().min(1).optional().meta({ description: 'Extra CA bundle, relative to the config file' }),
+    insecure_skip_tls_verify: z.boolean().optional(),
+    token_file: z.string().min(1).optional().meta({ description: 'Root-only API token file, relative to the config file' }),
+    secrets_dir: z.string().min(1).optional().meta({ description: 'Directory of root-only secret files, relative to the config file' }),
+  })
+  .meta({ description: 'How phoenix reaches Portainer' });
+
+export const environmentSchema = z.strictObject({
+  protected: z.boolean().optional().meta({ description: 'Promotion into this environment needs confirmation' }),
+});
+
+export const stackSchema = z
+  .strictObject({
+    compose_file: z.string().min(1).optional().meta({ description: 'Compose file, relative to the config file' }),
+    compose: z.string().min(1).optional().meta({ description: 'Inline compose YAML' }),
+    env: envSchema.optional(),
+    environments: z.record(z.string(), z.strictObject({ env: envSchema.optional() })).optional(),
+    promote: z.array(z.string().min(1)).optional().meta({ description: 'Env keys that promotion copies between environments' }),
+  })
+  .meta({ description: 'A Docker stack: exactly one of compose_file or compose' });
+
+export const stackEntrySchema = z.union(
+  [
+    stackName,
+    z.strictObject({
+      name: stackName,
+      environment: z.string().min(1).optional(),
+      env: envSchema.optional(),
+    }),
+  ],
+  { error: 'expected a stack name or {"name", "environment"?, "env"?}' },
+);
+
+/** Only phoenix's own VM fields are typed; every other field is the provisioning scripts'. */
+export const vmSchema = z.looseObject({
+  vmid: z.number().int().positive(),
+  name: z.string(),
+  portainer_role: z.enum(['primary', 'agent']).optional(),
+  portainer_environment_name: z.string().min(1).optional(),
+  portainer_endpoint_id: z.number().int().positive().optional(),
+  environment: z.string().min(1).optional(),
+  docker_stacks: z.array(stackEntrySchema).optional(),
+});
+
+export const configSchema = z.looseObject({
+  $schema: z.string().optional(),
+  portainer: portainerSchema.optional(),
+  environments: z.record(z.string(), environmentSchema).optional(),
+  stacks: z.record(stackName, stackSchema).optional(),
+  vms: z.array(vmSchema),
+});
+
+export type ConfigDocument = z.infer<typeof configSchema>;
+export type VmDocument = z.infer<typeof vmSchema>;
+export type StackDocument = z.infer<typeof stackSchema>;
+export type StackEntryDocument = z.infer<typeof stackEntrySchema>;

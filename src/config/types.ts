@@ -1,0 +1,51 @@
+/** The shapes other modules code against. Field names are camelCase; the file's are snake_case. */
+
+export type EnvValue = string | { secret: string };
+
+export interface PortainerSettings {
+  url?: string;
+  /** Absolute: resolved against the config file's directory. */
+  caFile?: string;
+  insecure: boolean;
+  /** Absolute. */
+  tokenFile?: string;
+  /** Absolute. */
+  secretsDir?: string;
+}
+
+export interface LoadedConfig {
+  /** Absolute path of the config file. */
+  path: string;
+  /** Directory of the config file: the base of every relative path in it. */
+  dir: string;
+  portainer: PortainerSettings;
+  environments: Record<string, { protected: boolean }>;
+  /** The parsed document, untouched (promotion edits the file text, not this). */
+  data: unknown;
+}
+
+export interface VmSummary {
+  vmid: number;
+  name: string;
+  environment?: string;
+  /** `primary` runs the Portainer server; `agent` VMs are reached through it. */
+  portainerRole?: 'primary' | 'agent';
+  portainerEnvironmentName?: string;
+  portainerEndpointId?: number;
+  stackNames: string[];
+}
+
+export interface DesiredStack {
+  name: string;
+  composeText: string;
+  /** Absolute path of the compose file, or 'inline'. */
+  composeSource: string;
+  env: Record<string, EnvValue>;
+  /** The environment whose overlay applied (the entry's, else the VM's). */
+  environment?: string;
+}
+
+export interface ResolvedVm extends VmSummary {
+  /** Sorted by name. */
+  stacks: DesiredStack[];
+}
