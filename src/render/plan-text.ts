@@ -1,0 +1,75 @@
+import type { ActionResult } from '../apply';
+import type { Plan, PlanItem } from '../plan';
+import { ACTION_COLOUR, SYMBOL, plural } from './style';
+import type { Paint } from './style';
+
+export interface PlanHeader {
+  vmid: number;
+  vmName: string;
+  environmentName: string;
+  environmentId: number;
+  portainerVersion: string;
+  url: string;
+}
+
+/** The human plan, like terraform: one line per stack, diffs under updates, a summary line. */
+export function renderPlanText(header: PlanHeader, plan: Plan, paint: Paint): string {
+  const lines = [
+    `VM ${header.vmid} (${header.vmName}) on Portainer ${header.portainerVersion} at ${header.url}, environment "${header.environmentName}" (id ${header.environmentId})`,
+    '',
+  ];
+  if (plan.items.length === 0) lines.push('  (no stacks declared for this VM)');
+  const width = Math.max(0, ...plan.items.map((item) => item.stack.length));
+  for (const item of plan.items) {
+    const colour = ACTION_COLOUR[item.action];
+    lines.push(`  ${paint(colour, `${SYMBOL[item.action]} ${item.stack.padEnd(width)}`)}  ${item.reason}`);
+    lines.push(...detailLines(item, paint).map((line) => `      ${line}`));
+  }
+  for (const orphan of plan.orphans) {
+    lines.push(`  ${paint('dim', `? ${orphan}`)}  owned by phoenix but no longer in the config (kept; --prune deletes it)`);
+  }
+  lines.push('', summaryLine(plan));
+  return lines.join('\n');
+}
+
+function detailLines(item: PlanItem, paint: Paint): string[] {
+  const lines: string[] = [];
+  if (item.action === 'update' || item.action === 'conflict') {
+    for (const line of item.composeDiff ? item.composeDiff.split('\n') : []) {
+      if (line.startsWith('+') && !line.startsWith('+++')) lines.push(paint('green', line));
+      else if (line.startsWith('-') && !line.startsWith('---')) lines.push(paint('red', line));
+      else lines.push(line);
+    }
+  }
+  if (item.action !== 'noop' && item.action !== 'delete') {
+    const env = [
+      ...item.env.added.map((name) => paint('green', `+${name}`)),
+      ...item.env.removed.map((name) => paint('red', `-${name}`)),
+      ...item.env.changed.map((name) => paint('yellow', `~${name}`)),
+    ];
+    if (env.length > 0) lines.push(`env: ${env.join(' ')}  (values not shown)`);
+  }
+  return lines;
+}
+
+/** `Plan: 1 to create, 2 to update, 0 to delete, 5 unchanged.` (plus conflicts when there are any). */
+export function summaryLine(plan: Plan): string {
+  const s = plan.summary;
+  const conflicts = s.conflict > 0 ? `, ${plural(s.conflict, 'conflict')}` : '';
+  return `Plan: ${s.create} to create, ${s.update} to update, ${s.delete} to delete, ${s.noop} unchanged${conflicts}.`;
+}
+
+/** What apply did, one line per action, and what is left to do when something failed. */
+export function renderResultText(results: readonly ActionResult[], paint: Paint): string {
+  const lines = results.map((r) => {
+    const mark = r.outcome === 'done' ? paint('green', 'done  ') : r.outcome === 'failed' ? paint('red', 'FAILED') : paint('yellow', 'skipped');
+    const why = r.error ? `: ${r.error.message}` : r.outcome === 'not-attempted' ? ': not attempted' : r.recovered ? ' (confirmed by re-reading Portainer after a lost answer)' : '';
+    return `  ${mark} ${r.action} ${r.stack}${why}`;
+  });
+  const done = results.filter((r) => r.outcome === 'done').length;
+  const failed = results.filter((r) => r.outcome === 'failed').length;
+  const skipped = results.length - done - failed;
+  lines.push('', `Apply: ${done} done, ${failed} failed, ${skipped} not attempted.`);
+  if (failed + skipped > 0) lines.push('Run the same converge again to finish: it re-plans from what Portainer has now.');
+  return lines.join('\n');
+}
