@@ -1,0 +1,17 @@
+/**
+ * The Portainer simulator: an in-memory HTTP(S) server that follows the real
+ * API per version (shared/portainer-api/REFERENCE.md). It shares no code with
+ * src/portainer, so that a bug in one cannot hide the same bug in the other.
+ */
+export { startSimulator } from './server';
+export type {
+  RequestLogEntry,
+  SimDeploymentStatus,
+  SimEndpoint,
+  SimFaults,
+  SimStackSeed,
+  SimStackView,
+  SimUserSeed,
+  Simulator,
+  SimulatorOptions,
+} from './types';
