@@ -45,8 +45,17 @@ export function networkCode(error: unknown): string | undefined {
   return undefined;
 }
 
+/**
+ * AbortSignal.timeout() rejects with a DOMException named TimeoutError; checked by name because
+ * DOMException comes from another realm under some runners (instanceof Error is then false).
+ */
 export function isTimeout(error: unknown): boolean {
-  return error instanceof Error && error.name === 'TimeoutError';
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
+    if ('name' in current && current.name === 'TimeoutError') return true;
+    current = 'cause' in current ? current.cause : undefined;
+  }
+  return false;
 }
 
 export function isRetryableNetworkError(error: unknown): boolean {
