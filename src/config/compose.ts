@@ -19,25 +19,31 @@ export async function readComposeFile(absolutePath: string, where: string): Prom
   }
 }
 
+export interface ComposeProblem {
+  message: string;
+  /** 1-based position in the compose text, when the YAML parser gave one. */
+  line?: number;
+  column?: number;
+}
+
 /**
  * Undefined when `text` is YAML whose top level has a non-empty `services` mapping; otherwise
- * the problem, prefixed with `source` (a path, or `inline compose of stack x`) and the line.
+ * what is wrong and, for a YAML error, where. The caller says which file or inline block.
  */
-export function composeProblem(text: string, source: string): string | undefined {
-  const document = parseDocument(text, { prettyErrors: false });
+export function composeProblem(text: string): ComposeProblem | undefined {
+  const document = parseDocument(text);
   const error = document.errors[0];
   if (error !== undefined) {
     const position = error.linePos?.[0];
-    const at = position === undefined ? '' : `:${position.line}:${position.col}`;
     const message = error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
-    return `${source}${at}: invalid YAML: ${message}`;
+    return { message: `invalid YAML: ${message}`, line: position?.line, column: position?.col };
   }
   const root = document.contents;
-  if (!isMap(root)) return `${source}: not a compose file: the top level must be a mapping with "services"`;
+  if (!isMap(root)) return { message: 'not a compose file: the top level must be a mapping with "services"' };
   const services = root.get('services', true);
   if (!isMap(services)) {
-    return `${source}: not a compose file: ${services === undefined ? 'no "services" mapping' : '"services" must be a mapping of service names'}`;
+    return { message: `not a compose file: ${services === undefined ? 'no "services" mapping' : '"services" must be a mapping of service names'}` };
   }
-  if (services.items.length === 0) return `${source}: not a compose file: "services" is empty`;
+  if (services.items.length === 0) return { message: 'not a compose file: "services" is empty' };
   return undefined;
 }

@@ -7,5 +7,6 @@ export { closest, levenshtein } from './suggest';
 export { STACK_NAME_PATTERN } from './schema';
 export { portainerNormalizedName, stackNameProblem } from './rules';
 export { composeProblem } from './compose';
+export type { ComposeProblem } from './compose';
 export { findPhoenixLayoutStack } from './phoenix-layout';
 export type { LayoutStack } from './phoenix-layout';

@@ -5,7 +5,7 @@
  */
 import * as nodePath from 'node:path';
 import { ConfigError, PhoenixError } from '../errors';
-import { composeProblem, readComposeFile } from './compose';
+import { ComposeProblem, composeProblem, readComposeFile } from './compose';
 import { displayPath } from './load';
 import { findPhoenixLayoutStack } from './phoenix-layout';
 import { didYouMean, formatPath } from './problems';
@@ -70,21 +70,37 @@ function findStack(document: ConfigDocument, name: string): [string, StackDocume
   return key === undefined || document.stacks === undefined ? undefined : [key, document.stacks[key]];
 }
 
-async function composeOf(config: LoadedConfig, name: string, stack: StackDocument): Promise<{ text: string; source: string; label: string }> {
+interface Compose {
+  text: string;
+  /** Absolute path or 'inline'. */
+  source: string;
+  /** Where a problem in the text is: `file:line:col` for a file, the config path for inline YAML. */
+  locate: (problem: ComposeProblem) => string;
+}
+
+function fromFile(source: string, text: string): Compose {
+  const locate = (p: ComposeProblem) => (p.line === undefined ? source : `${source}:${p.line}:${p.column ?? 1}`);
+  return { text, source, locate };
+}
+
+async function composeOf(config: LoadedConfig, file: string, name: string, stack: StackDocument): Promise<Compose> {
   if (stack.compose_file !== undefined) {
     const source = nodePath.resolve(config.dir, stack.compose_file);
-    return { text: await readComposeFile(source, `stacks.${name}.compose_file`), source, label: source };
+    return fromFile(source, await readComposeFile(source, `${file}: stacks.${name}.compose_file`));
   }
-  return { text: stack.compose ?? '', source: 'inline', label: `stacks.${name}.compose (inline)` };
+  const where = `${file}: stacks.${name}.compose`;
+  const locate = (p: ComposeProblem) => (p.line === undefined ? where : `${where}: line ${p.line}, column ${p.column ?? 1} of the inline YAML`);
+  return { text: stack.compose ?? '', source: 'inline', locate };
 }
 
 async function resolveEntry(config: LoadedConfig, document: ConfigDocument, vm: VmDocument, entry: Entry, where: string): Promise<DesiredStack> {
+  const file = displayPath(config.path);
   const environment = entry.environment ?? vm.environment;
   const found = findStack(document, entry.name);
-  let compose: { text: string; source: string; label: string };
+  let compose: Compose;
   let env: Record<string, EnvValue>;
   if (found !== undefined) {
-    compose = await composeOf(config, found[0], found[1]);
+    compose = await composeOf(config, file, found[0], found[1]);
     env = overlayEnv(found[1], environment, entry.env);
   } else {
     const layout = await findPhoenixLayoutStack(config.dir, entry.name, environment);
@@ -93,11 +109,11 @@ async function resolveEntry(config: LoadedConfig, document: ConfigDocument, vm: 
       const known = defined.length === 0 ? 'no stacks are defined' : `defined: ${defined.join(', ')}`;
       throw new ConfigError(`${where}: unknown stack "${entry.name}"; ${known}${didYouMean(entry.name, defined)}`, { code: 'UNKNOWN_STACK' });
     }
-    compose = { text: await readComposeFile(layout.composeFile, where), source: layout.composeFile, label: layout.composeFile };
+    compose = fromFile(layout.composeFile, await readComposeFile(layout.composeFile, where));
     env = { ...layout.env, ...entry.env };
   }
-  const problem = composeProblem(compose.text, compose.label);
-  if (problem !== undefined) throw new ConfigError(problem, { code: 'COMPOSE_INVALID' });
+  const problem = composeProblem(compose.text);
+  if (problem !== undefined) throw new ConfigError(`${compose.locate(problem)}: ${problem.message}`, { code: 'COMPOSE_INVALID' });
   return { name: entry.name, composeText: compose.text, composeSource: compose.source, env, environment };
 }
 
