@@ -10,6 +10,7 @@ import { generateTlsMaterial } from './tls';
 import type { RequestLogEntry, Simulator, SimulatorOptions } from './types';
 
 const REDACTED = '<redacted>';
+const RESTART_MS = 25;
 
 function logHeaders(req: IncomingMessage): Record<string, string | undefined> {
   const out: Record<string, string | undefined> = {};
@@ -133,13 +134,15 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     stacks: () => [...rt.state.stacks.values()].sort((a, b) => a.id - b.id).map((s) => rt.state.view(s)),
     setFaults: (f) => rt.faults.set(f),
     writes: () => requests.filter((r) => ['POST', 'PUT', 'DELETE', 'PATCH'].includes(r.method)),
-    restart: () => {
+    restart: async () => {
       // What survives a Portainer restart is what is in its DB (stacks, API
       // keys); the JWT secret and the rate limiter live in memory (§1.1, §1.2).
       server.closeAllConnections();
       rt.state.jwtSecret = randomBytes(32);
       rt.rateLimiter = new RateLimiter();
-      return Promise.resolve();
+      // Let clients see their sockets close before "Portainer is back", so a
+      // kept-alive connection is not reused by the next request (a race).
+      await sleep(RESTART_MS);
     },
     stop: async () => {
       for (const t of rt.timers) clearTimeout(t);
