@@ -141,6 +141,7 @@ function portainerSettings(document: ConfigDocument, dir: string): PortainerSett
 
 /** Parses JSONC text and validates it; `file` is the name used in every message. */
 export function parseConfigText(text: string, file: string): { data: unknown; document: ConfigDocument } {
+  if (text.trim() === '') throw problemsError(file, [`${file}:1:1: syntax error: the file is empty`]);
   const errors: ParseError[] = [];
   const root = parseTree(text, errors, { allowTrailingComma: true, disallowComments: false });
   if (errors.length > 0 || root === undefined) {
