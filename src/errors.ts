@@ -14,6 +14,7 @@ export const ExitCode = {
   CONFLICT: 73,
   LOCKED: 75,
   AUTH: 77,
+  INTERRUPTED: 130,
 } as const;
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
@@ -29,6 +30,7 @@ export const EXIT_CODE_TABLE: ReadonlyArray<readonly [number, string]> = [
   [73, 'conflict that needs a decision (a stack not owned by phoenix, Git-based stack)'],
   [75, 'another converge holds the lock for this VM'],
   [77, 'authentication or permission failure, or an unsafe token file'],
+  [130, 'interrupted (Ctrl-C): writes in flight finished, no new ones started'],
 ];
 
 export interface PhoenixErrorOptions {

@@ -1,0 +1,84 @@
+import { readFile } from 'node:fs/promises';
+
+import type { LoadedConfig } from '../config';
+import { ConfigError, UsageError } from '../errors';
+import { PortainerClient } from '../portainer';
+import { resolveToken } from '../secrets';
+
+export interface ConnectionFlags {
+  url?: string;
+  caFile?: string;
+  insecure: boolean;
+  concurrency: number;
+  deployTimeoutMs: number;
+}
+
+export interface Connection {
+  client: PortainerClient;
+  url: string;
+  /** Strings that must never be printed (the token): the base command redacts them. */
+  secrets: string[];
+}
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
+
+/** Where Portainer is, how to trust it and which token to send; then a client for it. */
+export async function connect(
+  config: LoadedConfig,
+  flags: ConnectionFlags,
+  env: NodeJS.ProcessEnv,
+  log: ((line: string) => void) | undefined,
+  warn: (line: string) => void,
+): Promise<Connection> {
+  const url = portainerUrl(flags.url ?? config.portainer.url, flags.insecure || config.portainer.insecure);
+  const insecure = flags.insecure || config.portainer.insecure;
+  if (insecure) warn(`TLS verification is OFF for ${url} (--insecure): anyone on the path can read the API token.`);
+  const caPath = flags.caFile ?? config.portainer.caFile;
+  let ca: Buffer | undefined;
+  if (caPath !== undefined) {
+    ca = await readFile(caPath).catch((error: NodeJS.ErrnoException) => {
+      throw new ConfigError(`cannot read the CA file ${caPath}: ${error.code ?? error.message}`, {
+        code: 'CA_FILE_UNREADABLE',
+        hint: 'Point --ca-file, PHOENIX_CA_FILE or portainer.ca_file at the PEM file of the CA that signed Portainer’s certificate.',
+      });
+    });
+  }
+  const token = await resolveToken({ env, configTokenFile: config.portainer.tokenFile });
+  log?.(`token from ${token.where}`);
+  const client = new PortainerClient({
+    url,
+    apiKey: token.token,
+    ca,
+    insecure,
+    connections: flags.concurrency,
+    deployTimeoutMs: flags.deployTimeoutMs,
+    log,
+  });
+  return { client, url, secrets: [token.token] };
+}
+
+/** Validate the base URL: http(s) only, and plain http only to loopback unless --insecure. */
+export function portainerUrl(raw: string | undefined, insecure: boolean): string {
+  if (raw === undefined || raw.trim() === '') {
+    throw new ConfigError('no Portainer URL', {
+      code: 'URL_MISSING',
+      hint: 'Set portainer.url in phoenix_vm_configs.json, or pass --url / PORTAINER_URL (for example https://portainer.internal:9443).',
+    });
+  }
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new UsageError(`"${raw}" is not a URL`, { code: 'URL_INVALID', hint: 'Give the scheme too, for example https://portainer.internal:9443.' });
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
+    throw new UsageError(`"${raw}" is not an http(s) URL`, { code: 'URL_INVALID', hint: 'Use https://host:9443 (or http://host:9000).' });
+  }
+  if (parsed.protocol === 'http:' && !LOOPBACK.has(parsed.hostname) && !insecure) {
+    throw new UsageError(`refusing to send the API token in clear text to ${parsed.host}`, {
+      code: 'URL_PLAINTEXT',
+      hint: 'Use Portainer’s HTTPS port (https://host:9443, with --ca-file for its CA), or accept the risk with --insecure.',
+    });
+  }
+  return raw.replace(/\/+$/, '');
+}

@@ -1,0 +1,129 @@
+import { applyPlan } from '../apply';
+import type { ApplyResult, StackWriter, WrittenStack } from '../apply';
+import { closest, loadConfig, resolveVm } from '../config';
+import type { DesiredStack, LoadedConfig, ResolvedVm } from '../config';
+import { ConfigError } from '../errors';
+import type { PortainerClient, PortainerEnvironment, PortainerStack, PortainerVersion } from '../portainer';
+import { plan, stackKey } from '../plan';
+import type { DesiredStackInput, EnvPair, LiveStackInput, Plan } from '../plan';
+import { mapLimit } from '../util/concurrency';
+import { connect } from './connection';
+import type { ConnectionFlags } from './connection';
+
+export interface ConvergeRequest extends ConnectionFlags {
+  configPath: string;
+  vmid: number;
+  stack?: string;
+  prune: boolean;
+  adopt: boolean;
+  env: NodeJS.ProcessEnv;
+  log?: (line: string) => void;
+  warn: (line: string) => void;
+}
+
+export interface PreparedConverge {
+  config: LoadedConfig;
+  vm: ResolvedVm;
+  url: string;
+  version: PortainerVersion;
+  environment: PortainerEnvironment;
+  plan: Plan;
+  writer: StackWriter;
+  client: PortainerClient;
+  secrets: string[];
+}
+
+/**
+ * Everything up to the plan: config (refused before any request when invalid), token,
+ * version, environment, live stacks and the files of the candidate stacks. No write.
+ */
+export async function prepareConverge(request: ConvergeRequest): Promise<PreparedConverge> {
+  const config = await loadConfig(request.configPath);
+  const vm = await resolveVm(config, request.vmid, request.stack);
+  const desired = vm.stacks.map(desiredInput);
+  const { client, url, secrets } = await connect(config, request, request.env, request.log, request.warn);
+  try {
+    const version = await client.status();
+    const environment = findEnvironment(vm, await client.environments());
+    const swarmId = environment.swarm ? await client.swarmClusterId(environment.id) : undefined;
+    const onEndpoint = (await client.listStacks()).filter((s) => s.endpointId === environment.id);
+    const wanted = new Set(desired.map((d) => stackKey(d.name)));
+    // Read the file of each stack the plan can touch: the declared ones, and with --prune every
+    // other stack of the environment (its marker decides whether it is ours to delete).
+    const candidates = onEndpoint.filter(
+      (s) => !(request.stack && stackKey(s.name) !== stackKey(request.stack)) && (wanted.has(stackKey(s.name)) || request.prune),
+    );
+    const live = await mapLimit(candidates, request.concurrency, async (s) => liveInput(s, s.git ? undefined : await client.stackFile(s.id)));
+    const thePlan = plan(desired, live, { vmid: vm.vmid, prune: request.prune, adopt: request.adopt });
+    return { config, vm, url, version, environment, plan: thePlan, writer: writerFor(client, version, environment, swarmId), client, secrets };
+  } catch (error) {
+    await client.close();
+    throw error;
+  }
+}
+
+export async function executeConverge(
+  prepared: PreparedConverge,
+  options: { concurrency: number; deployTimeoutMs: number; signal?: AbortSignal; progress?: (line: string) => void },
+): Promise<ApplyResult> {
+  return applyPlan(prepared.plan, prepared.writer, { vmid: prepared.vm.vmid, ...options });
+}
+
+function desiredInput(stack: DesiredStack): DesiredStackInput {
+  const env: EnvPair[] = [];
+  for (const [name, value] of Object.entries(stack.env)) {
+    if (typeof value !== 'string') {
+      throw new ConfigError(`stack ${stack.name}: env ${name} refers to secret "${value.secret}", and this build has no secret store yet`, {
+        code: 'SECRET_UNSUPPORTED',
+        hint: 'Use a plain value for now; secret values arrive with `phoenix secret set`.',
+      });
+    }
+    env.push({ name, value });
+  }
+  return { name: stack.name, composeText: stack.composeText, env };
+}
+
+function liveInput(stack: PortainerStack, composeText: string | undefined): LiveStackInput {
+  return { id: stack.id, name: stack.name, composeText, env: stack.env, git: stack.git !== null };
+}
+
+/** The VM's Portainer environment, by id when the config gives one, else by name. Ids are never assumed. */
+export function findEnvironment(vm: ResolvedVm, environments: PortainerEnvironment[]): PortainerEnvironment {
+  const names = environments.map((e) => e.name);
+  const listing = environments.map((e) => `${e.name} (id ${e.id})`).join(', ') || 'none';
+  if (vm.portainerEndpointId !== undefined) {
+    const byId = environments.find((e) => e.id === vm.portainerEndpointId);
+    if (byId) return byId;
+    throw new ConfigError(`VM ${vm.vmid}: Portainer has no environment with id ${vm.portainerEndpointId}`, {
+      code: 'ENVIRONMENT_UNKNOWN',
+      hint: `Portainer's environments: ${listing}. Fix portainer_endpoint_id, or use portainer_environment_name.`,
+    });
+  }
+  const wanted = vm.portainerEnvironmentName;
+  if (wanted === undefined) {
+    throw new ConfigError(`VM ${vm.vmid} names no Portainer environment`, {
+      code: 'ENVIRONMENT_MISSING',
+      hint: `Add "portainer_environment_name" (one of: ${listing}) or "portainer_endpoint_id" to the VM in the config.`,
+    });
+  }
+  const match = environments.find((e) => e.name === wanted) ?? environments.find((e) => e.name.toLowerCase() === wanted.toLowerCase());
+  if (match) return match;
+  const suggestion = closest(wanted, names);
+  throw new ConfigError(`VM ${vm.vmid}: Portainer has no environment named "${wanted}"${suggestion ? `; did you mean "${suggestion}"?` : ''}`, {
+    code: 'ENVIRONMENT_UNKNOWN',
+    hint: `Portainer's environments: ${listing}. Fix portainer_environment_name in the config.`,
+  });
+}
+
+function writerFor(client: PortainerClient, version: PortainerVersion, environment: PortainerEnvironment, swarmId: string | undefined): StackWriter {
+  const endpointId = environment.id;
+  const written = (s: PortainerStack): WrittenStack => ({ id: s.id, name: s.name, endpointId: s.endpointId, status: s.status, deploymentMessage: s.deploymentMessage });
+  return {
+    createStack: async (input) => written(await client.createStack(version, { endpointId, swarmId, ...input })),
+    updateStack: async (input) => written(await client.updateStack({ ...input, endpointId, swarm: swarmId !== undefined })),
+    deleteStack: (id) => client.deleteStack(id, endpointId),
+    getStack: async (id) => written(await client.getStack(id)),
+    listStacks: async () => (await client.listStacks()).filter((s) => s.endpointId === endpointId).map(written),
+    stackFile: (id) => client.stackFile(id),
+  };
+}

@@ -1,0 +1,12 @@
+import { BaseCommand } from '../../base-command';
+import { configJsonSchema } from '../../config';
+
+export default class ConfigSchema extends BaseCommand<typeof ConfigSchema> {
+  static override summary = 'Print the JSON Schema of phoenix_vm_configs.json (generated from the validation code).';
+  static override examples = ['phoenix config schema > phoenix_vm_configs.schema.json'];
+  static override enableJsonFlag = false;
+
+  public async run(): Promise<void> {
+    process.stdout.write(`${JSON.stringify(configJsonSchema(), null, 2)}\n`);
+  }
+}

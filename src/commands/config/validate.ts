@@ -1,0 +1,17 @@
+import { BaseCommand } from '../../base-command';
+import { findConfigPath, listVms, loadConfig, resolveVm } from '../../config';
+
+export default class ConfigValidate extends BaseCommand<typeof ConfigValidate> {
+  static override summary = 'Validate phoenix_vm_configs.json without touching the network.';
+  static override description = 'Checks the blocks phoenix owns strictly (every problem listed as file: path: message, with the closest known key), reads every referenced compose file and checks it is YAML with a services map. Exit 65 when anything is wrong.';
+  static override examples = ['phoenix config validate', 'phoenix config validate -c /usr/local/phoenix_hypervisor/etc/phoenix_vm_configs.json'];
+
+  public async run(): Promise<unknown> {
+    const config = await loadConfig(findConfigPath(this.flags.config));
+    const vms = listVms(config);
+    for (const vm of vms) await resolveVm(config, vm.vmid);
+    const stacks = vms.reduce((sum, vm) => sum + vm.stackNames.length, 0);
+    this.out(`${config.path} is valid: ${vms.length} VMs, ${stacks} stack deployments.`);
+    return { path: config.path, valid: true, vms: vms.map((vm) => ({ vmid: vm.vmid, name: vm.name, stacks: vm.stackNames })) };
+  }
+}

@@ -1,0 +1,20 @@
+import { ConvergeBase } from '../../converge-base';
+import { EXIT_CODES_HELP } from '../../base-command';
+
+export default class Converge extends ConvergeBase {
+  static override summary = 'Make the VM’s live stacks match the config: plan, show the plan, then apply it.';
+  static override description = `Reads the VM's desired stacks from phoenix_vm_configs.json and the live stacks of its Portainer environment, shows a terraform-like plan (+ create, ~ update, - delete, = in sync, ! conflict), asks for confirmation on a terminal (--yes otherwise), then applies exactly that plan. Stacks phoenix does not own are never changed without --adopt and never deleted.
+
+The seed syntax puts the vmid before the verb: phoenix portainer <vmid> converge [stack]. "phoenix portainer converge <vmid>" works too.
+
+EXIT CODES
+${EXIT_CODES_HELP}`;
+  static override examples = [
+    { description: 'Converge VM 1002, asking before any change', command: 'phoenix portainer 1002 converge' },
+    { description: 'Converge one stack only, in CI', command: 'phoenix portainer 1002 converge monitoring --yes' },
+    { description: 'Also delete owned stacks that left the config', command: 'phoenix portainer 1002 converge --prune --yes' },
+    { description: 'Machine-readable result', command: 'phoenix portainer 1002 converge --yes --json' },
+  ];
+
+  protected readonly applies = true;
+}

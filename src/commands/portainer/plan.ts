@@ -1,0 +1,17 @@
+import { ConvergeBase } from '../../converge-base';
+import { EXIT_CODES_HELP } from '../../base-command';
+
+export default class Plan extends ConvergeBase {
+  static override summary = 'Show what converge would change on the VM; never writes.';
+  static override description = `The same plan converge shows and applies, computed the same way, without any write request (same as converge --dry-run). With --detailed-exitcode it exits 2 when there are changes, so CI can gate on drift.
+
+EXIT CODES
+${EXIT_CODES_HELP}`;
+  static override examples = [
+    { description: 'Plan VM 1002', command: 'phoenix portainer 1002 plan' },
+    { description: 'Fail a CI job when VM 1002 has drifted', command: 'phoenix portainer 1002 plan --detailed-exitcode' },
+    { description: 'Plan as a Markdown comment for a merge request', command: 'phoenix portainer 1002 plan --markdown' },
+  ];
+
+  protected readonly applies = false;
+}

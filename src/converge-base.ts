@@ -1,0 +1,139 @@
+import { Args, Flags } from '@oclif/core';
+import { createInterface } from 'node:readline/promises';
+
+import { executeConverge, prepareConverge } from './app/converge';
+import type { PreparedConverge } from './app/converge';
+import { BaseCommand } from './base-command';
+import { findConfigPath } from './config';
+import { ApplyError, ConflictError, ExitCode, UsageError } from './errors';
+import { hasChanges } from './plan';
+import { deployTimeout, parseVmid, planFlags } from './portainer-flags';
+import { planToJson, renderPlanMarkdown, renderPlanText, renderResultText, resultsToJson } from './render';
+import type { PlanHeader } from './render';
+
+/**
+ * plan and converge share this one code path (STYLE.md: no separate dry-run implementation):
+ * prepare the plan, show it, and (converge only) apply exactly that plan.
+ */
+export abstract class ConvergeBase extends BaseCommand<typeof ConvergeBase> {
+  static override args = {
+    vmid: Args.string({ description: 'Proxmox vmid of the VM (as in phoenix_vm_configs.json)', required: true }),
+    stack: Args.string({ description: 'limit the run to this stack' }),
+  };
+
+  static override flags = {
+    ...planFlags,
+    yes: Flags.boolean({ char: 'y', summary: 'Apply without asking (required when stdin is not a terminal).' }),
+    'dry-run': Flags.boolean({ summary: 'Plan only; never write (same as the plan command).' }),
+  };
+
+  /** True for converge, false for plan. */
+  protected abstract readonly applies: boolean;
+
+  public async run(): Promise<unknown> {
+    const flags = this.flags;
+    const vmid = parseVmid(this.args.vmid);
+    if (flags.prune && this.args.stack) {
+      throw new UsageError('--prune cannot be combined with a stack argument', { hint: 'Prune works on the whole VM: drop the stack argument, or drop --prune.' });
+    }
+    const deployTimeoutMs = deployTimeout(flags);
+    const prepared = await prepareConverge({
+      configPath: findConfigPath(flags.config),
+      vmid,
+      stack: this.args.stack,
+      url: flags.url,
+      caFile: flags['ca-file'],
+      insecure: flags.insecure,
+      concurrency: flags.concurrency,
+      deployTimeoutMs,
+      prune: flags.prune,
+      adopt: flags.adopt,
+      env: process.env,
+      log: this.debugLog(),
+      warn: (line) => this.note(`Warning: ${line}`),
+    });
+    this.secrets.push(...prepared.secrets);
+    try {
+      return await this.showAndApply(prepared, deployTimeoutMs);
+    } finally {
+      await prepared.client.close();
+    }
+  }
+
+  private async showAndApply(prepared: PreparedConverge, deployTimeoutMs: number): Promise<unknown> {
+    const { plan } = prepared;
+    const header: PlanHeader = {
+      vmid: prepared.vm.vmid,
+      vmName: prepared.vm.name,
+      environmentName: prepared.environment.name,
+      environmentId: prepared.environment.id,
+      portainerVersion: prepared.version.raw,
+      url: prepared.url,
+    };
+    const document = {
+      vm: { vmid: prepared.vm.vmid, name: prepared.vm.name, environment: prepared.vm.environment ?? null },
+      portainer: { url: prepared.url, version: prepared.version.raw },
+      environment: { id: prepared.environment.id, name: prepared.environment.name, swarm: prepared.environment.swarm },
+      plan: planToJson(plan),
+      applied: false,
+      results: null as ReturnType<typeof resultsToJson> | null,
+    };
+    if (!this.flags.markdown) this.out(renderPlanText(header, plan, this.paint));
+
+    if (plan.summary.conflict > 0) {
+      if (this.flags.markdown) this.out(renderPlanMarkdown(header, plan));
+      this.failure = new ConflictError(`${plan.summary.conflict} stack(s) need a decision; nothing was written`, {
+        hint: 'Run again with --adopt to take over same-named stacks phoenix does not own (a Git-based stack is detached from Git), or rename the stack in the config.',
+      });
+      return document;
+    }
+    const changes = hasChanges(plan);
+    const planOnly = !this.applies || this.flags['dry-run'];
+    if (!changes || planOnly) {
+      if (this.flags.markdown) this.out(renderPlanMarkdown(header, plan));
+      if (changes && this.flags['detailed-exitcode']) this.exitCode = ExitCode.CHANGES;
+      if (!changes) this.note('Nothing to do: the VM matches the config.');
+      return document;
+    }
+    await this.confirm(plan.summary.delete);
+    const controller = new AbortController();
+    const onSignal = () => {
+      this.note('Interrupted: no new writes start; waiting for the ones in flight...');
+      controller.abort();
+    };
+    process.once('SIGINT', onSignal);
+    try {
+      const outcome = await executeConverge(prepared, {
+        concurrency: this.flags.concurrency,
+        deployTimeoutMs,
+        signal: controller.signal,
+        progress: (line) => this.note(line),
+      });
+      document.applied = true;
+      document.results = resultsToJson(outcome.results);
+      this.out(this.flags.markdown ? renderPlanMarkdown(header, plan, outcome.results) : `\n${renderResultText(outcome.results, this.paint)}`);
+      if (controller.signal.aborted) this.exitCode = ExitCode.INTERRUPTED;
+      else if (!outcome.ok) this.exitCode = ExitCode.APPLY_FAILED;
+      else if (this.flags['detailed-exitcode']) this.exitCode = ExitCode.CHANGES;
+      return document;
+    } finally {
+      process.removeListener('SIGINT', onSignal);
+    }
+  }
+
+  /** terraform's rule: on a terminal ask, and only "yes" goes on; elsewhere --yes is required. */
+  private async confirm(deletes: number): Promise<void> {
+    if (this.flags.yes) return;
+    if (!process.stdin.isTTY || this.jsonEnabled()) {
+      throw new UsageError('refusing to apply without confirmation', {
+        code: 'CONFIRMATION_REQUIRED',
+        hint: 'Review the plan above, then run again with --yes (or use `phoenix portainer <vmid> plan` to only look).',
+      });
+    }
+    const rl = createInterface({ input: process.stdin, output: process.stderr });
+    const warning = deletes > 0 ? ` ${deletes} stack(s) will be DELETED (volumes are kept).` : '';
+    const answer = await rl.question(`\nApply this plan?${warning} Only 'yes' is accepted: `);
+    rl.close();
+    if (answer.trim() !== 'yes') throw new ApplyError('apply cancelled', { code: 'CANCELLED', hint: 'Nothing was written.' });
+  }
+}

@@ -1,0 +1,36 @@
+import { Flags } from '@oclif/core';
+
+import { UsageError } from './errors';
+import { parseDuration } from './util/duration';
+
+/** Flags of every command that talks to Portainer (SPEC section 1), each with its env var. */
+export const connectionFlags = {
+  url: Flags.string({ env: 'PORTAINER_URL', summary: 'Portainer base URL; overrides portainer.url.', helpGroup: 'PORTAINER' }),
+  'ca-file': Flags.string({ env: 'PHOENIX_CA_FILE', summary: 'Extra CA bundle (PEM) for Portainer’s TLS certificate.', helpGroup: 'PORTAINER' }),
+  insecure: Flags.boolean({ summary: 'Skip TLS verification (prints a warning every run).', helpGroup: 'PORTAINER' }),
+  concurrency: Flags.integer({ summary: 'Parallel API requests.', default: 8, min: 1, max: 64, helpGroup: 'PORTAINER' }),
+  timeout: Flags.string({ summary: 'Time allowed per deploy (create/update), e.g. 15m; reads use a short timeout.', default: '15m', helpGroup: 'PORTAINER' }),
+};
+
+/** Flags of plan and converge. */
+export const planFlags = {
+  ...connectionFlags,
+  prune: Flags.boolean({ summary: 'Also delete stacks phoenix owns on this VM that left the config (volumes are kept).' }),
+  adopt: Flags.boolean({ summary: 'Take over same-named stacks phoenix does not own (adds the ownership marker).' }),
+  'detailed-exitcode': Flags.boolean({ summary: 'Exit 2 when the plan has changes (terraform’s meaning).' }),
+  markdown: Flags.boolean({ summary: 'Print the plan and result as Markdown (for a merge-request comment).', exclusive: ['json'] }),
+};
+
+export const VMID_PATTERN = /^\d+$/;
+
+/** A vmid argument as a number, or a usage error that says what a vmid looks like. */
+export function parseVmid(raw: string): number {
+  if (!VMID_PATTERN.test(raw) || Number(raw) <= 0) {
+    throw new UsageError(`"${raw}" is not a vmid`, { hint: 'A vmid is the Proxmox VM number, for example: phoenix portainer 1002 converge' });
+  }
+  return Number(raw);
+}
+
+export function deployTimeout(flags: { timeout: string }): number {
+  return parseDuration(flags.timeout, '--timeout');
+}
