@@ -77,6 +77,8 @@ export class PortainerClient {
   /** Unfiltered on purpose: Portainer's EndpointID filter never returns swarm stacks (REFERENCE.md 2.4). */
   async listStacks(): Promise<PortainerStack[]> {
     const answer = await this.http.call({ route: ROUTES.listStacks, auth: API_KEY, timeout: 'read' });
+    // The spec lists a bodiless 204 for this route beside 200 (and 200 may carry `null`).
+    if (answer.status === 204) return [];
     return this.http.parse(answer, stackListSchema);
   }
 

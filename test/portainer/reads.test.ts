@@ -78,6 +78,12 @@ describe('stacks', () => {
     scope.done();
   });
 
+  it('treats a bodiless 204 (listed in the spec for this route) as empty', async () => {
+    const scope = api().get('/api/stacks').reply(204);
+    await expect(h.client.listStacks()).resolves.toEqual([]);
+    scope.done();
+  });
+
   it('gets one stack, keeping the last deployment message of asynchronous versions', async () => {
     const scope = api()
       .get('/api/stacks/7')
