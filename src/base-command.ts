@@ -78,11 +78,17 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     process.stdout.write(`${this.redact(JSON.stringify(json, null, 2))}\n`);
   }
 
+  /** The exit code of a run that returned: a reported failure wins over the result's own code. */
+  private get finalExitCode(): ExitCodeValue {
+    return this.failure?.exitCode ?? this.exitCode;
+  }
+
   protected override toSuccessJson(result: unknown): unknown {
+    const exitCode = this.finalExitCode;
     return {
       schemaVersion: JSON_SCHEMA_VERSION,
-      ok: this.exitCode === ExitCode.OK || this.exitCode === ExitCode.CHANGES,
-      exitCode: this.exitCode,
+      ok: exitCode === ExitCode.OK || exitCode === ExitCode.CHANGES,
+      exitCode,
       command: this.id,
       result,
       ...(this.failure ? { error: this.failure.toJSON() } : {}),
@@ -108,7 +114,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   protected override async finally(error: Error | undefined): Promise<void> {
     if (error === undefined) {
       if (this.failure && !this.jsonEnabled()) this.note(formatError(this.failure));
-      process.exitCode = this.failure?.exitCode ?? this.exitCode;
+      process.exitCode = this.finalExitCode;
     }
     await super.finally(error);
   }

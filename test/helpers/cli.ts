@@ -1,0 +1,87 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+
+export const REPO = resolve(__dirname, '../..');
+const BIN = join(REPO, 'bin/run.js');
+
+/** The simulator's default API key, and any other value a test registers: must never be printed. */
+const SECRETS = new Set<string>(['ptr_simulatortoken']);
+
+export function registerSecret(value: string): void {
+  SECRETS.add(value);
+}
+
+export interface CliResult {
+  stdout: string;
+  stderr: string;
+  exitCode: number;
+}
+
+export interface CliOptions {
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  input?: string;
+}
+
+/**
+ * Run the built CLI as an operator would (a subprocess, real argv, no TTY) and return stdout,
+ * stderr and the exit code separately. Every run is checked against the suite-wide guard: a
+ * registered token or secret value in either stream fails the test that caused it.
+ */
+export async function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', ...options.env };
+  if (env.PORTAINER_API_KEY) SECRETS.add(env.PORTAINER_API_KEY);
+  const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd ?? REPO, env, stdio: ['pipe', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stdin.end(options.input ?? '');
+  const exitCode = await new Promise<number>((done) => child.on('close', (code) => done(code ?? -1)));
+  for (const secret of SECRETS) {
+    if (stdout.includes(secret) || stderr.includes(secret)) {
+      throw new Error(`secret leak: "${secret.slice(0, 6)}..." appeared in the output of phoenix ${args.join(' ')}`);
+    }
+  }
+  return { stdout, stderr, exitCode };
+}
+
+export interface FixtureStack {
+  compose: string;
+  env?: Record<string, string>;
+  environments?: Record<string, { env: Record<string, string> }>;
+}
+
+export interface FixtureVm {
+  vmid: number;
+  name: string;
+  portainer_environment_name?: string;
+  environment?: string;
+  docker_stacks: (string | { name: string; environment?: string; env?: Record<string, string> })[];
+  [provisioning: string]: unknown;
+}
+
+/** Write a config (compose files on disk, as operators keep them) into a fresh temp dir. */
+export function writeConfig(stacks: Record<string, FixtureStack>, vms: FixtureVm[], extra: Record<string, unknown> = {}): string {
+  const dir = mkdtempSync(join(tmpdir(), 'phoenix-cli-'));
+  const catalogue: Record<string, unknown> = {};
+  for (const [name, stack] of Object.entries(stacks)) {
+    const file = join(dir, 'stacks', name, 'docker-compose.yml');
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, stack.compose);
+    catalogue[name] = { compose_file: `stacks/${name}/docker-compose.yml`, env: stack.env ?? {}, ...(stack.environments ? { environments: stack.environments } : {}) };
+  }
+  const config = {
+    portainer: {},
+    environments: { dev: {}, test: {}, prod: { protected: true } },
+    stacks: catalogue,
+    vm_defaults: { cores: 2, memory_mb: 2048 },
+    vms: vms.map((vm) => ({ features: { nesting: true }, network_config: { ip: '10.0.0.2/24' }, ...vm })),
+    ...extra,
+  };
+  const path = join(dir, 'phoenix_vm_configs.json');
+  writeFileSync(path, `${JSON.stringify(config, null, 2)}\n`);
+  return path;
+}
