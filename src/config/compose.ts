@@ -6,15 +6,14 @@
 import { readFile } from 'node:fs/promises';
 import { isMap, parseDocument } from 'yaml';
 import { ConfigError } from '../errors';
-import { errnoCode } from './read-text';
+import { readFailure } from './errno';
 
 /** Reads a compose file; a missing file is a config problem (exit 65) naming the resolved path. */
 export async function readComposeFile(absolutePath: string, where: string): Promise<string> {
   try {
     return await readFile(absolutePath, 'utf8');
   } catch (error) {
-    const code = errnoCode(error);
-    const why = code === 'ENOENT' ? 'not found' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : String(error);
+    const why = readFailure(error);
     throw new ConfigError(`${where}: compose file ${absolutePath}: ${why}`, { code: 'COMPOSE_NOT_FOUND', cause: error });
   }
 }

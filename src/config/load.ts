@@ -9,7 +9,7 @@ import * as nodePath from 'node:path';
 import { findNodeAtLocation, Node, ParseError, parseTree, printParseErrorCode, getNodeValue } from 'jsonc-parser';
 import { ConfigError } from '../errors';
 import { PathSegment, Problem } from './problems';
-import { errnoCode } from './read-text';
+import { readFailure } from './errno';
 import { LoadedConfig, PortainerSettings } from './types';
 import { problemsError, validateDocument } from './validate';
 import { ConfigDocument } from './schema';
@@ -164,8 +164,7 @@ export async function loadConfig(path: string): Promise<LoadedConfig> {
   try {
     text = await readFile(absolute, 'utf8');
   } catch (error) {
-    const code = errnoCode(error);
-    const why = code === 'ENOENT' ? 'not found' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : String(error);
+    const why = readFailure(error);
     throw new ConfigError(`cannot read config file ${absolute}: ${why}`, { code: 'CONFIG_NOT_FOUND', hint: POINT_AT_ONE, cause: error });
   }
   const { data, document } = parseConfigText(text.replace(/^\uFEFF/, ''), file);

@@ -98,7 +98,7 @@ export function problemsFromIssues(
   const problems: Problem[] = [];
   for (const issue of issues) {
     const path: PathSegment[] = [...prefix, ...issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p))];
-    const input = (issue as { input?: unknown }).input;
+    const input: unknown = 'input' in issue ? issue.input : undefined;
     switch (issue.code) {
       case 'unrecognized_keys':
         for (const key of issue.keys) {
