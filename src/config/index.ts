@@ -1,7 +1,7 @@
 /** The config module's public surface: load, validate and resolve phoenix_vm_configs.json. */
 export type { DesiredStack, EnvValue, LoadedConfig, PortainerSettings, ResolvedVm, VmSummary } from './types';
 export { CONFIG_FILE_NAME, SYSTEM_CONFIG_PATH, displayPath, findConfigPath, loadConfig, parseConfigText } from './load';
-export { listVms, overlayEnv, resolveVm } from './resolve';
+export { checkAllVms, listVms, overlayEnv, resolveVm } from './resolve';
 export { configJsonSchema } from './json-schema';
 export { closest, levenshtein } from './suggest';
 export { STACK_NAME_PATTERN } from './schema';

@@ -12,7 +12,7 @@ import { didYouMean, formatPath } from './problems';
 import { ConfigDocument, StackDocument, StackEntryDocument, VmDocument } from './schema';
 import { closest } from './suggest';
 import { DesiredStack, EnvValue, LoadedConfig, ResolvedVm, VmSummary } from './types';
-import { validateDocument } from './validate';
+import { problemsError, validateDocument } from './validate';
 
 interface Entry {
   name: string;
@@ -159,4 +159,24 @@ export async function resolveVm(config: LoadedConfig, vmid: number, onlyStack?: 
   }
   stacks.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return { ...summaryOf(vm), stacks };
+}
+
+/**
+ * Resolves every VM and throws one ConfigError listing every stack problem of the whole file
+ * (unknown stacks, missing or invalid compose), for `phoenix config validate`: resolving VM by
+ * VM would stop at the first bad one.
+ */
+export async function checkAllVms(config: LoadedConfig): Promise<ResolvedVm[]> {
+  const resolved: ResolvedVm[] = [];
+  const lines: string[] = [];
+  for (const vm of listVms(config)) {
+    try {
+      resolved.push(await resolveVm(config, vm.vmid));
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      lines.push(...(error.details.length > 0 ? error.details : [error.message]));
+    }
+  }
+  if (lines.length > 0) throw problemsError(displayPath(config.path), [...new Set(lines)]);
+  return resolved;
 }

@@ -1,6 +1,6 @@
 /** From a loaded config to one VM's desired stacks: overlays, paths, and every refusal (exit 65). */
 import * as path from 'node:path';
-import { findPhoenixLayoutStack, listVms, loadConfig, overlayEnv, resolveVm } from '../../src/config';
+import { checkAllVms, findPhoenixLayoutStack, listVms, loadConfig, overlayEnv, resolveVm } from '../../src/config';
 import { configError, FIXTURES, REPO_ROOT, tempDir } from './config-helpers';
 
 const shown = (file: string) => path.relative(process.cwd(), file);
@@ -136,6 +136,22 @@ describe('resolveVm', () => {
       `${where}: stacks.empty.compose: not a compose file: "services" is empty`,
       `${where}: stacks.list.compose: not a compose file: the top level must be a mapping with "services"`,
     ]);
+  });
+});
+
+describe('checkAllVms', () => {
+  it('lists the stack problems of every VM at once', async () => {
+    const file = path.join(FIXTURES, 'bad-compose/phoenix_vm_configs.json');
+    const error = await configError(async () => checkAllVms(await loadConfig(file)));
+    expect(error.message).toBe(`${shown(file)} has 5 problems`);
+    expect(error.hint).toBe('fix the file and run phoenix config validate');
+    expect(error.details).toHaveLength(5);
+    expect(error.details[4]).toBe(`${shown(file)}: vms[1].docker_stacks[1]: unknown stack "god"; defined: broken, good, listed, missing, servicesless; did you mean "good"?`);
+  });
+
+  it('returns every resolved VM of a valid file', async () => {
+    const resolved = await checkAllVms(await loadConfig(path.join(REPO_ROOT, 'phoenix_vm_configs.json')));
+    expect(resolved.map((vm) => [vm.vmid, vm.stacks.length])).toEqual([[1001, 3], [1002, 4], [1003, 3]]);
   });
 });
 
