@@ -49,7 +49,6 @@ async function createFromString(ctx: Ctx, type: 1 | 2): Promise<Reply> {
   };
   if (state.asyncDeploy) {
     const stack = state.addStack({ ...base, status: 3 });
-    stack.deploymentStatus = [];
     markDeploying(stack);
     scheduleAsyncDeploy(rt, stack);
     return { status: 200, body: stackJson(stack, state) };
