@@ -160,8 +160,12 @@ async function waitForDeploy(stack: WrittenStack, writer: StackWriter, options: 
   }
 }
 
+/**
+ * A failure after which the write may have happened: the request went out and no answer came
+ * (a timeout, a reset). A refused connection, DNS or TLS failure means nothing was sent.
+ */
 function isLostAnswer(error: unknown): boolean {
-  return error instanceof UnavailableError && (error.code === 'PORTAINER_TIMEOUT' || error.code === 'PORTAINER_UNAVAILABLE');
+  return error instanceof UnavailableError && (error.code === 'PORTAINER_TIMEOUT' || error.code === 'PORTAINER_NETWORK');
 }
 
 function describe(error: unknown): { code: string; message: string } {

@@ -24,7 +24,7 @@ function fakeWriter(script: { failCreate?: string[]; loseCreate?: string[]; asyn
         statuses.set(stack.id, [...sequence]);
       }
       stacks.set(stack.id, stack);
-      if (script.loseCreate?.includes(name)) throw new UnavailableError('socket hang up');
+      if (script.loseCreate?.includes(name)) throw new UnavailableError('socket hang up', { code: 'PORTAINER_NETWORK' });
       return { ...stack };
     },
     async updateStack({ id, composeText }) {

@@ -1,5 +1,5 @@
 import { BaseCommand } from '../../base-command';
-import { findConfigPath, listVms, loadConfig, resolveVm } from '../../config';
+import { checkAllVms, findConfigPath, loadConfig } from '../../config';
 
 export default class ConfigValidate extends BaseCommand<typeof ConfigValidate> {
   static override summary = 'Validate phoenix_vm_configs.json without touching the network.';
@@ -8,8 +8,7 @@ export default class ConfigValidate extends BaseCommand<typeof ConfigValidate> {
 
   public async run(): Promise<unknown> {
     const config = await loadConfig(findConfigPath(this.flags.config));
-    const vms = listVms(config);
-    for (const vm of vms) await resolveVm(config, vm.vmid);
+    const vms = await checkAllVms(config);
     const stacks = vms.reduce((sum, vm) => sum + vm.stackNames.length, 0);
     this.out(`${config.path} is valid: ${vms.length} VMs, ${stacks} stack deployments.`);
     return { path: config.path, valid: true, vms: vms.map((vm) => ({ vmid: vm.vmid, name: vm.name, stacks: vm.stackNames })) };

@@ -1,0 +1,54 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join, relative } from 'node:path';
+
+import { configJsonSchema } from '../../src/config';
+import { EXIT_CODE_TABLE } from '../../src/errors';
+import { REPO, runCli } from '../helpers/cli';
+
+/** Every file under dir, recursively. */
+function files(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)]));
+}
+
+describe('generated and documented artifacts stay true', () => {
+  it('phoenix_vm_configs.schema.json is what the validation code generates (run npm run schema)', () => {
+    const shipped = JSON.parse(readFileSync(join(REPO, 'phoenix_vm_configs.schema.json'), 'utf8'));
+    expect(shipped).toEqual(JSON.parse(JSON.stringify(configJsonSchema())));
+  });
+
+  it('oclif.manifest.json lists exactly the built commands, at this version', () => {
+    const manifest = JSON.parse(readFileSync(join(REPO, 'oclif.manifest.json'), 'utf8'));
+    const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8'));
+    const built = files(join(REPO, 'dist/commands'))
+      .filter((f) => f.endsWith('.js'))
+      .map((f) => relative(join(REPO, 'dist/commands'), f).replace(/\.js$/, '').split('/').join(':'))
+      .sort();
+    expect(Object.keys(manifest.commands).sort()).toEqual(built);
+    expect(manifest.version).toBe(pkg.version);
+  });
+
+  it('.env.example documents every environment variable of SPEC section 1', () => {
+    const example = readFileSync(join(REPO, '.env.example'), 'utf8');
+    for (const name of ['PHOENIX_CONFIG', 'PORTAINER_URL', 'PORTAINER_API_KEY', 'PHOENIX_TOKEN_FILE', 'PHOENIX_CA_FILE']) {
+      expect(example).toMatch(new RegExp(`^#? ?${name}=`, 'm'));
+    }
+  });
+
+  it('the README exit-code table is the one the code uses', () => {
+    const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
+    for (const [code, meaning] of EXIT_CODE_TABLE) expect(readme).toContain(`| ${code} | ${meaning} |`);
+    expect(readme.startsWith('# phoenix')).toBe(true);
+    expect(readme).toContain('npm ci && npm run demo');
+    expect(readme).toContain('npm test');
+  });
+
+  it.each([['portainer', '1002', 'converge'], ['portainer', 'plan'], ['config', 'validate']])('%s %s --help shows examples and the exit codes', async (...words) => {
+    const result = await runCli([...words, '--help']);
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain('EXAMPLES');
+    if (words[0] === 'portainer') {
+      for (const [code] of EXIT_CODE_TABLE) expect(result.stdout).toMatch(new RegExp(`^\\s*${code}  `, 'm'));
+      expect(result.stdout).toContain('phoenix portainer 1002');
+    }
+  });
+});
