@@ -2,6 +2,7 @@ import { Args, Flags } from '@oclif/core';
 import { createInterface } from 'node:readline/promises';
 
 import { executeConverge, prepareConverge } from './app/converge';
+import { acquireVmLock } from './app/lock';
 import type { PreparedConverge } from './app/converge';
 import { BaseCommand } from './base-command';
 import { findConfigPath } from './config';
@@ -10,6 +11,7 @@ import { hasChanges } from './plan';
 import { deployTimeout, parseVmid, planFlags } from './portainer-flags';
 import { planToJson, renderPlanMarkdown, renderPlanText, renderResultText, resultsToJson } from './render';
 import type { PlanHeader } from './render';
+import { parseDuration } from './util/duration';
 
 /**
  * plan and converge share this one code path (STYLE.md: no separate dry-run implementation):
@@ -25,6 +27,7 @@ export abstract class ConvergeBase extends BaseCommand<typeof ConvergeBase> {
     ...planFlags,
     yes: Flags.boolean({ char: 'y', summary: 'Apply without asking (required when stdin is not a terminal).' }),
     'dry-run': Flags.boolean({ summary: 'Plan only; never write (same as the plan command).' }),
+    'wait-lock': Flags.string({ summary: 'When another converge holds this VM’s lock, wait up to this long (e.g. 5m) instead of exiting 75.' }),
   };
 
   /** True for converge, false for plan. */
@@ -37,6 +40,19 @@ export abstract class ConvergeBase extends BaseCommand<typeof ConvergeBase> {
       throw new UsageError('--prune cannot be combined with a stack argument', { hint: 'Prune works on the whole VM: drop the stack argument, or drop --prune.' });
     }
     const deployTimeoutMs = deployTimeout(flags);
+    // The lock covers plan and apply, so the plan that is applied is not stale.
+    const lock = this.applies && !flags['dry-run']
+      ? await acquireVmLock(vmid, { waitMs: flags['wait-lock'] ? parseDuration(flags['wait-lock'], '--wait-lock') : 0, command: `phoenix ${this.argv.join(' ')}` })
+      : undefined;
+    try {
+      return await this.planAndApply(vmid, deployTimeoutMs);
+    } finally {
+      await lock?.release();
+    }
+  }
+
+  private async planAndApply(vmid: number, deployTimeoutMs: number): Promise<unknown> {
+    const flags = this.flags;
     const prepared = await prepareConverge({
       configPath: findConfigPath(flags.config),
       vmid,

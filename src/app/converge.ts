@@ -1,12 +1,13 @@
 import { applyPlan } from '../apply';
 import type { ApplyResult, StackWriter, WrittenStack } from '../apply';
 import { closest, loadConfig, resolveVm } from '../config';
-import type { DesiredStack, LoadedConfig, ResolvedVm } from '../config';
+import type { LoadedConfig, ResolvedVm } from '../config';
 import { ConfigError } from '../errors';
 import type { PortainerClient, PortainerEnvironment, PortainerStack, PortainerVersion } from '../portainer';
 import { plan, stackKey } from '../plan';
-import type { DesiredStackInput, EnvPair, LiveStackInput, Plan } from '../plan';
+import type { LiveStackInput, Plan } from '../plan';
 import { mapLimit } from '../util/concurrency';
+import { desiredInput } from './desired-env';
 import { connect } from './connection';
 import type { ConnectionFlags } from './connection';
 
@@ -67,20 +68,6 @@ export async function executeConverge(
   options: { concurrency: number; deployTimeoutMs: number; signal?: AbortSignal; progress?: (line: string) => void },
 ): Promise<ApplyResult> {
   return applyPlan(prepared.plan, prepared.writer, { vmid: prepared.vm.vmid, ...options });
-}
-
-function desiredInput(stack: DesiredStack): DesiredStackInput {
-  const env: EnvPair[] = [];
-  for (const [name, value] of Object.entries(stack.env)) {
-    if (typeof value !== 'string') {
-      throw new ConfigError(`stack ${stack.name}: env ${name} refers to secret "${value.secret}", and this build has no secret store yet`, {
-        code: 'SECRET_UNSUPPORTED',
-        hint: 'Use a plain value for now; secret values arrive with `phoenix secret set`.',
-      });
-    }
-    env.push({ name, value });
-  }
-  return { name: stack.name, composeText: stack.composeText, env };
 }
 
 function liveInput(stack: PortainerStack, composeText: string | undefined): LiveStackInput {
