@@ -1,0 +1,22 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+
+import { REPO } from '../helpers/cli';
+
+/** `npm run demo` (after the build) must converge the sample config and then find nothing to do. */
+it('the demo converges the sample config, then a second run sends no write', async () => {
+  const child = spawn(process.execPath, [join(REPO, 'dist/demo/demo.js')], { cwd: REPO, env: { PATH: process.env.PATH, NO_COLOR: '1' } });
+  let out = '';
+  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  const code = await new Promise<number | null>((done) => child.on('close', done));
+  expect(code).toBe(0);
+  expect(out).toMatch(/~ monitoring +compose and env differ/);
+  expect(out).toMatch(/\+ qdrant +not in Portainer/);
+  expect(out).toMatch(/= whoami +in sync/);
+  expect(out).not.toContain('legacy-nginx  ');
+  expect(out).toContain('Plan: 2 to create, 1 to update, 0 to delete, 1 unchanged.');
+  expect(out).toContain('Plan: 0 to create, 0 to update, 0 to delete, 4 unchanged.');
+  expect(out).toContain('Second run sent 0 write requests. legacy-nginx is still there, untouched.');
+  expect(out).not.toContain('ptr_demo_token');
+});
