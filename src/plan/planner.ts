@@ -89,6 +89,7 @@ function planDesired(stack: DesiredStackInput, live: LiveStackInput | undefined,
   }
 
   if (composeDiff === '' && !envChanged(env)) {
+    if (live.failed) return { ...base, action: 'update', reason: 'in sync, but its last deploy failed in Portainer: redeploy' };
     return { ...base, action: 'noop', reason: 'in sync', payload: undefined };
   }
   const what = [composeDiff === '' ? '' : 'compose', envChanged(env) ? 'env' : ''].filter(Boolean).join(' and ');

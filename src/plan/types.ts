@@ -27,6 +27,8 @@ export interface LiveStackInput {
   composeText?: string;
   env: EnvPair[];
   git: boolean;
+  /** Portainer says the last deploy failed (Status 4): the stack is redeployed even when its text matches. */
+  failed?: boolean;
 }
 
 export interface PlanOptions {

@@ -32,6 +32,7 @@ describe('plan: example table', () => {
     ['owned undeclared stack is kept without --prune', [], [live({ name: 'old' })], {}, []],
     ['owned undeclared stack is deleted with --prune', [], [live({ name: 'old' })], { prune: true }, ['delete old']],
     ['unowned undeclared stack is never deleted', [], [live({ name: 'theirs', composeText: compose })], { prune: true, adopt: true }, []],
+    ['owned, in sync, but its last deploy failed is redeployed', [desired({ name: 'web' })], [live({ name: 'web', failed: true })], {}, ['update web']],
     ['items are sorted by name', [desired({ name: 'zeta' }), desired({ name: 'alpha' })], [], {}, ['create alpha', 'create zeta']],
   ])('%s', (_title, want, have, extra, expected) => {
     expect(actions(plan(want, have, { ...opts, ...extra }))).toEqual(expected);
