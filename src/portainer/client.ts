@@ -95,7 +95,8 @@ export class PortainerClient {
 
   /**
    * 2.19.0 served only `/stacks/create/...`, older versions only `POST /stacks?type=&method=`,
-   * so the route follows the version. Not retried: a lost answer is recovered above by re-reading.
+   * so the route follows the version. Retried only when the request provably never reached
+   * Portainer (retry policy `unsent`): a lost answer is recovered above, in apply, by re-reading.
    */
   async createStack(version: PortainerVersion, input: CreateStackInput): Promise<PortainerStack> {
     const swarm = input.swarmId !== undefined;
@@ -112,6 +113,7 @@ export class PortainerClient {
           body,
           auth: API_KEY,
           timeout: 'deploy',
+          retry: 'unsent',
         })
       : await this.http.call({
           route: ROUTES.createLegacy,
@@ -119,6 +121,7 @@ export class PortainerClient {
           body,
           auth: API_KEY,
           timeout: 'deploy',
+          retry: 'unsent',
         });
     return this.http.parse(answer, stackSchema);
   }
@@ -128,6 +131,8 @@ export class PortainerClient {
    * so the full list and the stack's own endpoint always go. Prune and PullImage stay false:
    * removing services or pulling images is not a side effect phoenix takes without a plan.
    * `input.swarm` does not change the body (Prune is sent false for both kinds).
+   * Retry policy `unsent`: the PUT is idempotent in effect but every copy redeploys (and on
+   * 2.15+ a failed redeploy takes the stack down), so only a request that never arrived repeats.
    */
   async updateStack(input: UpdateStackInput): Promise<PortainerStack> {
     const answer = await this.http.call({
@@ -142,11 +147,16 @@ export class PortainerClient {
       },
       auth: API_KEY,
       timeout: 'deploy',
+      retry: 'unsent',
     });
     return this.http.parse(answer, stackSchema);
   }
 
-  /** Without the stack's own endpointId Portainer treats it as orphaned (403/404). Volumes survive. */
+  /**
+   * Without the stack's own endpointId Portainer treats it as orphaned (403/404). Volumes survive.
+   * Retried on transient failures (the default for DELETE): deleting one id twice is harmless,
+   * Portainer never reuses stack ids, and a repeat that finds it gone answers not-found.
+   */
   async deleteStack(id: number, endpointId: number): Promise<void> {
     await this.http.call({
       route: ROUTES.deleteStack,

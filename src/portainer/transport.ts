@@ -1,8 +1,8 @@
 /**
  * The one place that sends HTTP: global fetch over an undici Agent (nock intercepts the
- * global fetch, not undici.request), a timeout on every request, retries for reads only,
- * the headers (and so the secrets they carry) built in one function, and one debug line
- * per attempt: `METHOD path?query -> status (N ms)`.
+ * global fetch, not undici.request), a timeout on every request, retries by an explicit
+ * policy per call (see RetryPolicy), the headers (and so the secrets they carry) built in one
+ * function, and one debug line per attempt: `METHOD path?query -> status (N ms)`.
  */
 import { Agent } from 'undici';
 import type { z } from 'zod';
@@ -21,6 +21,26 @@ import {
 import { buildPath, QueryValue, RouteSpec } from './routes';
 import type { ClientOptions } from './types';
 
+/**
+ * Which failures a call may retry by itself (bounded exponential backoff with jitter, Retry-After
+ * honoured on 429, each retry a `--debug` line). docs/reliability.md explains the choice:
+ *
+ * - `transient` (default for GET and DELETE): network errors (reset, refused, socket closed),
+ *   502/503/504 and 429. A GET changes nothing. A DELETE names one stack id and Portainer never
+ *   reuses ids, so sending it twice can at worst answer 404 for a stack that is already gone
+ *   (apply then re-reads and counts the stack as deleted).
+ * - `unsent` (create and update): only failures that prove the request never reached Portainer:
+ *   a refused connection or connect timeout, and 429 (the server or its proxy declined to
+ *   process it). Not a reset, a 502/503/504 or a client timeout: the deploy may have started
+ *   (or even finished) behind them. Repeating a create could make a duplicate; repeating an
+ *   update redeploys, which on 2.15+ takes the stack down when it fails and on async versions
+ *   answers 409 "deployment already in progress". Apply re-reads Portainer and decides instead.
+ * - `none` (default for POST and PUT: login, API-key minting): `/api/auth` bans an IP after
+ *   about ten attempts, so nothing is repeated behind the user's back.
+ * Client-side timeouts are never retried, whatever the policy.
+ */
+export type RetryPolicy = 'transient' | 'unsent' | 'none';
+
 export type Auth = { kind: 'apiKey' } | { kind: 'bearer'; jwt: string } | { kind: 'none' };
 
 export interface CallSpec {
@@ -30,6 +50,8 @@ export interface CallSpec {
   body?: unknown;
   auth: Auth;
   timeout: 'read' | 'deploy';
+  /** Default: `transient` for GET and DELETE, `none` otherwise. */
+  retry?: RetryPolicy;
   /** Replaces PortainerApiError's default hint (e.g. a 401 on a JWT route is not the API key's fault). */
   hints?: Partial<Record<number, string>>;
   /** Secrets in the body (a password) that must never be echoed. */
@@ -47,6 +69,24 @@ const RETRY_STATUSES = new Set([429, 502, 503, 504]);
 const BACKOFF_BASE_MS = 500;
 const BACKOFF_CAP_MS = 8_000;
 const RETRY_AFTER_CAP_MS = 30_000;
+/** Network failures that happen before a byte of the request reached the server. */
+const UNSENT_CODES = new Set(['ECONNREFUSED', 'UND_ERR_CONNECT_TIMEOUT']);
+
+function defaultPolicy(method: string): RetryPolicy {
+  return method === 'GET' || method === 'DELETE' ? 'transient' : 'none';
+}
+
+/** Whether `policy` lets a call retry after this failure (a status, or a network error code). */
+export function mayRetry(policy: RetryPolicy, failure: { status: number } | { code: string | undefined; retryable: boolean }): boolean {
+  if (policy === 'none') return false;
+  if ('status' in failure) return policy === 'transient' ? RETRY_STATUSES.has(failure.status) : failure.status === 429;
+  if (!failure.retryable) return false;
+  return policy === 'transient' || (failure.code !== undefined && UNSENT_CODES.has(failure.code));
+}
+
+function withheld(policy: RetryPolicy): string {
+  return policy === 'unsent' ? ', not retried: Portainer may have started the deploy' : ', not retried';
+}
 
 export class Transport {
   private readonly base: string;
@@ -143,13 +183,13 @@ export class Transport {
     const headers = this.headersFor(spec.auth, spec.body !== undefined);
     const body = spec.body === undefined ? undefined : JSON.stringify(spec.body);
     const timeoutMs = spec.timeout === 'read' ? this.readTimeoutMs : this.deployTimeoutMs;
-    const retryable = method === 'GET';
+    const policy = spec.retry ?? defaultPolicy(method);
 
     for (let attempt = 0; ; attempt++) {
       const started = Date.now();
       const label = () => `${method} ${path}`;
       const took = () => `(${Date.now() - started} ms)`;
-      const canRetry = retryable && attempt < MAX_RETRIES;
+      const budgetLeft = attempt < MAX_RETRIES;
       let response: Response;
       let text: string;
       try {
@@ -169,24 +209,26 @@ export class Transport {
           throw timeoutError(ctx, timeoutMs, error);
         }
         const code = networkCode(error) ?? 'network error';
-        if (canRetry && isRetryableNetworkError(error)) {
+        const failure = { code: networkCode(error), retryable: isRetryableNetworkError(error) };
+        const allowed = mayRetry(policy, failure);
+        if (budgetLeft && allowed) {
           const delay = this.backoff(attempt);
           this.log(`${label()} -> ${code} ${took()}, retry ${attempt + 1}/${MAX_RETRIES} in ${delay} ms`);
           await this.sleep(delay);
           continue;
         }
-        this.log(`${label()} -> ${code} ${took()}`);
+        this.log(`${label()} -> ${code} ${took()}${failure.retryable && !allowed ? withheld(policy) : ''}`);
         throw networkError(ctx, error);
       }
 
       const { status } = response;
-      if (canRetry && RETRY_STATUSES.has(status)) {
+      if (budgetLeft && mayRetry(policy, { status })) {
         const delay = (status === 429 ? this.retryAfter(response.headers.get('retry-after')) : undefined) ?? this.backoff(attempt);
         this.log(`${label()} -> ${status} ${took()}, retry ${attempt + 1}/${MAX_RETRIES} in ${delay} ms`);
         await this.sleep(delay);
         continue;
       }
-      this.log(`${label()} -> ${status} ${took()}`);
+      this.log(`${label()} -> ${status} ${took()}${RETRY_STATUSES.has(status) && !mayRetry(policy, { status }) ? withheld(policy) : ''}`);
       if (status >= 200 && status < 300) return { status, text, ctx };
       if (status >= 300 && status < 400) throw redirected(ctx, status, response.headers.get('location'));
       throw apiError(ctx, status, text, spec.hints?.[status]);

@@ -1,7 +1,7 @@
 import nock from 'nock';
 import { PortainerApiError, UnavailableError } from '../../src/errors';
 import { parseVersion } from '../../src/portainer';
-import { api, expectNoToken, harness, Harness, rejection, stackBody } from './nock-helpers';
+import { api, expectNoToken, harness, Harness, publicApi, rejection, stackBody } from './nock-helpers';
 
 nock.disableNetConnect();
 
@@ -79,30 +79,119 @@ describe('retries on reads', () => {
   });
 });
 
-describe('no retries on writes', () => {
-  it('does not retry a create answered 503: the deploy may have happened', async () => {
-    const scope = api().post('/api/stacks/create/standalone/string').query(true).once().reply(503, { message: 'busy' });
-    const error = await rejection(
-      h.client.createStack(parseVersion('2.21.0'), { endpointId: 3, name: 'web', composeText: 'x', env: [] }),
-    );
-    expect(error).toMatchObject({ kind: 'server', status: 503 });
+describe('retry policy of writes (transport.ts RetryPolicy)', () => {
+  const create = () => h.client.createStack(parseVersion('2.21.0'), { endpointId: 3, name: 'web', composeText: 'x', env: [] });
+  const update = () => h.client.updateStack({ id: 7, endpointId: 3, composeText: 'x', env: [] });
+  const refused = () => Object.assign(new Error('connect ECONNREFUSED 10.0.0.1:9443'), { code: 'ECONNREFUSED' });
+
+  it.each([502, 503, 504])('does not retry a create answered %i: the deploy may have happened', async (status) => {
+    const scope = api().post('/api/stacks/create/standalone/string').query(true).once().reply(status, { message: 'busy' });
+    const error = await rejection(create());
+    expect(error).toMatchObject({ kind: 'server', status });
     expect(h.delays).toEqual([]);
+    expect(h.logs).toEqual([expect.stringMatching(new RegExp(`-> ${status} \\(\\d+ ms\\), not retried: Portainer may have started the deploy$`))]);
+    scope.done();
+  });
+
+  it('does not retry a create that lost its connection', async () => {
+    const scope = api().post('/api/stacks/create/standalone/string').query(true).once().replyWithError(resetError());
+    const error = await rejection(create());
+    expect(error).toMatchObject({ code: 'PORTAINER_NETWORK' });
+    expect(h.delays).toEqual([]);
+    scope.done();
+  });
+
+  it('retries a create refused before connecting: nothing reached Portainer', async () => {
+    const scope = api()
+      .post('/api/stacks/create/standalone/string').query(true).replyWithError(refused())
+      .post('/api/stacks/create/standalone/string').query(true).reply(200, stackBody());
+    await expect(create()).resolves.toMatchObject({ id: 7 });
+    expect(h.delays).toEqual([250]);
+    expect(h.logs[0]).toMatch(/-> ECONNREFUSED \(\d+ ms\), retry 1\/3 in 250 ms$/);
+    scope.done();
+  });
+
+  it('retries a create answered 429 after its Retry-After: the request was not processed', async () => {
+    const scope = api()
+      .post('/api/stacks/create/standalone/string').query(true).reply(429, { message: 'slow down' }, { 'Retry-After': '4' })
+      .post('/api/stacks/create/standalone/string').query(true).reply(200, stackBody());
+    await expect(create()).resolves.toMatchObject({ id: 7 });
+    expect(h.delays).toEqual([4000]);
     scope.done();
   });
 
   it('does not retry an update that lost its connection', async () => {
     const scope = api().put('/api/stacks/7').query(true).once().replyWithError(resetError());
-    const error = await rejection(h.client.updateStack({ id: 7, endpointId: 3, composeText: 'x', env: [] }));
+    const error = await rejection(update());
     expect(error).toBeInstanceOf(UnavailableError);
     expect(error).toMatchObject({ exitCode: 69, code: 'PORTAINER_NETWORK' });
     expect(h.delays).toEqual([]);
+    expect(h.logs[0]).toMatch(/ECONNRESET \(\d+ ms\), not retried: Portainer may have started the deploy$/);
     scope.done();
   });
 
-  it('does not retry a delete answered 502', async () => {
-    const scope = api().delete('/api/stacks/7').query({ endpointId: '3' }).once().reply(502);
-    await rejection(h.client.deleteStack(7, 3));
+  it('does not retry an update answered 504 but retries one answered 429', async () => {
+    const gateway = api().put('/api/stacks/7').query(true).once().reply(504);
+    await rejection(update());
     expect(h.delays).toEqual([]);
+    gateway.done();
+    const limited = api().put('/api/stacks/7').query(true).reply(429, '', { 'Retry-After': '1' }).put('/api/stacks/7').query(true).reply(200, stackBody());
+    await expect(update()).resolves.toMatchObject({ id: 7 });
+    expect(h.delays).toEqual([1000]);
+    limited.done();
+  });
+
+  it('retries a delete answered 502 or reset: deleting one id twice is harmless', async () => {
+    const scope = api()
+      .delete('/api/stacks/7').query({ endpointId: '3' }).reply(502)
+      .delete('/api/stacks/7').query({ endpointId: '3' }).replyWithError(resetError())
+      .delete('/api/stacks/7').query({ endpointId: '3' }).reply(204);
+    await expect(h.client.deleteStack(7, 3)).resolves.toBeUndefined();
+    expect(h.delays).toEqual([250, 500]);
+    expect(h.logs.slice(0, 2)).toEqual([expect.stringMatching(/^DELETE \/api\/stacks\/7\?endpointId=3 -> 502 .*retry 1\/3/), expect.stringMatching(/ECONNRESET .*retry 2\/3/)]);
+    scope.done();
+  });
+
+  it('a delete retried after its first copy was carried out ends in not-found (apply re-reads)', async () => {
+    const scope = api()
+      .delete('/api/stacks/7').query(true).reply(503)
+      .delete('/api/stacks/7').query(true).reply(404, { message: 'Unable to find a stack with the specified identifier inside the database' });
+    const error = await rejection(h.client.deleteStack(7, 3));
+    expect(error).toMatchObject({ kind: 'not-found' });
+    expect(h.delays).toEqual([250]);
+    scope.done();
+  });
+
+  it('gives up a delete after 3 retries', async () => {
+    const scope = api().delete('/api/stacks/7').query(true).times(4).reply(503);
+    await expect(rejection(h.client.deleteStack(7, 3))).resolves.toMatchObject({ status: 503 });
+    expect(h.delays).toHaveLength(3);
+    scope.done();
+  });
+
+  it('never retries a login, even on 503 or a refused connection (/api/auth bans an IP after ~10 attempts)', async () => {
+    const scope = publicApi().post('/api/auth').reply(503).post('/api/auth').replyWithError(refused());
+    await rejection(h.client.authenticate('admin', 'pw-secret'));
+    await rejection(h.client.authenticate('admin', 'pw-secret'));
+    expect(h.delays).toEqual([]);
+    expect(h.logs[0]).toMatch(/-> 503 \(\d+ ms\), not retried$/);
+    scope.done();
+  });
+});
+
+describe('4xx other than 429 is never retried', () => {
+  const cases: [string, number][] = [400, 401, 403, 404, 405, 409, 422].flatMap((s) => [['GET', s], ['DELETE', s], ['PUT', s]] as [string, number][]);
+  it.each(cases)('%s answered %i: one request', async (method, status) => {
+    const body = { message: `refused ${status}` };
+    const scope =
+      method === 'GET' ? api().get('/api/stacks/7').once().reply(status, body)
+      : method === 'DELETE' ? api().delete('/api/stacks/7').query(true).once().reply(status, body)
+      : api().put('/api/stacks/7').query(true).once().reply(status, body);
+    const call = method === 'GET' ? h.client.getStack(7) : method === 'DELETE' ? h.client.deleteStack(7, 3) : h.client.updateStack({ id: 7, endpointId: 3, composeText: 'x', env: [] });
+    const error = await rejection(call);
+    expect(error).toMatchObject({ status, portainerMessage: `refused ${status}` });
+    expect(h.delays).toEqual([]);
+    expect(h.logs).toHaveLength(1);
     scope.done();
   });
 });
