@@ -1,0 +1,27 @@
+// The ideal read path, in-process (no process start-up): version, environments, one stack list,
+// then one file read per candidate stack with `concurrency` in flight. A measured floor beside the
+// theoretical one, (3 + ceil(N / concurrency)) × latency.
+'use strict';
+
+async function idealRead(url, { apiKey, environmentName, concurrency }) {
+  const started = process.hrtime.bigint();
+  let requests = 0;
+  const get = async (path) => {
+    requests++;
+    const response = await fetch(url + path, { headers: { Accept: 'application/json', 'X-API-Key': apiKey } });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`ideal: GET ${path} -> ${response.status}`);
+    return JSON.parse(text);
+  };
+  await get('/api/status');
+  const environment = (await get('/api/endpoints?excludeSnapshotRaw=true')).find((e) => e.Name === environmentName);
+  const stacks = (await get('/api/stacks')).filter((s) => s.EndpointId === environment.Id);
+  let next = 0;
+  const worker = async () => {
+    while (next < stacks.length) await get(`/api/stacks/${stacks[next++].Id}/file`);
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, stacks.length) }, worker));
+  return { ms: Number(process.hrtime.bigint() - started) / 1e6, requests };
+}
+
+module.exports = { idealRead };

@@ -1,0 +1,302 @@
+#!/usr/bin/env node
+// `npm run bench`: where phoenix stands against the round-trip limit of a converge, against the
+// per-stack client of the common peers, at start-up and in memory. Everything runs against the
+// Portainer simulator on 127.0.0.1 with a fixed latency per request, and every figure is a ratio
+// measured within this one run (the machines are shared and noisy). See docs/performance.md.
+'use strict';
+const { mkdtempSync, rmSync, writeFileSync } = require('node:fs');
+const { tmpdir } = require('node:os');
+const { join } = require('node:path');
+const { parseArgs } = require('node:util');
+
+const { perStackRedeploy } = require('./baseline');
+const { idealRead } = require('./ideal');
+const { phoenix, run, hookAnswerClock, lastAnswer } = require('./lib/child');
+const { makeFixture, simulatorOptions, TOKEN } = require('./lib/fixture');
+const { median, medianRun, table, ms, ratio, mib } = require('./lib/report');
+const { snapshotBuild, ROOT } = require('./lib/snapshot');
+
+const USAGE = `Usage: npm run bench -- [--latency MS] [--deploy-ms MS] [--runs K] [--quick] [--full]
+
+  --latency MS     simulator latency added to every request (default 20)
+  --deploy-ms MS   simulated deploy time of a create/update (default 50)
+  --runs K         phoenix runs per converge scenario, median reported (default 3; --quick 1)
+  --startup-runs K runs per start-up command, median reported (default 11; --quick 5)
+  --quick          fewer runs, baseline at N=100 only, no drift row at N=1000 (about 1 minute)
+  --full           also the per-stack baseline at N=1000 (adds about 90 s at 20 ms)`;
+
+const TARGETS = { noopRatioAt300: 1.5, helpRatio: 2.5, rssMiB: 150 };
+const SIZES = [100, 300, 1000];
+const VMID = 9101;
+const MANY = { vms: 10, stacks: 50, firstVmid: 9201 };
+
+function fail(message) {
+  console.error(`\nBENCH FAILED: ${message}`);
+  process.exit(1);
+}
+
+async function main() {
+  const { values: opt } = parseArgs({
+    options: {
+      latency: { type: 'string', default: '20' },
+      'deploy-ms': { type: 'string', default: '50' },
+      runs: { type: 'string' },
+      'startup-runs': { type: 'string' },
+      quick: { type: 'boolean', default: false },
+      full: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (opt.help) {
+    console.log(USAGE);
+    return;
+  }
+  const latency = Number(opt.latency);
+  const deployMs = Number(opt['deploy-ms']);
+  const runs = Number(opt.runs ?? (opt.quick ? 1 : 3));
+  const startupRuns = Number(opt['startup-runs'] ?? (opt.quick ? 5 : 11));
+  const concurrency = 8; // phoenix's default --concurrency: the bench measures the default
+  if (![latency, deployMs, runs, startupRuns].every((n) => Number.isInteger(n) && n >= 0) || runs < 1 || startupRuns < 1) fail(`bad option\n${USAGE}`);
+
+  const benchStarted = Date.now();
+  const snapshot = snapshotBuild();
+  const work = mkdtempSync(join(tmpdir(), 'phoenix-bench-'));
+  const plan = require(join(snapshot, 'dist', 'plan'));
+  const { startSimulator } = require(join(snapshot, 'dist', 'simulator'));
+  hookAnswerClock();
+  const say = (line) => process.stderr.write(`${line}\n`);
+  say(`bench: latency ${latency} ms per request, deploy ${deployMs} ms, concurrency ${concurrency}, ${runs} run(s) per scenario; build snapshot ${snapshot}`);
+
+  const results = {
+    command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
+    date: new Date().toISOString(),
+    node: process.version,
+    cpus: require('node:os').cpus().length,
+    latencyMs: latency,
+    deployMs,
+    concurrency,
+    runs,
+    converge: [],
+    baseline: [],
+    startup: undefined,
+    manyVms: undefined,
+    targets: {},
+  };
+
+  /** One phoenix converge on a fresh simulator; asserts what it must. */
+  async function convergeOnce(fixture, args, expectWrites, expectCode) {
+    const sim = await startSimulator(simulatorOptions(fixture, { latencyMs: latency, deployMs, seed: 1 }));
+    try {
+      const result = await phoenix(snapshot, [...args, '--yes', '--detailed-exitcode', '--config', fixture.configPath, '--url', sim.url], {
+        cwd: work,
+        env: { PORTAINER_API_KEY: TOKEN },
+        rss: true,
+      });
+      const writes = sim.writes();
+      const requests = sim.requests.length;
+      const first = sim.requests[0]?.at;
+      const net = first === undefined ? undefined : lastAnswer() - first;
+      if (result.code !== expectCode || writes.length !== expectWrites) {
+        fail(
+          `phoenix ${args.join(' ')}: exit ${result.code} (want ${expectCode}), ${writes.length} writes (want ${expectWrites})\n` +
+            `writes: ${writes.slice(0, 5).map((w) => `${w.method} ${w.path}`).join(', ')}\n--- stderr\n${result.stderr.slice(-3000)}\n--- stdout (tail)\n${result.stdout.slice(-2000)}`,
+        );
+      }
+      if (writes.some((w) => w.method !== 'PUT')) fail(`expected only PUT updates, saw ${[...new Set(writes.map((w) => w.method))].join(', ')}`);
+      return { ms: result.ms, net, requests, writes: writes.length, maxRssKiB: result.maxRssKiB, ideal: undefined };
+    } finally {
+      await sim.stop();
+    }
+  }
+
+  // 1 and 2: no-op and 10 % drifted converges of one VM.
+  const baselineSizes = opt.quick ? [100] : opt.full ? SIZES : [100, 300];
+  const fixtures = {};
+  for (const n of SIZES) {
+    for (const scenario of ['no-op', 'drift 10%']) {
+      if (scenario === 'drift 10%' && opt.quick && n === 1000) continue;
+      const dir = join(work, `${scenario === 'no-op' ? 'noop' : 'drift'}-${n}`);
+      const fixture = makeFixture(plan, { dir, vms: [{ vmid: VMID, stacks: n }], driftEvery: scenario === 'no-op' ? 0 : 10 });
+      if (scenario === 'no-op') fixtures[n] = fixture;
+      const drifted = fixture.drifted.length;
+      const samples = [];
+      for (let r = 0; r < runs; r++) {
+        say(`  ${scenario} N=${n} run ${r + 1}/${runs}...`);
+        samples.push(await convergeOnce(fixture, ['portainer', String(VMID), 'converge'], drifted, drifted > 0 ? 2 : 0));
+      }
+      const chosen = medianRun(samples);
+      const reads = 3 + Math.ceil(n / concurrency);
+      const limit = reads * latency + Math.ceil(drifted / concurrency) * (latency + deployMs);
+      let ideal;
+      if (scenario === 'no-op') {
+        // The measured floor: the ideal read path in this process, on the same seeded state.
+        const sim = await startSimulator(simulatorOptions(fixture, { latencyMs: latency, deployMs, seed: 1 }));
+        try {
+          ideal = await idealRead(sim.url, { apiKey: TOKEN, environmentName: `bench-${VMID}`, concurrency });
+        } finally {
+          await sim.stop();
+        }
+      }
+      results.converge.push({
+        scenario,
+        n,
+        drifted,
+        wallMs: chosen.ms,
+        wallRunsMs: samples.map((s) => Math.round(s.ms)),
+        networkMs: chosen.net,
+        requests: chosen.requests,
+        idealRequests: 3 + n + drifted,
+        writes: chosen.writes,
+        limitMs: limit,
+        ratioWall: chosen.ms / limit,
+        ratioNetwork: chosen.net / limit,
+        idealClientMs: ideal?.ms,
+        maxRssKiB: Math.max(...samples.map((s) => s.maxRssKiB ?? 0)) || undefined,
+      });
+    }
+  }
+
+  // 3: the per-stack client of the peers, on the undrifted state (it redeploys every stack either way).
+  for (const n of baselineSizes) {
+    const fixture = fixtures[n];
+    say(`  baseline N=${n} (one stack at a time, about ${Math.round((n * (2 * latency + deployMs)) / 1000)} s)...`);
+    const sim = await startSimulator(simulatorOptions(fixture, { latencyMs: latency, deployMs, seed: 1 }));
+    try {
+      const stacks = fixture.seeds.map((s) => ({ name: s.name, composeText: s.composeText, env: s.env }));
+      const b = await perStackRedeploy(sim.url, { username: 'admin', password: 'adminpassword', endpointId: fixture.seeds[0].endpointId, stacks });
+      if (b.writes !== n) fail(`baseline sent ${b.writes} writes for ${n} stacks`);
+      const noop = results.converge.find((c) => c.scenario === 'no-op' && c.n === n);
+      const drift = results.converge.find((c) => c.scenario === 'drift 10%' && c.n === n);
+      results.baseline.push({
+        n,
+        wallMs: b.ms,
+        requests: b.requests,
+        writes: b.writes,
+        overNoop: b.ms / noop.wallMs,
+        overDrift: drift ? b.ms / drift.wallMs : undefined,
+      });
+    } finally {
+      await sim.stop();
+    }
+  }
+
+  // 4: start-up, interleaved so that a noisy neighbour hits every command alike.
+  {
+    const fixture = makeFixture(plan, { dir: join(work, 'startup'), vms: [{ vmid: VMID, stacks: 3 }], driftEvery: 0 });
+    const sim = await startSimulator(simulatorOptions(fixture, { latencyMs: 0, seed: 1 }));
+    try {
+      const commands = [
+        { label: 'node -e 0', go: () => run(process.execPath, ['-e', '0'], { cwd: work }) },
+        { label: 'phoenix --help', go: () => phoenix(snapshot, ['--help'], { cwd: work }) },
+        {
+          label: `phoenix portainer ${VMID} plan (3 stacks)`,
+          go: () => phoenix(snapshot, ['portainer', String(VMID), 'plan', '--config', fixture.configPath, '--url', sim.url], { cwd: work, env: { PORTAINER_API_KEY: TOKEN } }),
+        },
+      ];
+      const times = commands.map(() => []);
+      say(`  start-up: ${startupRuns} runs of each command...`);
+      for (const c of commands) await c.go(); // warm the file cache once
+      for (let r = 0; r < startupRuns; r++) {
+        for (const [i, c] of commands.entries()) {
+          const result = await c.go();
+          if (result.code !== 0) fail(`${c.label} exited ${result.code}\n${result.stderr.slice(-2000)}`);
+          times[i].push(result.ms);
+        }
+      }
+      const bare = median(times[0]);
+      results.startup = commands.map((c, i) => ({ command: c.label, medianMs: median(times[i]), runsMs: times[i].map(Math.round), overNode: median(times[i]) / bare }));
+    } finally {
+      await sim.stop();
+    }
+  }
+
+  // 6: many VMs, when `converge --all` exists.
+  {
+    const help = await phoenix(snapshot, ['portainer', 'converge', '--help'], { cwd: work });
+    const hasAll = /--all\b/.test(help.stdout);
+    if (!hasAll) {
+      results.manyVms = { available: false, note: '`phoenix portainer converge --help` has no --all yet' };
+    } else {
+      const vms = Array.from({ length: MANY.vms }, (_, i) => ({ vmid: MANY.firstVmid + i, stacks: MANY.stacks }));
+      const fixture = makeFixture(plan, { dir: join(work, 'many'), vms, driftEvery: 0 });
+      const samples = [];
+      for (let r = 0; r < runs; r++) {
+        say(`  many VMs ${MANY.vms}x${MANY.stacks} run ${r + 1}/${runs}...`);
+        samples.push(await convergeOnce(fixture, ['portainer', 'converge', '--all'], 0, 0));
+      }
+      const chosen = medianRun(samples);
+      const limit = (3 + Math.ceil(MANY.stacks / concurrency)) * latency;
+      results.manyVms = {
+        available: true,
+        vms: MANY.vms,
+        stacksPerVm: MANY.stacks,
+        wallMs: chosen.ms,
+        networkMs: chosen.net,
+        requests: chosen.requests,
+        idealRequests: MANY.vms * (3 + MANY.stacks),
+        writes: chosen.writes,
+        limitMs: limit,
+        ratioWall: chosen.ms / limit,
+        ratioNetwork: chosen.net / limit,
+        maxRssKiB: chosen.maxRssKiB,
+      };
+    }
+  }
+
+  // Targets.
+  const at300 = results.converge.find((c) => c.scenario === 'no-op' && c.n === 300);
+  const at1000 = results.converge.find((c) => c.scenario === 'no-op' && c.n === 1000);
+  const help = results.startup.find((s) => s.command === 'phoenix --help');
+  results.targets = {
+    noopRatioAt300: { target: `<= ${TARGETS.noopRatioAt300}`, wall: at300.ratioWall, network: at300.ratioNetwork, met: at300.ratioWall <= TARGETS.noopRatioAt300 },
+    helpOverNode: { target: `<= ${TARGETS.helpRatio}`, value: help.overNode, met: help.overNode <= TARGETS.helpRatio },
+    peakRssMiBAt1000: { target: `<= ${TARGETS.rssMiB}`, value: at1000.maxRssKiB / 1024, met: at1000.maxRssKiB / 1024 <= TARGETS.rssMiB },
+  };
+  results.totalSeconds = (Date.now() - benchStarted) / 1000;
+  writeFileSync(join(__dirname, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  console.log(render(results));
+  rmSync(work, { recursive: true, force: true });
+  rmSync(snapshot, { recursive: true, force: true });
+}
+
+function render(r) {
+  const out = [];
+  out.push(`phoenix bench: ${r.command}  (Node ${r.node}, ${r.cpus} CPUs, latency ${r.latencyMs} ms/request, deploy ${r.deployMs} ms, concurrency ${r.concurrency}, median of ${r.runs})`);
+  out.push('');
+  out.push('Converge of one VM (limit = (3 + ceil(N/8)) x latency [+ ceil(drifted/8) x (latency + deploy)]):');
+  out.push(
+    table(
+      ['scenario', 'N', 'wall ms', 'network ms', 'limit ms', 'wall/limit', 'network/limit', 'ideal client ms', 'requests (ideal)', 'writes', 'peak RSS MiB'],
+      r.converge.map((c) => [c.scenario, c.n, ms(c.wallMs), ms(c.networkMs), ms(c.limitMs), ratio(c.ratioWall), ratio(c.ratioNetwork), ms(c.idealClientMs), `${c.requests} (${c.idealRequests})`, c.writes, mib(c.maxRssKiB)]),
+    ),
+  );
+  out.push('');
+  out.push('Per-stack baseline (log in; per stack: list all, PUT unconditionally; one at a time; in-process, no start-up):');
+  out.push(
+    table(
+      ['N', 'baseline ms', 'requests', 'writes', 'baseline/phoenix no-op', 'baseline/phoenix drift 10%'],
+      r.baseline.map((b) => [b.n, ms(b.wallMs), b.requests, b.writes, ratio(b.overNoop), ratio(b.overDrift)]),
+    ),
+  );
+  out.push('');
+  out.push('Start-up (zero-latency simulator, median of runs, interleaved):');
+  out.push(table(['command', 'median ms', 'x node -e 0'], r.startup.map((s) => [s.command, ms(s.medianMs), ratio(s.overNode)])));
+  out.push('');
+  if (r.manyVms.available) {
+    const m = r.manyVms;
+    out.push(`Many VMs: converge --all, ${m.vms} VMs x ${m.stacksPerVm} stacks: wall ${ms(m.wallMs)} ms, network ${ms(m.networkMs)} ms, limit (VMs in parallel) ${ms(m.limitMs)} ms, wall/limit ${ratio(m.ratioWall)}, network/limit ${ratio(m.ratioNetwork)}, requests ${m.requests} (ideal ${m.idealRequests}), writes ${m.writes}, peak RSS ${mib(m.maxRssKiB)} MiB`);
+  } else {
+    out.push(`Many VMs (converge --all, ${MANY.vms} VMs x ${MANY.stacks} stacks): not available yet (${r.manyVms.note})`);
+  }
+  out.push('');
+  const t = r.targets;
+  const verdict = (met) => (met ? 'MET' : 'MISSED');
+  out.push('Targets:');
+  out.push(`  no-op N=300 wall/limit ${ratio(t.noopRatioAt300.wall)} (network/limit ${ratio(t.noopRatioAt300.network)}) ${t.noopRatioAt300.target}: ${verdict(t.noopRatioAt300.met)}`);
+  out.push(`  phoenix --help ${ratio(t.helpOverNode.value)} node -e 0 ${t.helpOverNode.target}: ${verdict(t.helpOverNode.met)}`);
+  out.push(`  peak RSS no-op N=1000 ${t.peakRssMiBAt1000.value.toFixed(1)} MiB ${t.peakRssMiBAt1000.target}: ${verdict(t.peakRssMiBAt1000.met)}`);
+  out.push(`Bench took ${r.totalSeconds.toFixed(0)} s; figures in bench/results.json.`);
+  return out.join('\n');
+}
+
+main().catch((error) => fail(error && error.stack ? error.stack : String(error)));
