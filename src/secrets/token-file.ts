@@ -1,55 +1,29 @@
-import { lstat, readFile, realpath, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 
 import { AuthError } from '../errors';
+import { checkRootOnlyFile } from './root-only-file';
+import type { FileIdentity, FileKind } from './root-only-file';
+
+export type { FileIdentity } from './root-only-file';
 
 export const DEFAULT_TOKEN_FILE = '/etc/phoenix/portainer-api-key';
 
-export interface FileIdentity {
-  uid: number;
-  /** The user's name for the chown hint; falls back to the uid. */
-  userName: string;
+export const TOKEN_FILE_KIND: FileKind = { label: 'token file', codePrefix: 'TOKEN_FILE', storeCommand: 'phoenix portainer token set --store file' };
+
+/** The token file in force: PHOENIX_TOKEN_FILE, then `portainer.token_file`, then the default. */
+export function tokenFilePath(env: NodeJS.ProcessEnv, configTokenFile: string | undefined): string {
+  return env.PHOENIX_TOKEN_FILE || configTokenFile || DEFAULT_TOKEN_FILE;
 }
 
 /**
- * Read the token from a root-only file, refusing anything another user could read or write,
- * as ssh does for keys (SPEC section 6). Decisions, each tested:
- * - a symlink is followed, and the checks apply to the file it points to (as ssh does);
- * - a directory, a device or a FIFO is refused;
- * - the owner must be root or the running user, with no group or other permission bits;
- * - one trailing newline (and surrounding spaces) is trimmed, since `echo ... > file` adds it;
- *   whitespace inside the token, or an empty file, is refused.
+ * Read the token from a root-only file (checks in `checkRootOnlyFile`: symlink followed and its
+ * target checked, regular file only, owner root or you, no group/other bits). Then:
+ * - surrounding whitespace (the trailing newline `echo ... > file` adds) is trimmed;
+ * - an empty file, or whitespace inside the token, is refused.
  */
 export async function readTokenFile(path: string, me: FileIdentity): Promise<string> {
-  let target = path;
-  try {
-    const link = await lstat(path);
-    if (link.isSymbolicLink()) target = await realpath(path);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new AuthError(`token file ${path} does not exist`, { code: 'TOKEN_FILE_MISSING', cause: error });
-    }
-    throw new AuthError(`cannot read token file ${path}: ${(error as Error).message}`, { code: 'TOKEN_FILE_UNREADABLE', cause: error });
-  }
-  const info = await stat(target);
+  const target = await checkRootOnlyFile(path, me, TOKEN_FILE_KIND);
   const shown = target === path ? path : `${path} (-> ${target})`;
-  if (!info.isFile()) {
-    throw new AuthError(`token file ${shown} is not a regular file`, {
-      code: 'TOKEN_FILE_UNSAFE',
-      hint: `Put the token in a regular file: phoenix portainer token set --store file`,
-    });
-  }
-  if (info.uid !== 0 && info.uid !== me.uid) {
-    throw new AuthError(`token file ${shown} is owned by uid ${info.uid}, not by root or by you`, {
-      code: 'TOKEN_FILE_UNSAFE',
-      hint: `Fix it with: chown ${me.userName} ${target}`,
-    });
-  }
-  if ((info.mode & 0o077) !== 0) {
-    throw new AuthError(`token file ${shown} is readable or writable by others (mode ${(info.mode & 0o777).toString(8).padStart(4, '0')})`, {
-      code: 'TOKEN_FILE_UNSAFE',
-      hint: `Fix it with: chmod 600 ${target}`,
-    });
-  }
   const token = (await readFile(target, 'utf8')).trim();
   if (token === '') {
     throw new AuthError(`token file ${shown} is empty`, { code: 'TOKEN_FILE_EMPTY', hint: 'Store a token with: phoenix portainer token set' });

@@ -1,9 +1,15 @@
 import { userInfo } from 'node:os';
 
 import { AuthError } from '../errors';
-import { DEFAULT_TOKEN_FILE, readTokenFile } from './token-file';
+import { systemKeyring, tryKeyring } from './keyring';
+import type { Keyring } from './keyring';
+import { readTokenFile, tokenFilePath } from './token-file';
 
-export type TokenSource = 'env' | 'keyring' | 'file';
+/** `input`: a token given to the command itself (token set/create check it before storing). */
+export type TokenSource = 'env' | 'keyring' | 'file' | 'input';
+
+/** Keyring service of the API token; the account is the Portainer URL's origin. */
+export const TOKEN_SERVICE = 'phoenix-portainer';
 
 export interface ResolvedToken {
   token: string;
@@ -16,17 +22,38 @@ export interface TokenLookup {
   env: NodeJS.ProcessEnv;
   /** `portainer.token_file` from the config, already absolute. */
   configTokenFile?: string;
+  /** The Portainer URL: its origin is the keyring account. Without it the keyring is skipped. */
+  url?: string;
+  /** Default: the OS keyring through keytar. */
+  keyring?: Keyring;
+  /** Says once that the keyring is unavailable (stderr). */
+  warn?: (line: string) => void;
+}
+
+/** The keyring account of a Portainer URL: its origin, so a path or trailing slash never matters. */
+export function tokenAccount(url: string): string {
+  return new URL(url).origin;
+}
+
+export function keyringWhere(account: string): string {
+  return `OS keyring (service ${TOKEN_SERVICE}, account ${account})`;
 }
 
 /**
- * Find the API token: PORTAINER_API_KEY, then the token file (PHOENIX_TOKEN_FILE,
- * `portainer.token_file`, the default path). The OS keyring comes between the two once the
- * secrets issue lands; until then it is not consulted.
+ * Find the API token, first found wins (SPEC section 6): PORTAINER_API_KEY; the OS keyring
+ * (service phoenix-portainer, account = the URL's origin); the token file (PHOENIX_TOKEN_FILE,
+ * `portainer.token_file`, the default path). An unavailable keyring is said once and skipped.
  */
 export async function resolveToken(lookup: TokenLookup): Promise<ResolvedToken> {
   const fromEnv = lookup.env.PORTAINER_API_KEY?.trim();
   if (fromEnv) return { token: fromEnv, source: 'env', where: 'PORTAINER_API_KEY' };
-  const path = lookup.env.PHOENIX_TOKEN_FILE || lookup.configTokenFile || DEFAULT_TOKEN_FILE;
+  const path = tokenFilePath(lookup.env, lookup.configTokenFile);
+  if (lookup.url !== undefined) {
+    const account = tokenAccount(lookup.url);
+    const found = await tryKeyring(lookup.keyring ?? systemKeyring(), (k) => k.get(TOKEN_SERVICE, account), lookup.warn, 'using root-only files instead');
+    const token = found?.value?.trim();
+    if (token) return { token, source: 'keyring', where: keyringWhere(account) };
+  }
   const me = userInfo();
   try {
     return { token: await readTokenFile(path, { uid: me.uid, userName: me.username }), source: 'file', where: path };
@@ -45,4 +72,10 @@ export async function resolveToken(lookup: TokenLookup): Promise<ResolvedToken> 
     }
     throw error;
   }
+}
+
+/** The first characters of a token, enough to tell two apart, never enough to use one. */
+export function tokenPrefix(token: string): string {
+  const shown = Math.min(7, Math.floor(token.length / 3));
+  return `${token.slice(0, shown)}…`;
 }
