@@ -53,6 +53,10 @@ function stackProblems(stacks: Json, declaredEnvs: string[] | undefined): Proble
       for (const env of Object.keys(stack.environments)) {
         const problem = environmentProblem(env, declaredEnvs);
         if (problem !== undefined) problems.push({ path: ['stacks', name, 'environments', env], message: problem });
+        const override = stack.environments[env];
+        if (isObject(override) && override.compose_file !== undefined && override.compose !== undefined) {
+          problems.push({ path: ['stacks', name, 'environments', env], message: 'has both "compose_file" and "compose"; keep at most one' });
+        }
       }
     }
   }

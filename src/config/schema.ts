@@ -45,7 +45,18 @@ export const stackSchema = z
     compose_file: z.string().min(1).optional().meta({ description: 'Compose file, relative to the config file' }),
     compose: z.string().min(1).optional().meta({ description: 'Inline compose YAML' }),
     env: envSchema.optional(),
-    environments: z.record(z.string(), z.strictObject({ env: envSchema.optional() })).optional(),
+    environments: z
+      .record(
+        z.string(),
+        z
+          .strictObject({
+            compose_file: z.string().min(1).optional().meta({ description: 'This environment runs another compose file (relative to the config file); promotion copies it' }),
+            compose: z.string().min(1).optional().meta({ description: 'This environment runs this inline compose YAML; promotion copies it' }),
+            env: envSchema.optional(),
+          })
+          .meta({ description: 'Settings of the stack in one environment, over the stack’s own' }),
+      )
+      .optional(),
     promote: z.array(z.string().min(1)).optional().meta({ description: 'Env keys that promotion copies between environments' }),
   })
   .meta({ description: 'A Docker stack: exactly one of compose_file or compose' });
@@ -84,4 +95,5 @@ export const configSchema = z.looseObject({
 export type ConfigDocument = z.infer<typeof configSchema>;
 export type VmDocument = z.infer<typeof vmSchema>;
 export type StackDocument = z.infer<typeof stackSchema>;
+export type StackEnvironmentDocument = NonNullable<StackDocument['environments']>[string];
 export type StackEntryDocument = z.infer<typeof stackEntrySchema>;
