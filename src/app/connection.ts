@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 
+import { layoutPortainerUrl } from '../config';
 import type { LoadedConfig } from '../config';
 import { ConfigError, UsageError } from '../errors';
 import { PortainerClient } from '../portainer';
@@ -30,7 +31,8 @@ export async function connect(
   log: ((line: string) => void) | undefined,
   warn: (line: string) => void,
 ): Promise<Connection> {
-  const url = portainerUrl(flags.url ?? config.portainer.url, flags.insecure || config.portainer.insecure);
+  // Without --url or portainer.url, the Phoenix layout's phoenix_hypervisor_config.json says where Portainer is.
+  const url = portainerUrl(flags.url ?? config.portainer.url ?? (await layoutPortainerUrl(config, warn)), flags.insecure || config.portainer.insecure);
   const insecure = flags.insecure || config.portainer.insecure;
   if (insecure) warn(`TLS verification is OFF for ${url} (--insecure): anyone on the path can read the API token.`);
   const caPath = flags.caFile ?? config.portainer.caFile;

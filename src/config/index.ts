@@ -8,5 +8,5 @@ export { STACK_NAME_PATTERN } from './schema';
 export { portainerNormalizedName, stackNameProblem } from './rules';
 export { composeProblem } from './compose';
 export type { ComposeProblem } from './compose';
-export { findPhoenixLayoutStack } from './phoenix-layout';
-export type { LayoutStack } from './phoenix-layout';
+export { findPhoenixLayoutStack, layoutPortainerUrl, phoenixLayoutPortainer, HYPERVISOR_CONFIG_FILE, LAYOUT_DEFAULT_ENVIRONMENT, STACKS_CONFIG_FILE } from './phoenix-layout';
+export type { LayoutPortainer, LayoutStack } from './phoenix-layout';
