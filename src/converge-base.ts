@@ -2,6 +2,8 @@ import { Args, Flags } from '@oclif/core';
 import { createInterface } from 'node:readline/promises';
 
 import { executeConverge, prepareConverge } from './app/converge';
+import { applyMany, manyExitCode, prepareMany } from './app/converge-many';
+import type { PreparedMany, VmRun } from './app/converge-many';
 import { acquireVmLock } from './app/lock';
 import type { PreparedConverge } from './app/converge';
 import { BaseCommand } from './base-command';
@@ -9,8 +11,8 @@ import { findConfigPath } from './config';
 import { ApplyError, ConflictError, ExitCode, UsageError } from './errors';
 import { hasChanges } from './plan';
 import { deployTimeout, parseVmid, planFlags } from './portainer-flags';
-import { planToJson, renderPlanMarkdown, renderPlanText, renderResultText, resultsToJson } from './render';
-import type { PlanHeader } from './render';
+import { manyToJson, planToJson, renderManyMarkdown, renderManySummary, renderPlanMarkdown, renderPlanText, renderResultText, resultsToJson } from './render';
+import type { PlanHeader, VmRow } from './render';
 import { parseDuration } from './util/duration';
 
 /**
@@ -19,7 +21,7 @@ import { parseDuration } from './util/duration';
  */
 export abstract class ConvergeBase extends BaseCommand<typeof ConvergeBase> {
   static override args = {
-    vmid: Args.string({ description: 'Proxmox vmid of the VM (as in phoenix_vm_configs.json)', required: true }),
+    vmid: Args.string({ description: 'Proxmox vmid of the VM (as in phoenix_vm_configs.json); not with --all or --env' }),
     stack: Args.string({ description: 'limit the run to this stack' }),
   };
 
@@ -28,6 +30,9 @@ export abstract class ConvergeBase extends BaseCommand<typeof ConvergeBase> {
     yes: Flags.boolean({ char: 'y', summary: 'Apply without asking (required when stdin is not a terminal).' }),
     'dry-run': Flags.boolean({ summary: 'Plan only; never write (same as the plan command).' }),
     'wait-lock': Flags.string({ summary: 'When another converge holds this VM’s lock, wait up to this long (e.g. 5m) instead of exiting 75.' }),
+    all: Flags.boolean({ summary: 'Every VM of the config (VMs without docker_stacks are listed as skipped).', exclusive: ['env'], helpGroup: 'MANY VMS' }),
+    env: Flags.string({ summary: 'Every VM of this environment (its "environment", or a docker_stacks entry in it).', exclusive: ['all'], helpGroup: 'MANY VMS' }),
+    'parallel-vms': Flags.integer({ summary: 'With --all/--env: VMs planned and applied at once.', default: 4, min: 1, max: 32, helpGroup: 'MANY VMS' }),
   };
 
   /** True for converge, false for plan. */
@@ -35,6 +40,10 @@ export abstract class ConvergeBase extends BaseCommand<typeof ConvergeBase> {
 
   public async run(): Promise<unknown> {
     const flags = this.flags;
+    if (flags.all || flags.env !== undefined) return this.runMany();
+    if (this.args.vmid === undefined) {
+      throw new UsageError('missing vmid', { hint: 'Name the VM (phoenix portainer 1002 converge), or run every VM with --all or one environment with --env <name>.' });
+    }
     const vmid = parseVmid(this.args.vmid);
     if (flags.prune && this.args.stack) {
       throw new UsageError('--prune cannot be combined with a stack argument', { hint: 'Prune works on the whole VM: drop the stack argument, or drop --prune.' });
@@ -78,14 +87,7 @@ export abstract class ConvergeBase extends BaseCommand<typeof ConvergeBase> {
 
   private async showAndApply(prepared: PreparedConverge, deployTimeoutMs: number): Promise<unknown> {
     const { plan } = prepared;
-    const header: PlanHeader = {
-      vmid: prepared.vm.vmid,
-      vmName: prepared.vm.name,
-      environmentName: prepared.environment.name,
-      environmentId: prepared.environment.id,
-      portainerVersion: prepared.version.raw,
-      url: prepared.url,
-    };
+    const header = headerOf(prepared);
     const document = {
       vm: { vmid: prepared.vm.vmid, name: prepared.vm.name, environment: prepared.vm.environment ?? null },
       portainer: { url: prepared.url, version: prepared.version.raw },
@@ -137,8 +139,78 @@ export abstract class ConvergeBase extends BaseCommand<typeof ConvergeBase> {
     }
   }
 
+  /** `--all` / `--env`: every plan first, one confirmation, then the VMs in parallel; a summary table per VM. */
+  private async runMany(): Promise<unknown> {
+    const flags = this.flags;
+    if (this.args.vmid !== undefined) {
+      throw new UsageError(`--all and --env select the VMs themselves; "${this.args.vmid}" is one argument too many`, {
+        hint: 'Drop the vmid to converge every selected VM, or drop --all/--env to converge one VM (stack filters work on one VM only).',
+      });
+    }
+    const deployTimeoutMs = deployTimeout(flags);
+    const applying = this.applies && !flags['dry-run'];
+    const prepared = await prepareMany({
+      configPath: findConfigPath(flags.config),
+      selection: { all: flags.all, env: flags.env },
+      prune: flags.prune,
+      adopt: flags.adopt,
+      parallelVms: flags['parallel-vms'],
+      url: flags.url,
+      caFile: flags['ca-file'],
+      insecure: flags.insecure,
+      concurrency: flags.concurrency,
+      deployTimeoutMs,
+      env: process.env,
+      log: this.debugLog(),
+      warn: (line) => this.note(`Warning: ${line}`),
+      lock: applying ? { waitMs: flags['wait-lock'] ? parseDuration(flags['wait-lock'], '--wait-lock') : 0, command: `phoenix ${this.argv.join(' ')}` } : undefined,
+    });
+    this.secrets.push(...(prepared.session?.secrets ?? []));
+    try {
+      return await this.showAndApplyMany(prepared, deployTimeoutMs, applying);
+    } finally {
+      await prepared.close();
+    }
+  }
+
+  private async showAndApplyMany(prepared: PreparedMany, deployTimeoutMs: number, applying: boolean): Promise<unknown> {
+    const planned = prepared.runs.filter((run) => run.prepared !== undefined);
+    if (!this.flags.markdown) for (const run of planned) if (run.prepared) this.out(`${renderPlanText(headerOf(run.prepared), run.prepared.plan, this.paint)}\n`);
+    const pending = prepared.runs.filter((run) => run.outcome === 'planned');
+    let applied = false;
+    if (applying && pending.length > 0) {
+      await this.confirm(pending.reduce((sum, run) => sum + (run.prepared?.plan.summary.delete ?? 0), 0), pending.length);
+      const controller = new AbortController();
+      const onSignal = () => {
+        this.note('Interrupted: no new writes start; waiting for the ones in flight...');
+        controller.abort();
+      };
+      process.once('SIGINT', onSignal);
+      try {
+        await applyMany(prepared, { parallelVms: this.flags['parallel-vms'], concurrency: this.flags.concurrency, deployTimeoutMs, signal: controller.signal, progress: (line) => this.note(line) });
+      } finally {
+        process.removeListener('SIGINT', onSignal);
+      }
+      applied = true;
+      if (!this.flags.markdown) for (const run of pending) if (run.results) this.out(`VM ${run.vm.vmid} (${run.vm.name}):\n${renderResultText(run.results, this.paint)}\n`);
+    }
+    const rows = prepared.runs.map(rowOf);
+    if (this.flags.markdown) {
+      for (const run of planned) if (run.prepared) this.out(`${renderPlanMarkdown(headerOf(run.prepared), run.prepared.plan, run.results)}\n`);
+      this.out(renderManyMarkdown(rows));
+    } else this.out(renderManySummary(rows, this.paint));
+    if (pending.length === 0 && prepared.runs.every((run) => run.exitCode === ExitCode.OK)) this.note('Nothing to do: every selected VM matches the config.');
+    this.exitCode = manyExitCode(prepared.runs, this.flags['detailed-exitcode']);
+    return {
+      selection: this.flags.all ? { all: true } : { env: this.flags.env },
+      portainer: prepared.session ? { url: prepared.session.url, version: prepared.session.version.raw } : null,
+      applied,
+      vms: manyToJson(rows),
+    };
+  }
+
   /** terraform's rule: on a terminal ask, and only "yes" goes on; elsewhere --yes is required. */
-  private async confirm(deletes: number): Promise<void> {
+  private async confirm(deletes: number, vms = 1): Promise<void> {
     if (this.flags.yes) return;
     if (!process.stdin.isTTY || this.jsonEnabled()) {
       throw new UsageError('refusing to apply without confirmation', {
@@ -148,8 +220,34 @@ export abstract class ConvergeBase extends BaseCommand<typeof ConvergeBase> {
     }
     const rl = createInterface({ input: process.stdin, output: process.stderr });
     const warning = deletes > 0 ? ` ${deletes} stack(s) will be DELETED (volumes are kept).` : '';
-    const answer = await rl.question(`\nApply this plan?${warning} Only 'yes' is accepted: `);
+    const what = vms > 1 ? `these plans (${vms} VMs)` : 'this plan';
+    const answer = await rl.question(`\nApply ${what}?${warning} Only 'yes' is accepted: `);
     rl.close();
     if (answer.trim() !== 'yes') throw new ApplyError('apply cancelled', { code: 'CANCELLED', hint: 'Nothing was written.' });
   }
+}
+
+function headerOf(prepared: PreparedConverge): PlanHeader {
+  return {
+    vmid: prepared.vm.vmid,
+    vmName: prepared.vm.name,
+    environmentName: prepared.environment.name,
+    environmentId: prepared.environment.id,
+    portainerVersion: prepared.version.raw,
+    url: prepared.url,
+  };
+}
+
+function rowOf(run: VmRun): VmRow {
+  return {
+    vmid: run.vm.vmid,
+    name: run.vm.name,
+    environment: run.vm.environment,
+    portainerEnvironment: run.prepared ? { id: run.prepared.environment.id, name: run.prepared.environment.name } : undefined,
+    outcome: run.outcome,
+    exitCode: run.exitCode,
+    plan: run.prepared?.plan,
+    results: run.results,
+    error: run.error ? { code: run.error.code, message: run.error.message, ...(run.error.hint ? { hint: run.error.hint } : {}) } : undefined,
+  };
 }

@@ -32,6 +32,75 @@ export interface PreparedConverge {
   writer: StackWriter;
   client: PortainerClient;
   secrets: string[];
+  /** The live stacks of the environment whose files were read (what the plan saw). */
+  live: LiveStackInput[];
+}
+
+/**
+ * One connection to Portainer shared by every VM of a run: one version check, one environments
+ * list and one stacks list, however many VMs are planned (`--all`, `--env`, status, promote).
+ */
+export interface PortainerSession {
+  client: PortainerClient;
+  url: string;
+  secrets: string[];
+  version: PortainerVersion;
+  environments: PortainerEnvironment[];
+  /** Every stack Portainer has, on every environment, read once. */
+  stacks: PortainerStack[];
+}
+
+export type SessionRequest = ConnectionFlags & Pick<ConvergeRequest, 'env' | 'log' | 'warn'>;
+
+/** Connects and reads what every VM's plan needs from Portainer. Closes the client on failure. */
+export async function openSession(config: LoadedConfig, request: SessionRequest): Promise<PortainerSession> {
+  const { client, url, secrets } = await connect(config, request, request.env, request.log, request.warn);
+  try {
+    const version = await client.status();
+    const [environments, stacks] = await Promise.all([client.environments(), client.listStacks()]);
+    return { client, url, secrets, version, environments, stacks };
+  } catch (error) {
+    await client.close();
+    throw error;
+  }
+}
+
+export interface PlanVmOptions {
+  stack?: string;
+  prune: boolean;
+  adopt: boolean;
+  concurrency: number;
+  /** Read the file of every live stack of the environment (status needs each one's owner). */
+  readAll?: boolean;
+}
+
+/** The plan of one resolved VM against the session's snapshot of Portainer. No write. */
+export async function planVm(session: PortainerSession, config: LoadedConfig, vm: ResolvedVm, options: PlanVmOptions): Promise<PreparedConverge> {
+  const { client, version } = session;
+  const desired = vm.stacks.map(desiredInput);
+  const environment = findEnvironment(vm, session.environments);
+  const swarmId = environment.swarm ? await client.swarmClusterId(environment.id) : undefined;
+  const onEndpoint = session.stacks.filter((s) => s.endpointId === environment.id);
+  const wanted = new Set(desired.map((d) => stackKey(d.name)));
+  // Read the file of each stack the plan can touch: the declared ones, and with --prune every
+  // other stack of the environment (its marker decides whether it is ours to delete).
+  const candidates = onEndpoint.filter(
+    (s) => !(options.stack && stackKey(s.name) !== stackKey(options.stack)) && (wanted.has(stackKey(s.name)) || options.prune || options.readAll),
+  );
+  const live = await mapLimit(candidates, options.concurrency, async (s) => liveInput(s, s.git ? undefined : await client.stackFile(s.id)));
+  const thePlan = plan(desired, live, { vmid: vm.vmid, prune: options.prune, adopt: options.adopt });
+  return {
+    config,
+    vm,
+    url: session.url,
+    version,
+    environment,
+    plan: thePlan,
+    writer: writerFor(client, version, environment, swarmId),
+    client,
+    secrets: session.secrets,
+    live,
+  };
 }
 
 /**
@@ -41,24 +110,12 @@ export interface PreparedConverge {
 export async function prepareConverge(request: ConvergeRequest): Promise<PreparedConverge> {
   const config = await loadConfig(request.configPath);
   const vm = await resolveVm(config, request.vmid, request.stack);
-  const desired = vm.stacks.map(desiredInput);
-  const { client, url, secrets } = await connect(config, request, request.env, request.log, request.warn);
+  vm.stacks.forEach(desiredInput); // a secret the build cannot resolve is refused before any request
+  const session = await openSession(config, request);
   try {
-    const version = await client.status();
-    const environment = findEnvironment(vm, await client.environments());
-    const swarmId = environment.swarm ? await client.swarmClusterId(environment.id) : undefined;
-    const onEndpoint = (await client.listStacks()).filter((s) => s.endpointId === environment.id);
-    const wanted = new Set(desired.map((d) => stackKey(d.name)));
-    // Read the file of each stack the plan can touch: the declared ones, and with --prune every
-    // other stack of the environment (its marker decides whether it is ours to delete).
-    const candidates = onEndpoint.filter(
-      (s) => !(request.stack && stackKey(s.name) !== stackKey(request.stack)) && (wanted.has(stackKey(s.name)) || request.prune),
-    );
-    const live = await mapLimit(candidates, request.concurrency, async (s) => liveInput(s, s.git ? undefined : await client.stackFile(s.id)));
-    const thePlan = plan(desired, live, { vmid: vm.vmid, prune: request.prune, adopt: request.adopt });
-    return { config, vm, url, version, environment, plan: thePlan, writer: writerFor(client, version, environment, swarmId), client, secrets };
+    return await planVm(session, config, vm, request);
   } catch (error) {
-    await client.close();
+    await session.client.close();
     throw error;
   }
 }

@@ -37,6 +37,7 @@ function summaryOf(vm: VmDocument): VmSummary {
     portainerEnvironmentName: vm.portainer_environment_name,
     portainerEndpointId: vm.portainer_endpoint_id,
     stackNames: (vm.docker_stacks ?? []).map((entry) => entryOf(entry).name).sort(),
+    stackEnvironments: [...new Set((vm.docker_stacks ?? []).flatMap((entry) => entryOf(entry).environment ?? vm.environment ?? []))].sort(),
   };
 }
 
@@ -83,14 +84,22 @@ function fromFile(source: string, text: string): Compose {
   return { text, source, locate };
 }
 
-async function composeOf(config: LoadedConfig, file: string, name: string, stack: StackDocument): Promise<Compose> {
-  if (stack.compose_file !== undefined) {
-    const source = nodePath.resolve(config.dir, stack.compose_file);
-    return fromFile(source, await readComposeFile(source, `${file}: stacks.${name}.compose_file`));
+/**
+ * The compose of a stack in an environment: the environment's own `compose_file`/`compose` when
+ * it sets one (what promotion copies), else the stack's.
+ */
+async function composeOf(config: LoadedConfig, file: string, name: string, stack: StackDocument, environment: string | undefined): Promise<Compose> {
+  const override = environment === undefined ? undefined : stack.environments?.[environment];
+  const overridden = override?.compose_file !== undefined || override?.compose !== undefined;
+  const from = overridden && override !== undefined ? override : stack;
+  const base = overridden ? `stacks.${name}.environments.${environment}` : `stacks.${name}`;
+  if (from.compose_file !== undefined) {
+    const source = nodePath.resolve(config.dir, from.compose_file);
+    return fromFile(source, await readComposeFile(source, `${file}: ${base}.compose_file`));
   }
-  const where = `${file}: stacks.${name}.compose`;
+  const where = `${file}: ${base}.compose`;
   const locate = (p: ComposeProblem) => (p.line === undefined ? where : `${where}: line ${p.line}, column ${p.column ?? 1} of the inline YAML`);
-  return { text: stack.compose ?? '', source: 'inline', locate };
+  return { text: from.compose ?? '', source: 'inline', locate };
 }
 
 async function resolveEntry(config: LoadedConfig, document: ConfigDocument, vm: VmDocument, entry: Entry, where: string): Promise<DesiredStack> {
@@ -100,7 +109,7 @@ async function resolveEntry(config: LoadedConfig, document: ConfigDocument, vm: 
   let compose: Compose;
   let env: Record<string, EnvValue>;
   if (found !== undefined) {
-    compose = await composeOf(config, file, found[0], found[1]);
+    compose = await composeOf(config, file, found[0], found[1], environment);
     env = overlayEnv(found[1], environment, entry.env);
   } else {
     const layout = await findPhoenixLayoutStack(config.dir, entry.name, environment);

@@ -33,6 +33,8 @@ export interface VmSummary {
   portainerEnvironmentName?: string;
   portainerEndpointId?: number;
   stackNames: string[];
+  /** The environments its docker_stacks entries run in (each entry's, else the VM's), sorted. */
+  stackEnvironments: string[];
 }
 
 export interface DesiredStack {

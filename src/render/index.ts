@@ -4,3 +4,5 @@ export { renderPlanMarkdown } from './plan-markdown';
 export { planToJson, resultsToJson } from './plan-json';
 export { colourWanted, painter } from './style';
 export type { Paint } from './style';
+export { manyToJson, renderManyMarkdown, renderManySummary } from './many';
+export type { VmRow } from './many';

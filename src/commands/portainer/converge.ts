@@ -5,6 +5,8 @@ export default class Converge extends ConvergeBase {
   static override summary = 'Make the VM’s live stacks match the config: plan, show the plan, then apply it.';
   static override description = `Reads the VM's desired stacks from phoenix_vm_configs.json and the live stacks of its Portainer environment, shows a terraform-like plan (+ create, ~ update, - delete, = in sync, ! conflict), asks for confirmation on a terminal (--yes otherwise), then applies exactly that plan. Stacks phoenix does not own are never changed without --adopt and never deleted.
 
+With --all or --env <name>, every selected VM is planned against one Portainer connection, all plans are shown, one confirmation covers them all, and the VMs are applied --parallel-vms at a time; a failure on one VM does not stop the others. A summary table lists each VM's counts and outcome, and the exit code is the worst VM's, most severe first: 130, 1, 77, 69, 65, 73, 75, then 2 (with --detailed-exitcode), then 0. VMs without docker_stacks are listed as skipped.
+
 The seed syntax puts the vmid before the verb: phoenix portainer <vmid> converge [stack]. "phoenix portainer converge <vmid>" works too.
 
 EXIT CODES
@@ -14,6 +16,8 @@ ${EXIT_CODES_HELP}`;
     { description: 'Converge one stack only, in CI', command: 'phoenix portainer 1002 converge monitoring --yes' },
     { description: 'Also delete owned stacks that left the config', command: 'phoenix portainer 1002 converge --prune --yes' },
     { description: 'Machine-readable result', command: 'phoenix portainer 1002 converge --yes --json' },
+    { description: 'Every VM of the config, in one run', command: 'phoenix portainer converge --all --yes' },
+    { description: 'Every VM of the prod environment, two at a time', command: 'phoenix portainer converge --env prod --parallel-vms 2 --yes' },
   ];
 
   protected readonly applies = true;

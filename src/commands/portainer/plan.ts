@@ -3,7 +3,7 @@ import { EXIT_CODES_HELP } from '../../base-command';
 
 export default class Plan extends ConvergeBase {
   static override summary = 'Show what converge would change on the VM; never writes.';
-  static override description = `The same plan converge shows and applies, computed the same way, without any write request (same as converge --dry-run). With --detailed-exitcode it exits 2 when there are changes, so CI can gate on drift.
+  static override description = `The same plan converge shows and applies, computed the same way, without any write request (same as converge --dry-run). With --detailed-exitcode it exits 2 when there are changes, so CI can gate on drift. With --all or --env <name> it plans every selected VM and ends with a summary table per VM; the exit code is the worst VM's (130, 1, 77, 69, 65, 73, 75, then 2, then 0).
 
 EXIT CODES
 ${EXIT_CODES_HELP}`;
@@ -11,6 +11,7 @@ ${EXIT_CODES_HELP}`;
     { description: 'Plan VM 1002', command: 'phoenix portainer 1002 plan' },
     { description: 'Fail a CI job when VM 1002 has drifted', command: 'phoenix portainer 1002 plan --detailed-exitcode' },
     { description: 'Plan as a Markdown comment for a merge request', command: 'phoenix portainer 1002 plan --markdown' },
+    { description: 'Plan every VM of the test environment, exit 2 on any drift', command: 'phoenix portainer plan --env test --detailed-exitcode' },
   ];
 
   protected readonly applies = false;
