@@ -5,6 +5,7 @@ import type { LoadedConfig } from '../config';
 import { ConfigError, UsageError } from '../errors';
 import { PortainerClient } from '../portainer';
 import { resolveToken } from '../secrets';
+import type { ResolvedToken } from '../secrets';
 
 export interface ConnectionFlags {
   url?: string;
@@ -12,6 +13,8 @@ export interface ConnectionFlags {
   insecure: boolean;
   concurrency: number;
   deployTimeoutMs: number;
+  /** A token given to the command itself (token set/create check one before storing it): no lookup. */
+  apiKey?: string;
 }
 
 export interface Connection {
@@ -19,6 +22,8 @@ export interface Connection {
   url: string;
   /** Strings that must never be printed (the token): the base command redacts them. */
   secrets: string[];
+  /** The token sent and where it came from (token status). */
+  token: ResolvedToken;
 }
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
@@ -45,7 +50,10 @@ export async function connect(
       });
     });
   }
-  const token = await resolveToken({ env, configTokenFile: config.portainer.tokenFile });
+  const token: ResolvedToken =
+    flags.apiKey !== undefined
+      ? { token: flags.apiKey, source: 'input', where: 'the command’s input' }
+      : await resolveToken({ env, configTokenFile: config.portainer.tokenFile, url, warn });
   log?.(`token from ${token.where}`);
   const client = new PortainerClient({
     url,
@@ -56,7 +64,7 @@ export async function connect(
     deployTimeoutMs: flags.deployTimeoutMs,
     log,
   });
-  return { client, url, secrets: [token.token] };
+  return { client, url, secrets: [token.token], token };
 }
 
 /** Validate the base URL: http(s) only, and plain http only to loopback unless --insecure. */

@@ -7,7 +7,7 @@ import { hasChanges } from '../plan';
 import { mapLimit } from '../util/concurrency';
 import { executeConverge, openSession, planVm } from './converge';
 import type { PortainerSession, PreparedConverge, SessionRequest } from './converge';
-import { desiredInput } from './desired-env';
+import { StackSecrets } from './desired-env';
 import { acquireVmLock } from './lock';
 import type { VmLock } from './lock';
 
@@ -120,11 +120,12 @@ function failed(vm: VmSummary, error: unknown, lock?: VmLock): VmRun {
 export async function prepareMany(request: ManyRequest): Promise<PreparedMany> {
   const config = await loadConfig(request.configPath);
   const { selected, skipped } = selectVms(config, request.selection);
+  const stackSecrets = StackSecrets.for(config, request.env, request.warn);
   const resolved = await Promise.all(
     selected.map(async (vm): Promise<ResolvedVm | VmRun> => {
       try {
         const full = await resolveVm(config, vm.vmid);
-        full.stacks.forEach(desiredInput);
+        await stackSecrets.load(full.stacks);
         return full;
       } catch (error) {
         return failed(vm, error);
@@ -133,13 +134,13 @@ export async function prepareMany(request: ManyRequest): Promise<PreparedMany> {
   );
   const skippedRuns: VmRun[] = skipped.map((vm) => ({ vm, outcome: 'skipped', exitCode: ExitCode.OK }));
   const toPlan = resolved.filter((r): r is ResolvedVm => 'stacks' in r);
-  const session = toPlan.length > 0 ? await openSession(config, request) : undefined;
+  const session = toPlan.length > 0 ? await openSession(config, { ...request, stackSecrets }) : undefined;
   const planned = session
     ? await mapLimit(toPlan, request.parallelVms, async (vm): Promise<VmRun> => {
         let lock: VmLock | undefined;
         try {
           if (request.lock) lock = await acquireVmLock(vm.vmid, request.lock);
-          const prepared = await planVm(session, config, vm, { prune: request.prune, adopt: request.adopt, concurrency: request.concurrency });
+          const prepared = await planVm(session, config, vm, { prune: request.prune, adopt: request.adopt, concurrency: request.concurrency, stackSecrets });
           const outcome: VmOutcome = prepared.plan.summary.conflict > 0 ? 'conflict' : hasChanges(prepared.plan) ? 'planned' : 'unchanged';
           const exitCode = outcome === 'conflict' ? ExitCode.CONFLICT : ExitCode.OK;
           if (outcome !== 'planned') await lock?.release();

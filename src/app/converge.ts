@@ -7,7 +7,7 @@ import type { PortainerClient, PortainerEnvironment, PortainerStack, PortainerVe
 import { plan, stackKey } from '../plan';
 import type { LiveStackInput, Plan } from '../plan';
 import { mapLimit } from '../util/concurrency';
-import { desiredInput } from './desired-env';
+import { desiredInput, StackSecrets } from './desired-env';
 import { connect } from './connection';
 import type { ConnectionFlags } from './connection';
 
@@ -50,7 +50,7 @@ export interface PortainerSession {
   stacks: PortainerStack[];
 }
 
-export type SessionRequest = ConnectionFlags & Pick<ConvergeRequest, 'env' | 'log' | 'warn'>;
+export type SessionRequest = ConnectionFlags & Pick<ConvergeRequest, 'env' | 'log' | 'warn'> & { stackSecrets?: StackSecrets };
 
 /** Connects and reads what every VM's plan needs from Portainer. Closes the client on failure. */
 export async function openSession(config: LoadedConfig, request: SessionRequest): Promise<PortainerSession> {
@@ -58,7 +58,7 @@ export async function openSession(config: LoadedConfig, request: SessionRequest)
   try {
     const version = await client.status();
     const [environments, stacks] = await Promise.all([client.environments(), client.listStacks()]);
-    return { client, url, secrets, version, environments, stacks };
+    return { client, url, secrets: [...secrets, ...(request.stackSecrets?.all() ?? [])], version, environments, stacks };
   } catch (error) {
     await client.close();
     throw error;
@@ -72,12 +72,14 @@ export interface PlanVmOptions {
   concurrency: number;
   /** Read the file of every live stack of the environment (status needs each one's owner). */
   readAll?: boolean;
+  /** The run's secret env values, loaded before any request. */
+  stackSecrets?: StackSecrets;
 }
 
 /** The plan of one resolved VM against the session's snapshot of Portainer. No write. */
 export async function planVm(session: PortainerSession, config: LoadedConfig, vm: ResolvedVm, options: PlanVmOptions): Promise<PreparedConverge> {
   const { client, version } = session;
-  const desired = vm.stacks.map(desiredInput);
+  const desired = vm.stacks.map((s) => desiredInput(s, options.stackSecrets));
   const environment = findEnvironment(vm, session.environments);
   const swarmId = environment.swarm ? await client.swarmClusterId(environment.id) : undefined;
   const onEndpoint = session.stacks.filter((s) => s.endpointId === environment.id);
@@ -110,10 +112,11 @@ export async function planVm(session: PortainerSession, config: LoadedConfig, vm
 export async function prepareConverge(request: ConvergeRequest): Promise<PreparedConverge> {
   const config = await loadConfig(request.configPath);
   const vm = await resolveVm(config, request.vmid, request.stack);
-  vm.stacks.forEach(desiredInput); // a secret the build cannot resolve is refused before any request
-  const session = await openSession(config, request);
+  const stackSecrets = StackSecrets.for(config, request.env, request.warn);
+  await stackSecrets.load(vm.stacks); // a missing or unsafe secret is refused before any request
+  const session = await openSession(config, { ...request, stackSecrets });
   try {
-    return await planVm(session, config, vm, request);
+    return await planVm(session, config, vm, { ...request, stackSecrets });
   } catch (error) {
     await session.client.close();
     throw error;

@@ -1,21 +1,63 @@
-import type { DesiredStack } from '../config';
-import { ConfigError } from '../errors';
+import type { DesiredStack, LoadedConfig } from '../config';
+import { PhoenixError, ExitCode } from '../errors';
 import type { DesiredStackInput, EnvPair } from '../plan';
+import { SecretResolver } from '../secrets';
 
 /**
- * The planner's view of a desired stack: every env value resolved to a string. Secret values
- * (`{ "secret": "<name>" }`) are refused until the secret store exists (SPEC section 6).
+ * The secret env values of a run (`{ "secret": "<name>" }`, SPEC section 6), resolved once per
+ * name from the keyring or the secrets directory, before any request to Portainer: a missing or
+ * unsafe secret stops the run before anything is read or written.
  */
-export function desiredInput(stack: DesiredStack): DesiredStackInput {
-  const env: EnvPair[] = [];
-  for (const [name, value] of Object.entries(stack.env)) {
-    if (typeof value !== 'string') {
-      throw new ConfigError(`stack ${stack.name}: env ${name} refers to secret "${value.secret}", and this build has no secret store yet`, {
-        code: 'SECRET_UNSUPPORTED',
-        hint: 'Use a plain value for now; secret values arrive with `phoenix secret set`.',
-      });
-    }
-    env.push({ name, value });
+export class StackSecrets {
+  private readonly values = new Map<string, string>();
+
+  constructor(private readonly resolver: SecretResolver) {}
+
+  static for(config: LoadedConfig, env: NodeJS.ProcessEnv, warn: (line: string) => void): StackSecrets {
+    return new StackSecrets(new SecretResolver({ env, configSecretsDir: config.portainer.secretsDir, warn }));
   }
-  return { name: stack.name, composeText: stack.composeText, env };
+
+  /** Resolve every secret these stacks name. */
+  async load(stacks: readonly DesiredStack[]): Promise<void> {
+    for (const stack of stacks) {
+      for (const value of Object.values(stack.env)) {
+        if (typeof value !== 'string' && !this.values.has(value.secret)) {
+          this.values.set(value.secret, (await this.resolver.resolve(value.secret)).value);
+        }
+      }
+    }
+  }
+
+  value(stack: string, env: string, name: string): string {
+    const value = this.values.get(name);
+    if (value === undefined) {
+      // load() runs before the plan; reaching this is a bug, not a user error.
+      throw new PhoenixError(`stack ${stack}: env ${env} needs secret "${name}", which was not loaded`, { code: 'SECRET_NOT_LOADED', exitCode: ExitCode.APPLY_FAILED });
+    }
+    return value;
+  }
+
+  /** Every resolved value, for the base command's redaction. */
+  all(): string[] {
+    return [...this.values.values()];
+  }
+}
+
+/**
+ * The planner's view of a desired stack: every env value resolved to a string, and the names
+ * whose values are secrets marked, so the plan reports them by name only.
+ */
+export function desiredInput(stack: DesiredStack, secrets?: StackSecrets): DesiredStackInput {
+  const env: EnvPair[] = [];
+  const secretNames: string[] = [];
+  for (const [name, value] of Object.entries(stack.env)) {
+    if (typeof value === 'string') {
+      env.push({ name, value });
+      continue;
+    }
+    if (!secrets) throw new PhoenixError(`stack ${stack.name}: env ${name} is a secret and no secret store was given`, { code: 'SECRET_NOT_LOADED', exitCode: ExitCode.APPLY_FAILED });
+    env.push({ name, value: secrets.value(stack.name, name, value.secret) });
+    secretNames.push(name);
+  }
+  return { name: stack.name, composeText: stack.composeText, env, ...(secretNames.length > 0 ? { secretNames: secretNames.sort() } : {}) };
 }
