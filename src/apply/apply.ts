@@ -1,33 +1,18 @@
-import { PhoenixError, UnavailableError } from '../errors';
-import { markerVmid, stackKey } from '../plan';
-import type { EnvPair, Plan, PlanItem } from '../plan';
+import { ApplyError, ConflictError, PhoenixError, UnavailableError } from '../errors';
+import type { Plan, PlanItem } from '../plan';
+import { classifyWriteFailure } from '../portainer';
+import type { WriteFailure } from '../portainer';
+import { reread } from './recover';
+import type { WriteAction } from './recover';
+import type { StackWriter, WrittenStack } from './types';
 
-/** The stack as a write or a read returns it: only what apply needs to decide. */
-export interface WrittenStack {
-  id: number;
-  name: string;
-  endpointId: number;
-  /** 1 active, 2 inactive, 3 deploying, 4 failed (newest Portainer versions deploy asynchronously). */
-  status: number;
-  deploymentMessage?: string;
-}
-
-/** The writes apply performs; the app layer implements it with the Portainer client. */
-export interface StackWriter {
-  createStack(input: { name: string; composeText: string; env: EnvPair[] }): Promise<WrittenStack>;
-  updateStack(input: { id: number; composeText: string; env: EnvPair[] }): Promise<WrittenStack>;
-  deleteStack(id: number): Promise<void>;
-  getStack(id: number): Promise<WrittenStack>;
-  /** The live stacks of the VM's environment, used to recover from a lost answer. */
-  listStacks(): Promise<WrittenStack[]>;
-  stackFile(id: number): Promise<string>;
-}
+export type { StackWriter, WrittenStack } from './types';
 
 export type Outcome = 'done' | 'failed' | 'not-attempted';
 
 export interface ActionResult {
   stack: string;
-  action: 'create' | 'update' | 'delete';
+  action: WriteAction;
   outcome: Outcome;
   /** Set when the outcome was decided by re-reading Portainer after a lost answer. */
   recovered?: boolean;
@@ -39,7 +24,7 @@ export interface ApplyOptions {
   concurrency: number;
   /** How long a deploy may stay in Status 3 (deploying) before apply gives up on it. */
   deployTimeoutMs: number;
-  /** When aborted (Ctrl-C), no new write starts; writes in flight finish. */
+  /** When aborted (Ctrl-C), no new write starts (nor a resend); writes in flight finish. */
   signal?: AbortSignal;
   sleep?: (ms: number) => Promise<void>;
   now?: () => number;
@@ -53,6 +38,12 @@ export interface ApplyResult {
 }
 
 const POLL_DELAYS_MS = [250, 500, 1000, 2000];
+/**
+ * How often one write is sent, the first time included, when answers keep getting lost and each
+ * re-read shows that it did not land. Bounded so that a broken proxy cannot keep apply busy.
+ */
+export const MAX_SENDS = 3;
+const RESEND_DELAYS_MS = [500, 1500];
 
 /**
  * Execute exactly the writes of `plan` (STYLE.md habit 3): the same objects that were shown.
@@ -67,7 +58,7 @@ export async function applyPlan(plan: Plan, writer: StackWriter, options: ApplyO
     while (next < writes.length) {
       const index = next++;
       const item = writes[index];
-      const action = item.action as ActionResult['action'];
+      const action = item.action as WriteAction;
       if (options.signal?.aborted) {
         results[index] = { stack: item.stack, action, outcome: 'not-attempted' };
         continue;
@@ -79,26 +70,12 @@ export async function applyPlan(plan: Plan, writer: StackWriter, options: ApplyO
   return { results, ok: results.every((r) => r.outcome === 'done') };
 }
 
-async function applyOne(item: PlanItem, action: ActionResult['action'], writer: StackWriter, options: ApplyOptions): Promise<ActionResult> {
+async function applyOne(item: PlanItem, action: WriteAction, writer: StackWriter, options: ApplyOptions): Promise<ActionResult> {
   const base = { stack: item.stack, action };
   options.progress?.(`${verb(action)} ${item.stack}...`);
   try {
-    let recovered = false;
-    let written: WrittenStack | undefined;
-    try {
-      written = await write(item, action, writer);
-    } catch (error) {
-      if (!isLostAnswer(error)) throw error;
-      // The request may have been carried out even though its answer never came: re-read and
-      // decide, never repeat blindly (SPEC section 5).
-      options.progress?.(`${item.stack}: answer lost (${(error as Error).message}); re-reading Portainer`);
-      const found = await recover(item, action, writer, options.vmid);
-      if (found === null) throw error;
-      written = found;
-      recovered = true;
-    }
-    if (written) await waitForDeploy(written, writer, options);
-    options.progress?.(`${item.stack}: ${action} done`);
+    const { recovered } = await execute(item, action, writer, options);
+    options.progress?.(`${item.stack}: ${action} done${recovered ? ' (confirmed by re-reading Portainer)' : ''}`);
     return { ...base, outcome: 'done', ...(recovered ? { recovered } : {}) };
   } catch (error) {
     const failure = describe(error);
@@ -107,7 +84,66 @@ async function applyOne(item: PlanItem, action: ActionResult['action'], writer: 
   }
 }
 
-async function write(item: PlanItem, action: ActionResult['action'], writer: StackWriter): Promise<WrittenStack | undefined> {
+/**
+ * One action, to its end. A write whose outcome is unknown (answer lost, gateway error, timeout,
+ * 409, a delete's 404) is never repeated blindly: Portainer is re-read and that decides
+ * (SPEC section 5). It counts as done when the re-read shows it landed; it is sent again only when
+ * the re-read shows it did not, the failure was not a client-side timeout (the deploy may still
+ * run on the server), Ctrl-C was not pressed, and fewer than MAX_SENDS copies went out.
+ */
+async function execute(item: PlanItem, action: WriteAction, writer: StackWriter, options: ApplyOptions): Promise<{ recovered: boolean }> {
+  const sleep = options.sleep ?? defaultSleep;
+  for (let sends = 1; ; sends++) {
+    let written: WrittenStack | undefined;
+    let recovered = false;
+    try {
+      written = await write(item, action, writer);
+    } catch (error) {
+      const kind = classifyWriteFailure(error);
+      if (kind === 'definite') throw error;
+      if (kind === 'not-found' && action !== 'delete') throw error;
+      options.progress?.(`${item.stack}: ${explain(kind, error)}; re-reading Portainer`);
+      let seen = await reread(item, action, writer, options.vmid, error);
+      if (seen.kind === 'deploying') {
+        // Someone else's deploy holds the stack (async 409 "already in progress"): let it end.
+        await waitWhileDeploying(seen.stack, writer, options);
+        seen = await reread(item, action, writer, options.vmid, error);
+      }
+      if (seen.kind === 'foreign') throw foreignStack(item.stack, seen.ownerVmid, error);
+      if (seen.kind === 'landed') {
+        written = seen.stack;
+        recovered = true;
+      } else {
+        refuseResend(item, action, kind, sends, options, error);
+        await sleep(RESEND_DELAYS_MS[Math.min(sends - 1, RESEND_DELAYS_MS.length - 1)]);
+        if (options.signal?.aborted) throw interrupted(item.stack, action, error);
+        options.progress?.(`${item.stack}: not in Portainer; sending the ${action} again (${sends + 1}/${MAX_SENDS})`);
+        continue;
+      }
+    }
+    if (written) await waitForDeploy(written, writer, options);
+    return { recovered };
+  }
+}
+
+/** Throws when the write that did not land must not be sent again; returns when it may. */
+function refuseResend(item: PlanItem, action: WriteAction, kind: WriteFailure, sends: number, options: ApplyOptions, error: unknown): void {
+  // A 409 on create with no owned stack of that name: the name is taken (an external compose
+  // project, REFERENCE.md 2.12). A delete's 404 with the stack still listed: a wrong environment.
+  if (kind === 'conflict' && action === 'create') throw error;
+  if (kind === 'not-found') throw error;
+  if (kind === 'timeout') {
+    throw new ApplyError(`${action} of ${item.stack} got no answer in time and is not in Portainer yet; it was not sent again (the deploy may still be running there)`, {
+      code: 'DEPLOY_UNCONFIRMED',
+      hint: 'Run the same converge again in a few minutes: it sees what Portainer finished, or raise --timeout.',
+      cause: error,
+    });
+  }
+  if (options.signal?.aborted) throw interrupted(item.stack, action, error);
+  if (sends >= MAX_SENDS) throw error;
+}
+
+async function write(item: PlanItem, action: WriteAction, writer: StackWriter): Promise<WrittenStack | undefined> {
   if (action === 'delete') {
     await writer.deleteStack(required(item.liveId, 'liveId'));
     return undefined;
@@ -117,28 +153,19 @@ async function write(item: PlanItem, action: ActionResult['action'], writer: Sta
   return writer.updateStack({ id: required(item.liveId, 'liveId'), ...payload });
 }
 
-/**
- * After a lost answer: did the write happen? Returns the stack when it did, undefined for a
- * delete that happened, and null when it did not (the original error then stands).
- */
-async function recover(
-  item: PlanItem,
-  action: ActionResult['action'],
-  writer: StackWriter,
-  vmid: number,
-): Promise<WrittenStack | undefined | null> {
-  const stacks = await writer.listStacks();
-  const found = stacks.find((s) => (action === 'create' ? stackKey(s.name) === stackKey(item.stack) : s.id === item.liveId));
-  if (action === 'delete') return found ? null : undefined;
-  if (!found) return null;
-  const text = await writer.stackFile(found.id);
-  if (markerVmid(text) !== vmid) return null;
-  if (action === 'update' && text.trimEnd() !== required(item.payload, 'payload').composeText.trimEnd()) return null;
-  return found;
+/** Polls (with backoff) while the stack is at Status 3; Status 4 fails with Portainer's message. */
+async function waitForDeploy(stack: WrittenStack, writer: StackWriter, options: ApplyOptions): Promise<void> {
+  const current = await waitWhileDeploying(stack, writer, options);
+  if (current.status === 4) {
+    throw new PhoenixError(`Portainer failed to deploy ${stack.name}: ${current.deploymentMessage ?? 'no message'}`, {
+      code: 'DEPLOY_FAILED',
+      exitCode: 1,
+    });
+  }
 }
 
-async function waitForDeploy(stack: WrittenStack, writer: StackWriter, options: ApplyOptions): Promise<void> {
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+async function waitWhileDeploying(stack: WrittenStack, writer: StackWriter, options: ApplyOptions): Promise<WrittenStack> {
+  const sleep = options.sleep ?? defaultSleep;
   const now = options.now ?? Date.now;
   const deadline = now() + options.deployTimeoutMs;
   let current = stack;
@@ -152,20 +179,31 @@ async function waitForDeploy(stack: WrittenStack, writer: StackWriter, options: 
     await sleep(POLL_DELAYS_MS[Math.min(attempt, POLL_DELAYS_MS.length - 1)]);
     current = await writer.getStack(stack.id);
   }
-  if (current.status === 4) {
-    throw new PhoenixError(`Portainer failed to deploy ${stack.name}: ${current.deploymentMessage ?? 'no message'}`, {
-      code: 'DEPLOY_FAILED',
-      exitCode: 1,
-    });
-  }
+  return current;
 }
 
-/**
- * A failure after which the write may have happened: the request went out and no answer came
- * (a timeout, a reset). A refused connection, DNS or TLS failure means nothing was sent.
- */
-function isLostAnswer(error: unknown): boolean {
-  return error instanceof UnavailableError && (error.code === 'PORTAINER_TIMEOUT' || error.code === 'PORTAINER_NETWORK');
+function explain(kind: WriteFailure, error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  if (kind === 'conflict') return `Portainer answered a conflict (${message})`;
+  if (kind === 'not-found') return `Portainer answered not found (${message})`;
+  return `answer lost (${message})`;
+}
+
+function foreignStack(stack: string, ownerVmid: number | undefined, cause: unknown): ConflictError {
+  const owner = ownerVmid === undefined ? 'that phoenix does not own' : `owned by VM ${ownerVmid}`;
+  return new ConflictError(`a stack named ${stack} ${owner} appeared in Portainer while creating it; it was left alone`, {
+    code: 'STACK_APPEARED',
+    hint: 'Run the converge again to see the conflict in the plan, then rename the stack or use --adopt.',
+    cause,
+  });
+}
+
+function interrupted(stack: string, action: WriteAction, cause: unknown): ApplyError {
+  const reason = cause instanceof Error ? cause.message : String(cause);
+  return new ApplyError(`${action} of ${stack} was not sent again after an interrupt (its first answer was lost: ${reason})`, {
+    code: 'INTERRUPTED',
+    cause,
+  });
 }
 
 function describe(error: unknown): { code: string; message: string } {
@@ -173,11 +211,15 @@ function describe(error: unknown): { code: string; message: string } {
   return { code: 'INTERNAL', message: error instanceof Error ? error.message : String(error) };
 }
 
-function verb(action: ActionResult['action']): string {
+function verb(action: WriteAction): string {
   return action === 'create' ? 'creating' : action === 'update' ? 'updating' : 'deleting';
 }
 
 function required<T>(value: T | undefined, what: string): T {
   if (value === undefined) throw new Error(`bug: plan item without ${what}`);
   return value;
+}
+
+function defaultSleep(ms: number): Promise<void> {
+  return new Promise<void>((resolve) => setTimeout(resolve, ms));
 }

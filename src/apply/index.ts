@@ -1,2 +1,2 @@
-export { applyPlan } from './apply';
+export { applyPlan, MAX_SENDS } from './apply';
 export type { ActionResult, ApplyOptions, ApplyResult, Outcome, StackWriter, WrittenStack } from './apply';

@@ -176,3 +176,31 @@ export function apiError(ctx: FailureContext, status: number, body: string, hint
     hint === undefined ? {} : { hint },
   );
 }
+
+/**
+ * What a failed write leaves behind, for apply (which must not read status numbers):
+ * - `lost`: the request may have been carried out and its answer never came (a reset, or a
+ *   502/503/504 from a gateway that may have forwarded it). Re-read; repeating is safe only when
+ *   the re-read shows it did not land.
+ * - `timeout`: no answer within the deploy timeout: the deploy may still be running server-side
+ *   (synchronous versions save the stack only when it ends). Re-read; never repeat.
+ * - `conflict`: 409 (name taken; on async versions "deployment already in progress").
+ * - `not-found`: 404 (for a delete, the stack may already be gone).
+ * - `definite`: Portainer answered and refused or failed (400, 401, 403, 500 with compose
+ *   output...), or nothing was sent (connection refused after retries, DNS, TLS).
+ */
+export type WriteFailure = 'lost' | 'timeout' | 'conflict' | 'not-found' | 'definite';
+
+export function classifyWriteFailure(error: unknown): WriteFailure {
+  if (error instanceof UnavailableError) {
+    if (error.code === 'PORTAINER_TIMEOUT') return 'timeout';
+    if (error.code === 'PORTAINER_NETWORK') return 'lost';
+    return 'definite';
+  }
+  if (error instanceof PortainerApiError) {
+    if (error.status === 502 || error.status === 503 || error.status === 504) return 'lost';
+    if (error.status === 409) return 'conflict';
+    if (error.status === 404) return 'not-found';
+  }
+  return 'definite';
+}
