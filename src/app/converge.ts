@@ -164,7 +164,7 @@ export function findEnvironment(vm: ResolvedVm, environments: PortainerEnvironme
 
 function writerFor(client: PortainerClient, version: PortainerVersion, environment: PortainerEnvironment, swarmId: string | undefined): StackWriter {
   const endpointId = environment.id;
-  const written = (s: PortainerStack): WrittenStack => ({ id: s.id, name: s.name, endpointId: s.endpointId, status: s.status, deploymentMessage: s.deploymentMessage });
+  const written = (s: PortainerStack): WrittenStack => ({ id: s.id, name: s.name, endpointId: s.endpointId, status: s.status, deploymentMessage: s.deploymentMessage, env: s.env });
   return {
     createStack: async (input) => written(await client.createStack(version, { endpointId, swarmId, ...input })),
     updateStack: async (input) => written(await client.updateStack({ ...input, endpointId, swarm: swarmId !== undefined })),
