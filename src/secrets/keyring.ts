@@ -55,6 +55,8 @@ export class KeytarKeyring implements Keyring {
   private module?: Keytar;
   private failure?: KeyringUnavailableError;
 
+  // A require at call time, on purpose: an import would load keytar (or fail) at startup.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   constructor(private readonly load: () => unknown = () => require('keytar')) {}
 
   get(service: string, account: string): Promise<string | null> {

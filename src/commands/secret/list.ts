@@ -1,0 +1,24 @@
+import { listSecrets } from '../../app/secrets';
+import { EXIT_CODES_HELP } from '../../base-command';
+import { SecretCommand } from '../../secret-command';
+
+export default class SecretList extends SecretCommand<typeof SecretList> {
+  static override summary = 'List stored secret names and where each is (never a value).';
+  static override description = `Names from the OS keyring (service phoenix-secrets) and from the secrets directory; a file that phoenix would refuse (mode, owner) is flagged with the command that fixes it.
+
+EXIT CODES
+${EXIT_CODES_HELP}`;
+  static override examples = ['phoenix secret list', 'phoenix secret list --json'];
+
+  public async run(): Promise<unknown> {
+    const result = await listSecrets({ config: this.flags.config, env: process.env, warn: this.warnLine });
+    if (result.secrets.length === 0) this.out(`No secrets stored (OS keyring, or ${result.secretsDir}).`);
+    const width = Math.max(4, ...result.secrets.map((s) => s.name.length));
+    if (result.secrets.length > 0) this.out(`${'NAME'.padEnd(width)}  WHERE`);
+    for (const secret of result.secrets) {
+      const where = secret.stores.map((store) => (store === 'file' ? `file (${result.secretsDir})` : 'keyring')).join(', ');
+      this.out(`${secret.name.padEnd(width)}  ${where}${secret.problem ? `  UNSAFE: ${secret.problem}` : ''}`);
+    }
+    return result;
+  }
+}
