@@ -103,7 +103,11 @@ async function main() {
         );
       }
       if (writes.some((w) => w.method !== 'PUT')) fail(`expected only PUT updates, saw ${[...new Set(writes.map((w) => w.method))].join(', ')}`);
-      return { ms: result.ms, net, requests, writes: writes.length, maxRssKiB: result.maxRssKiB, ideal: undefined };
+      // Where the time outside the network phase goes: start-up and config before the first
+      // request, plan/render/exit after the last answer.
+      const beforeFirst = first === undefined ? undefined : first - result.startedAt;
+      const afterLast = first === undefined ? undefined : result.startedAt + result.ms - lastAnswer();
+      return { ms: result.ms, net, beforeFirst, afterLast, requests, writes: writes.length, maxRssKiB: result.maxRssKiB };
     } finally {
       await sim.stop();
     }
@@ -144,6 +148,8 @@ async function main() {
         wallMs: chosen.ms,
         wallRunsMs: samples.map((s) => Math.round(s.ms)),
         networkMs: chosen.net,
+        beforeFirstRequestMs: chosen.beforeFirst,
+        afterLastAnswerMs: chosen.afterLast,
         requests: chosen.requests,
         idealRequests: 3 + n + drifted,
         writes: chosen.writes,
@@ -226,6 +232,8 @@ async function main() {
       }
       const chosen = medianRun(samples);
       const limit = (3 + Math.ceil(MANY.stacks / concurrency)) * latency;
+      // For context: the same reads through one pool of `concurrency` connections shared by all VMs.
+      const sharedLimit = (3 + Math.ceil((MANY.vms * MANY.stacks) / concurrency)) * latency;
       results.manyVms = {
         available: true,
         vms: MANY.vms,
@@ -235,9 +243,13 @@ async function main() {
         requests: chosen.requests,
         idealRequests: MANY.vms * (3 + MANY.stacks),
         writes: chosen.writes,
+        beforeFirstRequestMs: chosen.beforeFirst,
+        afterLastAnswerMs: chosen.afterLast,
         limitMs: limit,
         ratioWall: chosen.ms / limit,
         ratioNetwork: chosen.net / limit,
+        sharedPoolLimitMs: sharedLimit,
+        networkOverSharedPoolLimit: chosen.net / sharedLimit,
         maxRssKiB: chosen.maxRssKiB,
       };
     }
@@ -266,8 +278,11 @@ function render(r) {
   out.push('Converge of one VM (limit = (3 + ceil(N/8)) x latency [+ ceil(drifted/8) x (latency + deploy)]):');
   out.push(
     table(
-      ['scenario', 'N', 'wall ms', 'network ms', 'limit ms', 'wall/limit', 'network/limit', 'ideal client ms', 'requests (ideal)', 'writes', 'peak RSS MiB'],
-      r.converge.map((c) => [c.scenario, c.n, ms(c.wallMs), ms(c.networkMs), ms(c.limitMs), ratio(c.ratioWall), ratio(c.ratioNetwork), ms(c.idealClientMs), `${c.requests} (${c.idealRequests})`, c.writes, mib(c.maxRssKiB)]),
+      ['scenario', 'N', 'wall ms', 'to 1st req', 'network ms', 'after last', 'limit ms', 'wall/limit', 'network/limit', 'ideal client ms', 'requests (ideal)', 'writes', 'peak RSS MiB'],
+      r.converge.map((c) => [
+        c.scenario, c.n, ms(c.wallMs), ms(c.beforeFirstRequestMs), ms(c.networkMs), ms(c.afterLastAnswerMs), ms(c.limitMs), ratio(c.ratioWall), ratio(c.ratioNetwork),
+        ms(c.idealClientMs), `${c.requests} (${c.idealRequests})`, c.writes, mib(c.maxRssKiB),
+      ]),
     ),
   );
   out.push('');
@@ -284,7 +299,13 @@ function render(r) {
   out.push('');
   if (r.manyVms.available) {
     const m = r.manyVms;
-    out.push(`Many VMs: converge --all, ${m.vms} VMs x ${m.stacksPerVm} stacks: wall ${ms(m.wallMs)} ms, network ${ms(m.networkMs)} ms, limit (VMs in parallel) ${ms(m.limitMs)} ms, wall/limit ${ratio(m.ratioWall)}, network/limit ${ratio(m.ratioNetwork)}, requests ${m.requests} (ideal ${m.idealRequests}), writes ${m.writes}, peak RSS ${mib(m.maxRssKiB)} MiB`);
+    out.push(`Many VMs: converge --all, ${m.vms} VMs x ${m.stacksPerVm} stacks (no-op):`);
+    out.push(
+      table(
+        ['wall ms', 'to 1st req', 'network ms', 'after last', 'limit ms (VMs in parallel)', 'wall/limit', 'network/limit', 'limit ms (one pool of 8)', 'network/that', 'requests (ideal per VM)', 'writes', 'peak RSS MiB'],
+        [[ms(m.wallMs), ms(m.beforeFirstRequestMs), ms(m.networkMs), ms(m.afterLastAnswerMs), ms(m.limitMs), ratio(m.ratioWall), ratio(m.ratioNetwork), ms(m.sharedPoolLimitMs), ratio(m.networkOverSharedPoolLimit), `${m.requests} (${m.idealRequests})`, m.writes, mib(m.maxRssKiB)]],
+      ),
+    );
   } else {
     out.push(`Many VMs (converge --all, ${MANY.vms} VMs x ${MANY.stacks} stacks): not available yet (${r.manyVms.note})`);
   }

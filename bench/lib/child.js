@@ -25,6 +25,7 @@ function run(command, args, { cwd, env, rss = false, timeoutMs = 120_000 } = {})
   const rssFile = rss ? join(tmpdir(), `phoenix-bench-rss-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`) : undefined;
   const argv = rss ? ['--require', PROBE, ...args] : args;
   return new Promise((resolve, reject) => {
+    const startedAt = Date.now();
     const started = process.hrtime.bigint();
     const child = spawn(command, argv, {
       cwd,
@@ -52,6 +53,7 @@ function run(command, args, { cwd, env, rss = false, timeoutMs = 120_000 } = {})
       resolve({
         code: code ?? (signal ? 128 : 1),
         signal,
+        startedAt,
         ms,
         stdout: Buffer.concat(out).toString('utf8'),
         stderr: Buffer.concat(err).toString('utf8'),
