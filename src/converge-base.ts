@@ -1,9 +1,10 @@
 import { Args, Flags } from '@oclif/core';
+import type { Command } from '@oclif/core';
 import { createInterface } from 'node:readline/promises';
 
 import { executeConverge, prepareConverge } from './app/converge';
 import { applyMany, manyExitCode, prepareMany } from './app/converge-many';
-import type { PreparedMany, VmRun } from './app/converge-many';
+import type { ManyRequest, VmRun } from './app/converge-many';
 import { acquireVmLock } from './app/lock';
 import type { PreparedConverge } from './app/converge';
 import { BaseCommand } from './base-command';
@@ -15,11 +16,86 @@ import { manyToJson, planToJson, renderManyMarkdown, renderManySummary, renderPl
 import type { PlanHeader, VmRow } from './render';
 import { parseDuration } from './util/duration';
 
+/** What a multi-VM converge needs besides the request: how to show it and whether to write. */
+export interface ManySettings {
+  request: ManyRequest;
+  applying: boolean;
+  markdown: boolean;
+  detailed: boolean;
+  yes: boolean;
+}
+
+/**
+ * The multi-VM run shared by `converge --all/--env` and `promote --converge`: every plan first,
+ * one confirmation, the VMs in parallel, then a summary table per VM and the worst VM's exit code.
+ */
+export abstract class ManyVmCommand<T extends typeof Command> extends BaseCommand<T> {
+  protected async convergeMany(settings: ManySettings): Promise<{ portainer: { url: string; version: string } | null; applied: boolean; vms: ReturnType<typeof manyToJson> }> {
+    const { request } = settings;
+    const prepared = await prepareMany(request);
+    this.secrets.push(...(prepared.session?.secrets ?? []));
+    try {
+      const planned = prepared.runs.filter((run) => run.prepared !== undefined);
+      if (!settings.markdown) for (const run of planned) if (run.prepared) this.out(`${renderPlanText(headerOf(run.prepared), run.prepared.plan, this.paint)}\n`);
+      const pending = prepared.runs.filter((run) => run.outcome === 'planned');
+      let applied = false;
+      if (settings.applying && pending.length > 0) {
+        await this.confirmApply(settings.yes, pending.reduce((sum, run) => sum + (run.prepared?.plan.summary.delete ?? 0), 0), pending.length);
+        const controller = new AbortController();
+        const onSignal = () => {
+          this.note('Interrupted: no new writes start; waiting for the ones in flight...');
+          controller.abort();
+        };
+        process.once('SIGINT', onSignal);
+        try {
+          await applyMany(prepared, { parallelVms: request.parallelVms, concurrency: request.concurrency, deployTimeoutMs: request.deployTimeoutMs, signal: controller.signal, progress: (line) => this.note(line) });
+        } finally {
+          process.removeListener('SIGINT', onSignal);
+        }
+        applied = true;
+        if (!settings.markdown) for (const run of pending) if (run.results) this.out(`VM ${run.vm.vmid} (${run.vm.name}):\n${renderResultText(run.results, this.paint)}\n`);
+      }
+      const rows = prepared.runs.map(rowOf);
+      if (settings.markdown) {
+        for (const run of planned) if (run.prepared) this.out(`${renderPlanMarkdown(headerOf(run.prepared), run.prepared.plan, run.results)}\n`);
+        this.out(renderManyMarkdown(rows));
+      } else this.out(renderManySummary(rows, this.paint));
+      if (pending.length === 0 && prepared.runs.every((run) => run.exitCode === ExitCode.OK)) this.note('Nothing to do: every selected VM matches the config.');
+      this.exitCode = manyExitCode(prepared.runs, settings.detailed);
+      return { portainer: prepared.session ? { url: prepared.session.url, version: prepared.session.version.raw } : null, applied, vms: manyToJson(rows) };
+    } finally {
+      await prepared.close();
+    }
+  }
+
+  /** terraform's rule: on a terminal ask, and only "yes" goes on; elsewhere --yes is required. */
+  protected async confirmApply(yes: boolean, deletes: number, vms = 1): Promise<void> {
+    if (yes) return;
+    if (!process.stdin.isTTY || this.jsonEnabled()) {
+      throw new UsageError('refusing to apply without confirmation', {
+        code: 'CONFIRMATION_REQUIRED',
+        hint: 'Review the plan above, then run again with --yes (or use `phoenix portainer <vmid> plan` to only look).',
+      });
+    }
+    const warning = deletes > 0 ? ` ${deletes} stack(s) will be DELETED (volumes are kept).` : '';
+    const what = vms > 1 ? `these plans (${vms} VMs)` : 'this plan';
+    if (!(await askYes(`\nApply ${what}?${warning} Only 'yes' is accepted: `))) throw new ApplyError('apply cancelled', { code: 'CANCELLED', hint: 'Nothing was written.' });
+  }
+}
+
+/** Asks on the terminal (stderr); true only for "yes". */
+export async function askYes(question: string): Promise<boolean> {
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  const answer = await rl.question(question);
+  rl.close();
+  return answer.trim() === 'yes';
+}
+
 /**
  * plan and converge share this one code path (STYLE.md: no separate dry-run implementation):
  * prepare the plan, show it, and (converge only) apply exactly that plan.
  */
-export abstract class ConvergeBase extends BaseCommand<typeof ConvergeBase> {
+export abstract class ConvergeBase extends ManyVmCommand<typeof ConvergeBase> {
   static override args = {
     vmid: Args.string({ description: 'Proxmox vmid of the VM (as in phoenix_vm_configs.json); not with --all or --env' }),
     stack: Args.string({ description: 'limit the run to this stack' }),
@@ -113,7 +189,7 @@ export abstract class ConvergeBase extends BaseCommand<typeof ConvergeBase> {
       if (!changes) this.note('Nothing to do: the VM matches the config.');
       return document;
     }
-    await this.confirm(plan.summary.delete);
+    await this.confirmApply(this.flags.yes, plan.summary.delete);
     const controller = new AbortController();
     const onSignal = () => {
       this.note('Interrupted: no new writes start; waiting for the ones in flight...');
@@ -149,81 +225,29 @@ export abstract class ConvergeBase extends BaseCommand<typeof ConvergeBase> {
     }
     const deployTimeoutMs = deployTimeout(flags);
     const applying = this.applies && !flags['dry-run'];
-    const prepared = await prepareMany({
-      configPath: findConfigPath(flags.config),
-      selection: { all: flags.all, env: flags.env },
-      prune: flags.prune,
-      adopt: flags.adopt,
-      parallelVms: flags['parallel-vms'],
-      url: flags.url,
-      caFile: flags['ca-file'],
-      insecure: flags.insecure,
-      concurrency: flags.concurrency,
-      deployTimeoutMs,
-      env: process.env,
-      log: this.debugLog(),
-      warn: (line) => this.note(`Warning: ${line}`),
-      lock: applying ? { waitMs: flags['wait-lock'] ? parseDuration(flags['wait-lock'], '--wait-lock') : 0, command: `phoenix ${this.argv.join(' ')}` } : undefined,
+    const result = await this.convergeMany({
+      request: {
+        configPath: findConfigPath(flags.config),
+        selection: { all: flags.all, env: flags.env },
+        prune: flags.prune,
+        adopt: flags.adopt,
+        parallelVms: flags['parallel-vms'],
+        url: flags.url,
+        caFile: flags['ca-file'],
+        insecure: flags.insecure,
+        concurrency: flags.concurrency,
+        deployTimeoutMs,
+        env: process.env,
+        log: this.debugLog(),
+        warn: (line) => this.note(`Warning: ${line}`),
+        lock: applying ? { waitMs: flags['wait-lock'] ? parseDuration(flags['wait-lock'], '--wait-lock') : 0, command: `phoenix ${this.argv.join(' ')}` } : undefined,
+      },
+      applying,
+      markdown: flags.markdown,
+      detailed: flags['detailed-exitcode'],
+      yes: flags.yes,
     });
-    this.secrets.push(...(prepared.session?.secrets ?? []));
-    try {
-      return await this.showAndApplyMany(prepared, deployTimeoutMs, applying);
-    } finally {
-      await prepared.close();
-    }
-  }
-
-  private async showAndApplyMany(prepared: PreparedMany, deployTimeoutMs: number, applying: boolean): Promise<unknown> {
-    const planned = prepared.runs.filter((run) => run.prepared !== undefined);
-    if (!this.flags.markdown) for (const run of planned) if (run.prepared) this.out(`${renderPlanText(headerOf(run.prepared), run.prepared.plan, this.paint)}\n`);
-    const pending = prepared.runs.filter((run) => run.outcome === 'planned');
-    let applied = false;
-    if (applying && pending.length > 0) {
-      await this.confirm(pending.reduce((sum, run) => sum + (run.prepared?.plan.summary.delete ?? 0), 0), pending.length);
-      const controller = new AbortController();
-      const onSignal = () => {
-        this.note('Interrupted: no new writes start; waiting for the ones in flight...');
-        controller.abort();
-      };
-      process.once('SIGINT', onSignal);
-      try {
-        await applyMany(prepared, { parallelVms: this.flags['parallel-vms'], concurrency: this.flags.concurrency, deployTimeoutMs, signal: controller.signal, progress: (line) => this.note(line) });
-      } finally {
-        process.removeListener('SIGINT', onSignal);
-      }
-      applied = true;
-      if (!this.flags.markdown) for (const run of pending) if (run.results) this.out(`VM ${run.vm.vmid} (${run.vm.name}):\n${renderResultText(run.results, this.paint)}\n`);
-    }
-    const rows = prepared.runs.map(rowOf);
-    if (this.flags.markdown) {
-      for (const run of planned) if (run.prepared) this.out(`${renderPlanMarkdown(headerOf(run.prepared), run.prepared.plan, run.results)}\n`);
-      this.out(renderManyMarkdown(rows));
-    } else this.out(renderManySummary(rows, this.paint));
-    if (pending.length === 0 && prepared.runs.every((run) => run.exitCode === ExitCode.OK)) this.note('Nothing to do: every selected VM matches the config.');
-    this.exitCode = manyExitCode(prepared.runs, this.flags['detailed-exitcode']);
-    return {
-      selection: this.flags.all ? { all: true } : { env: this.flags.env },
-      portainer: prepared.session ? { url: prepared.session.url, version: prepared.session.version.raw } : null,
-      applied,
-      vms: manyToJson(rows),
-    };
-  }
-
-  /** terraform's rule: on a terminal ask, and only "yes" goes on; elsewhere --yes is required. */
-  private async confirm(deletes: number, vms = 1): Promise<void> {
-    if (this.flags.yes) return;
-    if (!process.stdin.isTTY || this.jsonEnabled()) {
-      throw new UsageError('refusing to apply without confirmation', {
-        code: 'CONFIRMATION_REQUIRED',
-        hint: 'Review the plan above, then run again with --yes (or use `phoenix portainer <vmid> plan` to only look).',
-      });
-    }
-    const rl = createInterface({ input: process.stdin, output: process.stderr });
-    const warning = deletes > 0 ? ` ${deletes} stack(s) will be DELETED (volumes are kept).` : '';
-    const what = vms > 1 ? `these plans (${vms} VMs)` : 'this plan';
-    const answer = await rl.question(`\nApply ${what}?${warning} Only 'yes' is accepted: `);
-    rl.close();
-    if (answer.trim() !== 'yes') throw new ApplyError('apply cancelled', { code: 'CANCELLED', hint: 'Nothing was written.' });
+    return { selection: flags.all ? { all: true } : { env: flags.env }, ...result };
   }
 }
 

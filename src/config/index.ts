@@ -10,3 +10,5 @@ export { composeProblem } from './compose';
 export type { ComposeProblem } from './compose';
 export { findPhoenixLayoutStack, layoutPortainerUrl, phoenixLayoutPortainer, HYPERVISOR_CONFIG_FILE, LAYOUT_DEFAULT_ENVIRONMENT, STACKS_CONFIG_FILE } from './phoenix-layout';
 export type { LayoutPortainer, LayoutStack } from './phoenix-layout';
+export { applyPromotion, planPromotion } from './promotion';
+export type { PromotionChange, PromotionPlan } from './promotion';

@@ -6,3 +6,4 @@ export { colourWanted, painter } from './style';
 export type { Paint } from './style';
 export { manyToJson, renderManyMarkdown, renderManySummary } from './many';
 export type { VmRow } from './many';
+export { promotionToJson, renderPromotionText } from './promotion';

@@ -1,0 +1,88 @@
+import { Args, Flags } from '@oclif/core';
+
+import type { ManyRequest } from '../../app/converge-many';
+import { preparePromotion, writePromotion } from '../../app/promote';
+import { EXIT_CODES_HELP } from '../../base-command';
+import { askYes, ManyVmCommand } from '../../converge-base';
+import { findConfigPath } from '../../config';
+import { ExitCode, UsageError } from '../../errors';
+import { connectionFlags, deployTimeout } from '../../portainer-flags';
+import { promotionToJson, renderPromotionText } from '../../render';
+
+export default class Promote extends ManyVmCommand<typeof Promote> {
+  static override summary = 'Promote stacks from one environment to another by editing the config (compose and the stack’s `promote` env keys).';
+  static override description = `For each stack, the source environment's compose (its own compose_file/compose in stacks.<s>.environments, else the stack's) and the values of the env keys listed in stacks.<s>.promote become the target environment's settings in phoenix_vm_configs.json. A key the target already sets changes in place; otherwise it is added to stacks.<s>.environments.<to>.env. Everything else of the target stays. Without stack names, every stack that a VM runs in the source environment is promoted.
+
+Refused with exit 73 when the source environment's live stacks differ from its config (you would promote something untested), unless --force. Prints the change as a unified diff; --write saves it with a minimal edit (comments, formatting and key order kept); --converge then converges every VM of the target environment. A protected target needs --yes or a confirmation on a terminal. See docs/promotion.md.
+
+EXIT CODES
+${EXIT_CODES_HELP}`;
+  static override examples = [
+    { description: 'Show what promoting every test stack to prod would change', command: 'phoenix portainer promote --from test --to prod' },
+    { description: 'Promote qdrant, save the file, converge prod (CI)', command: 'phoenix portainer promote --from test --to prod qdrant --write --converge --yes' },
+    { description: 'Exit 2 when there is something to promote', command: 'phoenix portainer promote --from test --to prod --detailed-exitcode' },
+  ];
+  static override strict = false;
+  static override args = { stacks: Args.string({ description: 'stacks to promote, any number (default: every stack a VM runs in --from)' }) };
+  static override flags = {
+    ...connectionFlags,
+    from: Flags.string({ summary: 'Environment to promote from (what was tested).', required: true }),
+    to: Flags.string({ summary: 'Environment to promote to.', required: true }),
+    write: Flags.boolean({ summary: 'Save the change to the config file (minimal edit).' }),
+    converge: Flags.boolean({ summary: 'After --write, converge every VM of the target environment.', dependsOn: ['write'] }),
+    force: Flags.boolean({ summary: 'Promote even when the source environment does not run what its config says.' }),
+    yes: Flags.boolean({ char: 'y', summary: 'Write to a protected environment and apply the converge without asking.' }),
+    'detailed-exitcode': Flags.boolean({ summary: 'Exit 2 when there is something to promote (or --converge changed something).' }),
+    'parallel-vms': Flags.integer({ summary: 'With --converge: VMs planned and applied at once.', default: 4, min: 1, max: 32 }),
+  };
+
+  public async run(): Promise<unknown> {
+    const { flags } = this;
+    const stacks = (await this.parse(Promote)).argv.map(String);
+    const request = {
+      configPath: findConfigPath(flags.config),
+      parallelVms: flags['parallel-vms'],
+      url: flags.url,
+      caFile: flags['ca-file'],
+      insecure: flags.insecure,
+      concurrency: flags.concurrency,
+      deployTimeoutMs: deployTimeout(flags),
+      env: process.env,
+      log: this.debugLog(),
+      warn: (line: string) => this.note(`Warning: ${line}`),
+    };
+    const prepared = await preparePromotion({ ...request, from: flags.from, to: flags.to, stacks, force: flags.force });
+    for (const warning of prepared.warnings) this.note(`Warning: ${warning}`);
+    this.out(renderPromotionText(prepared.plan, prepared.diff, this.paint));
+    const document = { ...promotionToJson(prepared.plan, prepared.diff, prepared.sourceCheck), written: false, converge: null as unknown };
+    if (prepared.diff === '' || !flags.write) {
+      if (prepared.diff !== '' && flags['detailed-exitcode']) this.exitCode = ExitCode.CHANGES;
+      if (prepared.diff !== '' && !flags.write) this.note('Not written: run again with --write to save this change.');
+      if (prepared.diff === '') this.note(`Nothing to promote: ${flags.to} already has what ${flags.from} has.`);
+      if (prepared.diff === '' && flags.converge) document.converge = await this.convergeTarget(request, flags.to);
+      return document;
+    }
+    if (prepared.protectedTarget && !flags.yes) await this.confirmProtected(flags.to);
+    await writePromotion(prepared);
+    document.written = true;
+    this.note(`Wrote ${prepared.plan.changes.length} change(s) to ${prepared.config.path}.`);
+    if (flags['detailed-exitcode']) this.exitCode = ExitCode.CHANGES;
+    if (flags.converge) document.converge = await this.convergeTarget(request, flags.to);
+    return document;
+  }
+
+  private async convergeTarget(request: Omit<ManyRequest, 'selection' | 'prune' | 'adopt'>, env: string) {
+    const lock = { waitMs: 0, command: `phoenix ${this.argv.join(' ')}` };
+    const detailed = this.flags['detailed-exitcode'];
+    return this.convergeMany({ request: { ...request, selection: { all: false, env }, prune: false, adopt: false, lock }, applying: true, markdown: false, detailed, yes: this.flags.yes });
+  }
+
+  private async confirmProtected(env: string): Promise<void> {
+    if (!process.stdin.isTTY || this.jsonEnabled()) {
+      throw new UsageError(`environment "${env}" is protected: promoting into it needs confirmation`, { code: 'CONFIRMATION_REQUIRED', hint: 'Review the diff above, then run again with --yes.' });
+    }
+    if (!(await askYes(`\nWrite this promotion into the protected environment "${env}"? Only 'yes' is accepted: `))) {
+      throw new UsageError('promotion cancelled; nothing was written', { code: 'CANCELLED' });
+    }
+  }
+}
