@@ -23,6 +23,10 @@ export interface CliOptions {
   env?: NodeJS.ProcessEnv;
   cwd?: string;
   input?: string;
+  /** Stdin that is a secret (a token, a password, a secret value): registered with the guard, then piped. */
+  secretInput?: string;
+  /** Pass the D-Bus session of the test run through, so the CLI can reach a real Secret Service. */
+  keyring?: boolean;
 }
 
 /**
@@ -32,13 +36,15 @@ export interface CliOptions {
  */
 export async function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
   const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', ...options.env };
+  if (options.keyring && process.env.DBUS_SESSION_BUS_ADDRESS) env.DBUS_SESSION_BUS_ADDRESS = process.env.DBUS_SESSION_BUS_ADDRESS;
   if (env.PORTAINER_API_KEY) SECRETS.add(env.PORTAINER_API_KEY);
+  if (options.secretInput !== undefined) for (const line of options.secretInput.split('\n')) if (line.trim() !== '') registerSecret(line.trim());
   const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd ?? REPO, env, stdio: ['pipe', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  child.stdin.end(options.input ?? '');
+  child.stdin.end(options.secretInput ?? options.input ?? '');
   const exitCode = await new Promise<number>((done) => child.on('close', (code) => done(code ?? -1)));
   for (const secret of SECRETS) {
     if (stdout.includes(secret) || stderr.includes(secret)) {

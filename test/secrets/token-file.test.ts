@@ -63,12 +63,38 @@ describe('readTokenFile', () => {
   it('refuses a directory', async () => {
     const path = join(dir, 'adir');
     mkdirSync(path, { mode: 0o700 });
-    expect((await refusal(readTokenFile(path, me))).message).toContain('not a regular file');
+    const error = await refusal(readTokenFile(path, me));
+    expect(error.code).toBe('TOKEN_FILE_UNSAFE');
+    expect(error.message).toBe(`token file ${path} is not a regular file`);
   });
 
   it('refuses an empty file and one holding more than the token', async () => {
     expect((await refusal(readTokenFile(tokenFile('\n'), me))).code).toBe('TOKEN_FILE_EMPTY');
     expect((await refusal(readTokenFile(tokenFile('ptr_abc ptr_def\n'), me))).code).toBe('TOKEN_FILE_INVALID');
+  });
+
+  it('says exactly what is wrong with an empty file or inner whitespace', async () => {
+    const empty = await refusal(readTokenFile(tokenFile(''), me));
+    expect(empty.message).toBe(`token file ${join(dir, 'key')} is empty`);
+    const twoLines = await refusal(readTokenFile(tokenFile('ptr_abc\nptr_def\n'), me));
+    expect(twoLines.code).toBe('TOKEN_FILE_INVALID');
+    expect(twoLines.message).toBe(`token file ${join(dir, 'key')} holds more than one word; it must hold only the API token`);
+  });
+
+  it('trims surrounding whitespace (CRLF, spaces) but keeps the token intact', async () => {
+    await expect(readTokenFile(tokenFile('  ptr_abc\r\n'), me)).resolves.toBe('ptr_abc');
+  });
+
+  it('names the mode in the message of a group-readable file', async () => {
+    const path = tokenFile('ptr_abc', 0o640);
+    expect((await refusal(readTokenFile(path, me))).message).toBe(`token file ${path} is readable or writable by others (mode 0640)`);
+  });
+
+  it('a symlink to a 0644 file gets the chmod of the target, not of the link', async () => {
+    const target = tokenFile('ptr_abc', 0o644);
+    const link = join(dir, 'link2');
+    symlinkSync(target, link);
+    expect((await refusal(readTokenFile(link, me))).hint).toBe(`Fix it with: chmod 600 ${target}`);
   });
 
   it('says a missing file is missing', async () => {
