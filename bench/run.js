@@ -157,6 +157,7 @@ async function main() {
         ratioWall: chosen.ms / limit,
         ratioNetwork: chosen.net / limit,
         idealClientMs: ideal?.ms,
+        networkOverIdealClient: ideal ? chosen.net / ideal.ms : undefined,
         maxRssKiB: Math.max(...samples.map((s) => s.maxRssKiB ?? 0)) || undefined,
       });
     }
@@ -278,10 +279,10 @@ function render(r) {
   out.push('Converge of one VM (limit = (3 + ceil(N/8)) x latency [+ ceil(drifted/8) x (latency + deploy)]):');
   out.push(
     table(
-      ['scenario', 'N', 'wall ms', 'to 1st req', 'network ms', 'after last', 'limit ms', 'wall/limit', 'network/limit', 'ideal client ms', 'requests (ideal)', 'writes', 'peak RSS MiB'],
+      ['scenario', 'N', 'wall ms', 'to 1st req', 'network ms', 'after last', 'limit ms', 'wall/limit', 'network/limit', 'ideal client ms', 'network/ideal', 'requests (ideal)', 'writes', 'peak RSS MiB'],
       r.converge.map((c) => [
         c.scenario, c.n, ms(c.wallMs), ms(c.beforeFirstRequestMs), ms(c.networkMs), ms(c.afterLastAnswerMs), ms(c.limitMs), ratio(c.ratioWall), ratio(c.ratioNetwork),
-        ms(c.idealClientMs), `${c.requests} (${c.idealRequests})`, c.writes, mib(c.maxRssKiB),
+        ms(c.idealClientMs), ratio(c.networkOverIdealClient), `${c.requests} (${c.idealRequests})`, c.writes, mib(c.maxRssKiB),
       ]),
     ),
   );
