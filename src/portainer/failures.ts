@@ -40,6 +40,10 @@ export function networkCode(error: unknown): string | undefined {
   let current: unknown = error;
   for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
     if ('code' in current && typeof current.code === 'string') return current.code;
+    // When the Agent's undici and fetch's undici live in different module realms (as under a
+    // test runner's sandbox), fetch re-wraps the Agent's error as a plain Error whose message is
+    // "SocketError: other side closed", losing the code. Recognise it by that message.
+    if ('message' in current && typeof current.message === 'string' && /^SocketError: other side closed/.test(current.message)) return 'UND_ERR_SOCKET';
     current = 'cause' in current ? current.cause : undefined;
   }
   return undefined;
