@@ -7,3 +7,7 @@ export type { Paint } from './style';
 export { manyToJson, renderManyMarkdown, renderManySummary } from './many';
 export type { VmRow } from './many';
 export { promotionToJson, renderPromotionText } from './promotion';
+export { renderStatusText, statusToJson } from './status';
+export type { StatusRow } from './status';
+export { renderEnvironmentsText } from './environments';
+export type { EnvironmentsView } from './environments';

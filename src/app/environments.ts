@@ -1,0 +1,81 @@
+import { closest, listVms, loadConfig } from '../config';
+import type { VmSummary } from '../config';
+import type { PortainerEnvironment } from '../portainer';
+import { openSession } from './converge';
+import type { SessionRequest } from './converge';
+
+/** Portainer's environment types (EndpointType), as a person reads them. */
+const TYPES: Record<number, string> = {
+  1: 'docker',
+  2: 'docker agent',
+  3: 'azure aci',
+  4: 'docker edge agent',
+  5: 'kubernetes',
+  6: 'kubernetes agent',
+  7: 'kubernetes edge agent',
+};
+
+export interface EnvironmentRow {
+  id: number;
+  name: string;
+  type: string;
+  url: string;
+  status: 'up' | 'down' | 'unknown';
+  swarm: boolean;
+  vms: Array<{ vmid: number; name: string }>;
+}
+
+export interface UnmatchedVm {
+  vmid: number;
+  name: string;
+  /** What the VM names: `portainer_environment_name`, or `id <n>` for `portainer_endpoint_id`; undefined when it names none. */
+  wanted?: string;
+  closest?: string;
+}
+
+export interface EnvironmentsReport {
+  url: string;
+  version: string;
+  environments: EnvironmentRow[];
+  unmatched: UnmatchedVm[];
+}
+
+/** Which environment a VM maps to, as converge finds it: by id when given, else by name (exact, then any case). */
+function environmentOf(vm: VmSummary, environments: readonly PortainerEnvironment[]): PortainerEnvironment | undefined {
+  if (vm.portainerEndpointId !== undefined) return environments.find((e) => e.id === vm.portainerEndpointId);
+  const wanted = vm.portainerEnvironmentName;
+  if (wanted === undefined) return undefined;
+  return environments.find((e) => e.name === wanted) ?? environments.find((e) => e.name.toLowerCase() === wanted.toLowerCase());
+}
+
+/** Pure: Portainer's environments with the VMs mapped to each, and the VMs that map to none. */
+export function mapEnvironments(environments: readonly PortainerEnvironment[], vms: readonly VmSummary[]): Pick<EnvironmentsReport, 'environments' | 'unmatched'> {
+  const rows: EnvironmentRow[] = [...environments]
+    .sort((a, b) => a.id - b.id)
+    .map((e) => ({ id: e.id, name: e.name, type: TYPES[e.type] ?? `type ${e.type}`, url: e.url, status: e.status === 1 ? 'up' : e.status === 2 ? 'down' : 'unknown', swarm: e.swarm, vms: [] }));
+  const unmatched: UnmatchedVm[] = [];
+  for (const vm of vms) {
+    const match = environmentOf(vm, environments);
+    const row = match && rows.find((r) => r.id === match.id);
+    if (row) {
+      row.vms.push({ vmid: vm.vmid, name: vm.name });
+      continue;
+    }
+    const wanted = vm.portainerEndpointId !== undefined ? `id ${vm.portainerEndpointId}` : vm.portainerEnvironmentName;
+    const suggestion = vm.portainerEnvironmentName === undefined ? undefined : closest(vm.portainerEnvironmentName, environments.map((e) => e.name));
+    unmatched.push({ vmid: vm.vmid, name: vm.name, ...(wanted === undefined ? {} : { wanted }), ...(suggestion === undefined ? {} : { closest: suggestion }) });
+  }
+  return { environments: rows, unmatched };
+}
+
+/** Reads Portainer's environments once and maps every VM of the config onto them. No write. */
+export async function listEnvironments(request: SessionRequest & { configPath: string }): Promise<EnvironmentsReport & { secrets: string[] }> {
+  const config = await loadConfig(request.configPath);
+  const vms = listVms(config);
+  const session = await openSession(config, request);
+  try {
+    return { url: session.url, version: session.version.raw, secrets: session.secrets, ...mapEnvironments(session.environments, vms) };
+  } finally {
+    await session.client.close();
+  }
+}

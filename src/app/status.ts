@@ -1,0 +1,77 @@
+import type { LiveStackInput, Plan } from '../plan';
+import { markerVmid, stackKey } from '../plan';
+import { prepareConverge } from './converge';
+import type { ConvergeRequest, PreparedConverge } from './converge';
+
+/** What `status` says of a stack, named once. */
+export type StackState =
+  | 'in-sync' // declared, live, owned, equal
+  | 'drifted' // declared, owned, compose or env differ
+  | 'missing' // declared, not in Portainer
+  | 'not-owned' // declared; a same-named live stack phoenix does not own (or another VM's)
+  | 'git' // declared; the live stack is deployed from Git
+  | 'owned-undeclared' // live with this VM's marker, no longer declared
+  | 'unmanaged'; // live, not declared, not this VM's (someone else's stack: fine)
+
+/** The states that mean "converge would change something or needs a decision". */
+export const OUT_OF_SYNC: ReadonlySet<StackState> = new Set<StackState>(['drifted', 'missing', 'not-owned', 'git', 'owned-undeclared']);
+
+export interface StackStatus {
+  stack: string;
+  state: StackState;
+  declared: boolean;
+  /** Portainer's id of the live stack. */
+  stackId?: number;
+  git: boolean;
+  detail: string;
+  composeDiff: string;
+  env: { added: string[]; removed: string[]; changed: string[] };
+}
+
+const NO_ENV = { added: [], removed: [], changed: [] };
+
+/**
+ * Every declared and every live stack of the VM's environment with its state, from the plan
+ * that `converge --prune` would make (so status and converge never disagree) plus the live
+ * stacks that plan leaves alone. Sorted by name.
+ */
+export function stackStatuses(plan: Plan, live: readonly LiveStackInput[]): StackStatus[] {
+  const statuses: StackStatus[] = plan.items.map((item) => {
+    const liveStack = live.find((s) => s.id === item.liveId);
+    const base = { stack: item.stack, stackId: item.liveId, git: liveStack?.git ?? false, composeDiff: item.composeDiff, env: item.env };
+    switch (item.action) {
+      case 'noop':
+        return { ...base, state: 'in-sync', declared: true, detail: 'in sync' };
+      case 'create':
+        return { ...base, state: 'missing', declared: true, detail: 'declared but not in Portainer' };
+      case 'update':
+        return { ...base, state: 'drifted', declared: true, detail: item.reason };
+      case 'delete':
+        return { ...base, state: 'owned-undeclared', declared: false, detail: 'owned by phoenix for this VM but no longer declared (converge --prune deletes it)' };
+      default:
+        return { ...base, state: item.conflict?.kind === 'git' ? 'git' : 'not-owned', declared: true, detail: item.reason };
+    }
+  });
+  const seen = new Set(statuses.map((s) => stackKey(s.stack)));
+  for (const stack of live) {
+    if (seen.has(stackKey(stack.name))) continue;
+    seen.add(stackKey(stack.name));
+    const owner = markerVmid(stack.composeText);
+    const detail = stack.git ? 'deployed from Git; not declared, left alone' : owner !== undefined ? `owned by phoenix for vm ${owner}; left alone` : 'not declared and not phoenix’s; left alone';
+    statuses.push({ stack: stack.name, state: 'unmanaged', declared: false, stackId: stack.id, git: stack.git, detail, composeDiff: '', env: NO_ENV });
+  }
+  return statuses.sort((a, b) => (stackKey(a.stack) < stackKey(b.stack) ? -1 : stackKey(a.stack) > stackKey(b.stack) ? 1 : 0));
+}
+
+export interface VmStatus {
+  prepared: PreparedConverge;
+  stacks: StackStatus[];
+  outOfSync: number;
+}
+
+/** Reads the VM's environment (every stack's file, to know its owner) and says where each stack stands. No write. */
+export async function vmStatus(request: Omit<ConvergeRequest, 'prune' | 'adopt' | 'stack'>): Promise<VmStatus> {
+  const prepared = await prepareConverge({ ...request, prune: true, adopt: false });
+  const stacks = stackStatuses(prepared.plan, prepared.live);
+  return { prepared, stacks, outOfSync: stacks.filter((s) => OUT_OF_SYNC.has(s.state)).length };
+}

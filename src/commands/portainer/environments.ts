@@ -1,0 +1,37 @@
+import { listEnvironments } from '../../app/environments';
+import { BaseCommand, EXIT_CODES_HELP } from '../../base-command';
+import { findConfigPath } from '../../config';
+import { connectionFlags, deployTimeout } from '../../portainer-flags';
+import { renderEnvironmentsText } from '../../render';
+
+export default class Environments extends BaseCommand<typeof Environments> {
+  static override summary = 'List Portainer’s environments (endpoints) and the VM each one maps to.';
+  static override description = `Shows each Portainer environment (id, name, type, URL, status, Swarm or not) with the VMs of the config that map to it (by portainer_endpoint_id, else portainer_environment_name), then the VMs whose environment Portainer does not have, with the closest name. Never writes; exit 0 unless Portainer cannot be read.
+
+EXIT CODES
+${EXIT_CODES_HELP}`;
+  static override examples = [
+    { description: 'Which VM runs on which Portainer environment', command: 'phoenix portainer environments' },
+    { description: 'Machine-readable', command: 'phoenix portainer environments --json' },
+  ];
+  static override flags = { ...connectionFlags };
+
+  public async run(): Promise<unknown> {
+    const { flags } = this;
+    const { secrets, ...report } = await listEnvironments({
+      configPath: findConfigPath(flags.config),
+      url: flags.url,
+      caFile: flags['ca-file'],
+      insecure: flags.insecure,
+      concurrency: flags.concurrency,
+      deployTimeoutMs: deployTimeout(flags),
+      env: process.env,
+      log: this.debugLog(),
+      warn: (line) => this.note(`Warning: ${line}`),
+    });
+    this.secrets.push(...secrets);
+    this.out(renderEnvironmentsText(report, this.paint));
+    if (report.unmatched.length > 0) this.note(`Warning: ${report.unmatched.length} VM(s) name an environment Portainer does not have; converge fails for them (exit 65).`);
+    return report;
+  }
+}

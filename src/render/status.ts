@@ -1,0 +1,55 @@
+import type { PlanHeader } from './plan-text';
+import type { Colour, Paint } from './style';
+
+/** One stack of `status`, as the renderers see it (values never included). */
+export interface StatusRow {
+  stack: string;
+  state: string;
+  declared: boolean;
+  stackId?: number;
+  git: boolean;
+  detail: string;
+  composeDiff: string;
+  env: { added: string[]; removed: string[]; changed: string[] };
+}
+
+const LOOK: Record<string, { mark: string; label: string; colour: Colour }> = {
+  'in-sync': { mark: '=', label: 'in sync', colour: 'dim' },
+  drifted: { mark: '~', label: 'drifted', colour: 'yellow' },
+  missing: { mark: '+', label: 'missing', colour: 'green' },
+  'not-owned': { mark: '!', label: 'not owned', colour: 'magenta' },
+  git: { mark: '!', label: 'Git-based', colour: 'magenta' },
+  'owned-undeclared': { mark: '-', label: 'owned, undeclared', colour: 'red' },
+  unmanaged: { mark: ' ', label: 'unmanaged', colour: 'dim' },
+};
+
+/** One line per stack, the mark and state readable at a glance, then a count line. */
+export function renderStatusText(header: PlanHeader, rows: readonly StatusRow[], outOfSync: number, paint: Paint): string {
+  const lines = [`VM ${header.vmid} (${header.vmName}) on Portainer ${header.portainerVersion} at ${header.url}, environment "${header.environmentName}" (id ${header.environmentId})`, ''];
+  if (rows.length === 0) lines.push('  (no stacks declared and none live)');
+  const width = Math.max(0, ...rows.map((r) => r.stack.length));
+  const labelWidth = Math.max(...Object.values(LOOK).map((l) => l.label.length));
+  for (const row of rows) {
+    const look = LOOK[row.state] ?? { mark: '?', label: row.state, colour: 'bold' };
+    const changes = [...row.env.added.map((n) => `+${n}`), ...row.env.removed.map((n) => `-${n}`), ...row.env.changed.map((n) => `~${n}`)];
+    const extra = row.state === 'drifted' && changes.length > 0 ? ` (env: ${changes.join(' ')})` : '';
+    lines.push(`  ${paint(look.colour, `${look.mark} ${row.stack.padEnd(width)}  ${look.label.padEnd(labelWidth)}`)}  ${row.detail}${extra}`);
+  }
+  const count = (state: string) => rows.filter((r) => r.state === state).length;
+  const parts = Object.entries(LOOK).map(([state, look]) => [count(state), look.label] as const).filter(([n]) => n > 0).map(([n, label]) => `${n} ${label}`);
+  lines.push('', `Status: ${parts.join(', ') || 'no stacks'}. ${outOfSync === 0 ? 'Everything is in sync.' : `${outOfSync} out of sync.`}`);
+  return lines.join('\n');
+}
+
+export function statusToJson(rows: readonly StatusRow[]) {
+  return rows.map((r) => ({
+    stack: r.stack,
+    state: r.state,
+    declared: r.declared,
+    ...(r.stackId === undefined ? {} : { stackId: r.stackId }),
+    git: r.git,
+    detail: r.detail,
+    composeDiff: r.composeDiff,
+    env: r.env,
+  }));
+}
