@@ -56,7 +56,7 @@ export async function runCli(args: string[], options: CliOptions = {}): Promise<
 
 export interface FixtureStack {
   compose: string;
-  env?: Record<string, string>;
+  env?: Record<string, string | { secret: string }>;
   environments?: Record<string, { env: Record<string, string> }>;
 }
 
