@@ -1,0 +1,106 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { startSimulator } from '../../src/simulator';
+import type { Simulator } from '../../src/simulator';
+import { registerSecret, runCli, writeConfig } from '../helpers/cli';
+
+const TOKEN = 'ptr_simulatortoken';
+const VALUE = 'Gr4fana admin p@ss, never printed';
+const NEW_VALUE = 'rotated-Gr4fana-value-2';
+registerSecret(VALUE);
+registerSecret(NEW_VALUE);
+
+let sim: Simulator;
+let dir: string;
+let secretsDir: string;
+let config: string;
+
+beforeEach(async () => {
+  sim = await startSimulator({ endpoints: [{ id: 3, name: 'drphoenix', type: 2 }] });
+  dir = mkdtempSync(join(tmpdir(), 'phoenix-secret-cli-'));
+  secretsDir = join(dir, 'secrets');
+  config = writeConfig({ grafana: { compose: 'services:\n  grafana:\n    image: grafana/grafana:11\n', env: { GF_PORT: '3000', GF_SECURITY_ADMIN_PASSWORD: { secret: 'grafana_admin' } } } }, [
+    { vmid: 1002, name: 'drphoenix', portainer_environment_name: 'drphoenix', docker_stacks: ['grafana'] },
+  ]);
+});
+
+afterEach(async () => {
+  await sim.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const secret = (args: string[], secretInput?: string) => runCli(['secret', ...args, '--config', config], { secretInput, env: { PHOENIX_SECRETS_DIR: secretsDir } });
+const portainer = (args: string[]) => runCli(['portainer', ...args, '--config', config, '--url', sim.url], { env: { PORTAINER_API_KEY: TOKEN, PHOENIX_SECRETS_DIR: secretsDir } });
+
+describe('phoenix secret set/list/delete and secret env values (simulator, files)', () => {
+  it('a secret set from stdin reaches Portainer’s Env, and never any output (text, --json, --debug)', async () => {
+    const set = await secret(['set', 'grafana_admin', '--store', 'file'], `${VALUE}\n`);
+    expect(set.exitCode).toBe(0);
+    expect(set.stdout).toBe(`Stored secret grafana_admin in the file ${join(secretsDir, 'grafana_admin')}.\n`);
+    expect(readFileSync(join(secretsDir, 'grafana_admin'), 'utf8')).toBe(`${VALUE}\n`);
+    expect(statSync(join(secretsDir, 'grafana_admin')).mode & 0o777).toBe(0o600);
+    expect(statSync(secretsDir).mode & 0o777).toBe(0o700);
+
+    const plan = await portainer(['1002', 'plan', '--json', '--debug']);
+    expect(plan.exitCode).toBe(0);
+    const doc = JSON.parse(plan.stdout);
+    expect(doc.result.plan.items[0]).toMatchObject({ stack: 'grafana', action: 'create', env: { added: ['GF_PORT', 'GF_SECURITY_ADMIN_PASSWORD'] } });
+    expect(plan.stderr).toContain('[http] GET /api/endpoints');
+
+    const converge = await portainer(['1002', 'converge', '--yes', '--debug']);
+    expect(converge.exitCode).toBe(0);
+    expect(sim.stacks().find((s) => s.name === 'grafana')?.env).toEqual([
+      { name: 'GF_PORT', value: '3000' },
+      { name: 'GF_SECURITY_ADMIN_PASSWORD', value: VALUE },
+    ]);
+    const again = await portainer(['1002', 'plan']);
+    expect(again.stdout).toContain('Plan: 0 to create, 0 to update, 0 to delete, 1 unchanged.');
+  });
+
+  it('a changed secret shows as a changed env name, value not shown, and is applied', async () => {
+    await secret(['set', 'grafana_admin', '--store', 'file'], VALUE);
+    expect((await portainer(['1002', 'converge', '--yes'])).exitCode).toBe(0);
+    await secret(['set', 'grafana_admin', '--store', 'file'], NEW_VALUE);
+    const plan = await portainer(['1002', 'converge', '--yes']);
+    expect(plan.exitCode).toBe(0);
+    expect(plan.stdout).toContain('~ grafana');
+    expect(plan.stdout).toContain('env: ~GF_SECURITY_ADMIN_PASSWORD  (values not shown)');
+    expect(sim.stacks()[0].env).toContainEqual({ name: 'GF_SECURITY_ADMIN_PASSWORD', value: NEW_VALUE });
+  });
+
+  it('a secret that is not stored stops the run before any request (exit 77)', async () => {
+    const result = await portainer(['1002', 'converge', '--yes']);
+    expect(result.exitCode).toBe(77);
+    expect(result.stderr).toContain('Error: secret "grafana_admin" is not stored');
+    expect(result.stderr).toContain('phoenix secret set grafana_admin');
+    expect(sim.requests).toEqual([]);
+  });
+
+  it('list shows names and where, never values; delete says what it removed', async () => {
+    await secret(['set', 'grafana_admin', '--store', 'file'], VALUE);
+    const list = await secret(['list']);
+    expect(list.exitCode).toBe(0);
+    expect(list.stdout).toBe(`NAME           WHERE\ngrafana_admin  file (${secretsDir})\n`);
+    const json = await secret(['list', '--json']);
+    expect(JSON.parse(json.stdout).result).toEqual({ secretsDir, secrets: [{ name: 'grafana_admin', stores: ['file'] }] });
+
+    const removed = await secret(['delete', 'grafana_admin']);
+    expect(removed.exitCode).toBe(0);
+    expect(removed.stdout).toBe(`Removed secret grafana_admin from the file ${join(secretsDir, 'grafana_admin')}.\n`);
+    expect(existsSync(join(secretsDir, 'grafana_admin'))).toBe(false);
+    expect((await secret(['list'])).stdout).toBe(`No secrets stored (OS keyring, or ${secretsDir}).\n`);
+  });
+
+  it('refuses a value on the command line (exit 64, not echoed) and a name with a slash', async () => {
+    registerSecret('value-typed-in-argv');
+    const argv = await secret(['set', 'grafana_admin', 'value-typed-in-argv']);
+    expect(argv.exitCode).toBe(64);
+    expect(argv.stderr).toContain('a secret value is not accepted as an argument');
+    const bad = await secret(['set', '../etc/passwd', '--store', 'file'], 'x-value');
+    expect(bad.exitCode).toBe(64);
+    expect(bad.stderr).toContain('is not a valid secret name');
+    expect(existsSync(secretsDir)).toBe(false);
+  });
+});
