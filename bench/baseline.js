@@ -2,6 +2,7 @@
 // each declared stack, list every stack to find its id, and update it unconditionally with PUT,
 // one stack at a time. Same simulator, same stacks as phoenix; used for the baseline/phoenix ratio.
 'use strict';
+/* global fetch -- Node 20's global fetch */
 
 /**
  * @param url simulator base URL

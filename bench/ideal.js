@@ -2,6 +2,7 @@
 // then one file read per candidate stack with `concurrency` in flight. A measured floor beside the
 // theoretical one, (3 + ceil(N / concurrency)) × latency.
 'use strict';
+/* global fetch -- Node 20's global fetch */
 
 async function idealRead(url, { apiKey, environmentName, concurrency }) {
   const started = process.hrtime.bigint();

@@ -14,7 +14,7 @@ const { idealRead } = require('./ideal');
 const { phoenix, run, hookAnswerClock, lastAnswer } = require('./lib/child');
 const { makeFixture, simulatorOptions, TOKEN } = require('./lib/fixture');
 const { median, medianRun, table, ms, ratio, mib } = require('./lib/report');
-const { snapshotBuild, ROOT } = require('./lib/snapshot');
+const { snapshotBuild } = require('./lib/snapshot');
 
 const USAGE = `Usage: npm run bench -- [--latency MS] [--deploy-ms MS] [--runs K] [--quick] [--full]
 

@@ -6,6 +6,8 @@ const { readFileSync, rmSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const { join } = require('node:path');
 const http = require('node:http');
+const { Buffer } = require('node:buffer');
+const { setTimeout, clearTimeout } = require('node:timers');
 
 const PROBE = join(__dirname, 'rss-probe.js');
 
