@@ -121,9 +121,12 @@ export function networkError(ctx: FailureContext, cause: unknown): UnavailableEr
     });
   }
   const reason = cause instanceof Error ? ctx.scrub(cause.message) : 'unknown error';
+  // An HTTPS port spoken to in plain HTTP closes the connection without a word: say so.
+  const closed = code === 'UND_ERR_SOCKET' || code === 'ECONNRESET';
+  const schemeHint = closed && ctx.url.startsWith('http://') ? ` If Portainer serves HTTPS on that port (9443 does), use ${ctx.url.replace(/^http:/, 'https:')}.` : '';
   return new UnavailableError(`Could not talk to Portainer at ${ctx.url} (${code ?? reason}, ${where})`, {
     code: 'PORTAINER_NETWORK',
-    hint: `Check that ${ctx.url} is reachable from this machine.`,
+    hint: `Check that ${ctx.url} is reachable from this machine.${schemeHint}`,
     cause,
   });
 }
