@@ -159,9 +159,9 @@ describe('listVms', () => {
   it('summarises every VM of the sample, sorted by vmid', async () => {
     const config = await loadConfig(path.join(REPO_ROOT, 'phoenix_vm_configs.json'));
     expect(listVms(config)).toEqual([
-      { vmid: 1001, name: 'mgmt', environment: 'prod', portainerRole: 'primary', portainerEnvironmentName: 'local', stackNames: ['monitoring', 'redis-cache', 'uptime-kuma'] },
-      { vmid: 1002, name: 'drphoenix', environment: 'test', portainerRole: 'agent', portainerEnvironmentName: 'drphoenix', stackNames: ['monitoring', 'qdrant', 'uptime-kuma', 'whoami'] },
-      { vmid: 1003, name: 'dev-box', environment: 'dev', portainerRole: 'agent', portainerEnvironmentName: 'dev-box', stackNames: ['monitoring', 'qdrant', 'whoami'] },
+      { vmid: 1001, name: 'mgmt', environment: 'prod', portainerRole: 'primary', portainerEnvironmentName: 'local', stackNames: ['monitoring', 'redis-cache', 'uptime-kuma'], stackEnvironments: ['prod'] },
+      { vmid: 1002, name: 'drphoenix', environment: 'test', portainerRole: 'agent', portainerEnvironmentName: 'drphoenix', stackNames: ['monitoring', 'qdrant', 'uptime-kuma', 'whoami'], stackEnvironments: ['test'] },
+      { vmid: 1003, name: 'dev-box', environment: 'dev', portainerRole: 'agent', portainerEnvironmentName: 'dev-box', stackNames: ['monitoring', 'qdrant', 'whoami'], stackEnvironments: ['dev'] },
     ]);
   });
 
@@ -179,7 +179,8 @@ describe('listVms', () => {
 });
 
 describe('Phoenix Hypervisor layout seam', () => {
-  it('finds nothing yet, so only the stacks block defines stacks', async () => {
-    await expect(findPhoenixLayoutStack(REPO_ROOT, 'monitoring', 'test')).resolves.toBeUndefined();
+  it('finds stacks/<name>/docker-compose.yml beside the config (the stacks block still comes first in resolveVm)', async () => {
+    await expect(findPhoenixLayoutStack(REPO_ROOT, 'monitoring', 'test')).resolves.toEqual({ composeFile: path.join(REPO_ROOT, 'stacks/monitoring/docker-compose.yml'), env: {} });
+    await expect(findPhoenixLayoutStack(REPO_ROOT, 'no-such-stack')).resolves.toBeUndefined();
   });
 });
