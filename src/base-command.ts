@@ -124,8 +124,16 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 function toPhoenixError(error: Error & { oclif?: { exit?: number } }): PhoenixError | undefined {
   if (error instanceof PhoenixError) return error;
   if (error.oclif?.exit !== undefined) {
-    const message = error.message.split('\n')[0].replace(/^Error: /, '');
-    return new UsageError(message, { details: error.message.split('\n').slice(1).filter(Boolean), hint: 'See --help for the command’s arguments and flags.' });
+    // oclif's parse errors put a heading first ("The following error occurred:", "Parsing --x")
+    // and the reason on the next lines: make the reason the message, as one line.
+    const lines = error.message
+      .split('\n')
+      .map((line) => line.trim().replace(/^Error: /, ''))
+      .filter((line) => line !== '' && !/^See more help with --help$/.test(line));
+    const heading = /^The following errors? occurred:$/.test(lines[0] ?? '');
+    const parsing = /^Parsing --\S+$/.test(lines[0] ?? '');
+    const message = heading ? lines.slice(1).join('; ') : parsing ? `${lines[0]}: ${lines.slice(1).join('; ')}` : lines.join('; ');
+    return new UsageError(message || error.message, { hint: 'See --help for the command’s arguments and flags.' });
   }
   return undefined;
 }

@@ -70,7 +70,7 @@ describe.each(CASES.map((c) => [c.name, c] as const))('%s', (_name, testCase) =>
       testCase.from === 'stdout-failed'
         ? (result.stdout.split('\n').find((l) => l.startsWith('  FAILED')) ?? `(no FAILED line in stdout: ${result.stdout})`)
         : testCase.from === 'json'
-          ? String(JSON.parse(result.stdout).error.details[0]).trim()
+          ? String(JSON.parse(result.stdout).error.message).trim()
           : (result.stderr.split('\n').find((l) => !l.startsWith('Warning: ')) ?? '');
     expect({ exit: result.exitCode, line }).toEqual({ exit: testCase.exit, line: typeof testCase.first === 'string' ? testCase.first : expect.stringMatching(testCase.first) });
     if (testCase.also) expect(result.stderr).toMatch(testCase.also);

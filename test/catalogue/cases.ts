@@ -93,7 +93,7 @@ export const CASES: Case[] = [
   { name: 'vmid 0', args: (c) => ['portainer', '0', 'plan', '--config', c.config, '--url', c.url], exit: 64, first: /^Error: "0" is not a vmid$/ },
   { name: 'a --timeout that is not a duration', args: (c) => plan(c, '--timeout', 'soon'), exit: 64, first: /^Error: --timeout: "soon" is not a duration$/ },
   { name: 'a --wait-lock that is not a duration', args: (c) => converge(c, '--wait-lock', 'forever'), exit: 64, first: /^Error: --wait-lock: "forever" is not a duration$/ },
-  { name: '--concurrency 0', args: (c) => plan(c, '--concurrency', '0'), exit: 64, first: 'Error: Parsing --concurrency ', also: /Expected an integer greater than or equal to 1 but received: 0/ },
+  { name: '--concurrency 0', args: (c) => plan(c, '--concurrency', '0'), exit: 64, first: 'Error: Parsing --concurrency: Expected an integer greater than or equal to 1 but received: 0' },
   { name: '--json with --markdown', args: (c) => plan(c, '--json', '--markdown'), exit: 64, from: 'json', first: '--json=true cannot also be provided when using --markdown' },
   { name: 'converge without --yes and no terminal', args: (c) => ['portainer', '1002', 'converge', '--config', c.config, '--url', c.url], exit: 64, first: /^Error: refusing to apply without confirmation$/, from: 'stderr' },
   { name: 'a URL without a scheme', args: (c) => ['portainer', '1002', 'plan', '--config', c.config, '--url', 'portainer.internal:9443'], exit: 64, first: 'Error: "portainer.internal:9443" is not an http(s) URL' },
