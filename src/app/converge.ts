@@ -131,7 +131,7 @@ export async function executeConverge(
 }
 
 function liveInput(stack: PortainerStack, composeText: string | undefined): LiveStackInput {
-  return { id: stack.id, name: stack.name, composeText, env: stack.env, git: stack.git !== null };
+  return { id: stack.id, name: stack.name, composeText, env: stack.env, git: stack.git !== null, failed: stack.status === 4 };
 }
 
 /** The VM's Portainer environment, by id when the config gives one, else by name. Ids are never assumed. */

@@ -111,6 +111,13 @@ describe('end to end across Portainer versions and environments', () => {
     expect(result.stdout).toMatch(/FAILED create broken: Portainer failed to deploy broken: .+/);
     expect(result.stdout).toContain('done   create app');
     expect(result.stdout).toContain('Apply: 1 done, 1 failed, 0 not attempted.');
+
+    // Once the cause is gone, a rerun redeploys the failed stack even though its text matches.
+    s.setFaults({ deployMs: 100 });
+    const rerun = await converge(s, config(['app', 'broken']));
+    expect(rerun.exitCode).toBe(0);
+    expect(rerun.stdout).toMatch(/~ broken +in sync, but its last deploy failed in Portainer: redeploy/);
+    expect(s.stacks().find((st) => st.name === 'broken')!.status).toBe(1);
   });
 
   it('reports a synchronous deploy failure (500 with compose output) with exit 1, the other stack still done', async () => {
