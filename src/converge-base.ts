@@ -127,7 +127,7 @@ export abstract class ConvergeBase extends ManyVmCommand<typeof ConvergeBase> {
     const deployTimeoutMs = deployTimeout(flags);
     // The lock covers plan and apply, so the plan that is applied is not stale.
     const lock = this.applies && !flags['dry-run']
-      ? await acquireVmLock(vmid, { waitMs: flags['wait-lock'] ? parseDuration(flags['wait-lock'], '--wait-lock') : 0, command: `phoenix ${this.argv.join(' ')}` })
+      ? await acquireVmLock(vmid, { waitMs: flags['wait-lock'] ? parseDuration(flags['wait-lock'], '--wait-lock') : 0, command: `phoenix portainer ${vmid} converge` })
       : undefined;
     try {
       return await this.planAndApply(vmid, deployTimeoutMs);
@@ -240,7 +240,7 @@ export abstract class ConvergeBase extends ManyVmCommand<typeof ConvergeBase> {
         env: process.env,
         log: this.debugLog(),
         warn: (line) => this.note(`Warning: ${line}`),
-        lock: applying ? { waitMs: flags['wait-lock'] ? parseDuration(flags['wait-lock'], '--wait-lock') : 0, command: `phoenix ${this.argv.join(' ')}` } : undefined,
+        lock: applying ? { waitMs: flags['wait-lock'] ? parseDuration(flags['wait-lock'], '--wait-lock') : 0, command: `phoenix portainer converge ${this.argv.join(' ')}` } : undefined,
       },
       applying,
       markdown: flags.markdown,

@@ -56,7 +56,7 @@ it('a second converge of the same VM exits 75 at once, naming the holder’s pid
   const second = await runCli(args(), { env: { PORTAINER_API_KEY: TOKEN } });
   expect(second.exitCode).toBe(75);
   const firstLine = second.stderr.split('\n')[0];
-  expect(firstLine).toMatch(new RegExp(`^Error: VM ${VM} is locked by pid ${first.pid} \\(phoenix .*${VM}.*, started \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z\\)$`));
+  expect(firstLine).toMatch(new RegExp(`^Error: VM ${VM} is locked by pid ${first.pid} \\(phoenix portainer ${VM} converge, started \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z\\)$`));
   expect(second.stderr).toContain('--wait-lock');
   expect(sim.writes()).toHaveLength(1); // only the holder's create
   expect(await first.done).toBe(0);
