@@ -66,9 +66,20 @@ export function overlayEnv(stack: Pick<StackDocument, 'env' | 'environments'>, e
   return { ...(stack.env ?? {}), ...(overlay ?? {}), ...entryEnv };
 }
 
+/** Lower-cased stack name → key in `stacks`, built once per document (lookups were O(N²)). */
+const stackKeys = new WeakMap<object, Map<string, string>>();
+
 function findStack(document: ConfigDocument, name: string): [string, StackDocument] | undefined {
-  const key = Object.keys(document.stacks ?? {}).find((k) => k.toLowerCase() === name.toLowerCase());
-  return key === undefined || document.stacks === undefined ? undefined : [key, document.stacks[key]];
+  const stacks = document.stacks;
+  if (stacks === undefined) return undefined;
+  let keys = stackKeys.get(stacks);
+  if (keys === undefined) {
+    keys = new Map();
+    for (const key of Object.keys(stacks)) if (!keys.has(key.toLowerCase())) keys.set(key.toLowerCase(), key);
+    stackKeys.set(stacks, keys);
+  }
+  const key = keys.get(name.toLowerCase());
+  return key === undefined ? undefined : [key, stacks[key]];
 }
 
 interface Compose {
