@@ -8,7 +8,7 @@ export const connectionFlags = {
   url: Flags.string({ env: 'PORTAINER_URL', summary: 'Portainer base URL; overrides portainer.url.', helpGroup: 'PORTAINER' }),
   'ca-file': Flags.string({ env: 'PHOENIX_CA_FILE', summary: 'Extra CA bundle (PEM) for Portainer’s TLS certificate.', helpGroup: 'PORTAINER' }),
   insecure: Flags.boolean({ summary: 'Skip TLS verification (prints a warning every run).', helpGroup: 'PORTAINER' }),
-  concurrency: Flags.integer({ summary: 'Parallel API requests.', default: 8, min: 1, max: 64, helpGroup: 'PORTAINER' }),
+  concurrency: Flags.integer({ summary: 'Parallel API requests per VM (with --all/--env, VMs also run in parallel: see --parallel-vms).', default: 8, min: 1, max: 64, helpGroup: 'PORTAINER' }),
   timeout: Flags.string({ summary: 'Time allowed per deploy (create/update), e.g. 15m; reads use a short timeout.', default: '15m', helpGroup: 'PORTAINER' }),
 };
 

@@ -134,7 +134,9 @@ export async function prepareMany(request: ManyRequest): Promise<PreparedMany> {
   );
   const skippedRuns: VmRun[] = skipped.map((vm) => ({ vm, outcome: 'skipped', exitCode: ExitCode.OK }));
   const toPlan = resolved.filter((r): r is ResolvedVm => 'stacks' in r);
-  const session = toPlan.length > 0 ? await openSession(config, { ...request, stackSecrets }) : undefined;
+  // --concurrency is per VM; VMs run in parallel, so the shared connection pool holds them all.
+  const connections = request.concurrency * Math.max(1, Math.min(request.parallelVms, toPlan.length));
+  const session = toPlan.length > 0 ? await openSession(config, { ...request, concurrency: connections, stackSecrets }) : undefined;
   const planned = session
     ? await mapLimit(toPlan, request.parallelVms, async (vm): Promise<VmRun> => {
         let lock: VmLock | undefined;
