@@ -29,7 +29,7 @@ describe('generated and documented artifacts stay true', () => {
 
   it('.env.example documents every environment variable of SPEC section 1', () => {
     const example = readFileSync(join(REPO, '.env.example'), 'utf8');
-    for (const name of ['PHOENIX_CONFIG', 'PORTAINER_URL', 'PORTAINER_API_KEY', 'PHOENIX_TOKEN_FILE', 'PHOENIX_CA_FILE']) {
+    for (const name of ['PHOENIX_CONFIG', 'PORTAINER_URL', 'PORTAINER_API_KEY', 'PHOENIX_TOKEN_FILE', 'PHOENIX_CA_FILE', 'PHOENIX_SECRETS_DIR']) {
       expect(example).toMatch(new RegExp(`^#? ?${name}=`, 'm'));
     }
   });
@@ -42,13 +42,11 @@ describe('generated and documented artifacts stay true', () => {
     expect(readme).toContain('npm test');
   });
 
-  it.each([['portainer', '1002', 'converge'], ['portainer', 'plan'], ['config', 'validate']])('%s %s --help shows examples and the exit codes', async (...words) => {
+  it.each([['portainer', '1002', 'converge'], ['portainer', 'plan'], ['portainer', '1002', 'status'], ['portainer', 'promote'], ['portainer', 'token', 'set'], ['secret', 'set'], ['config', 'validate']])('%s %s --help shows examples and the exit codes', async (...words) => {
     const result = await runCli([...words, '--help']);
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toContain('EXAMPLES');
-    if (words[0] === 'portainer') {
-      for (const [code] of EXIT_CODE_TABLE) expect(result.stdout).toMatch(new RegExp(`^\\s*${code}  `, 'm'));
-      expect(result.stdout).toContain('phoenix portainer 1002');
-    }
+    for (const [code] of EXIT_CODE_TABLE) expect(result.stdout).toMatch(new RegExp(`^\\s*${code}  `, 'm'));
+    if (words[1] === '1002') expect(result.stdout).toContain('phoenix portainer 1002');
   });
 });
