@@ -1,7 +1,9 @@
 import { Command, Flags } from '@oclif/core';
 import type { Interfaces } from '@oclif/core';
 
+import { findConfigPath } from './config';
 import { EXIT_CODE_TABLE, ExitCode, PhoenixError, UsageError } from './errors';
+import { deployTimeout } from './portainer-flags';
 import type { ExitCodeValue } from './errors';
 import { colourWanted, painter } from './render';
 import type { Paint } from './render';
@@ -66,6 +68,36 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   protected debugLog(): ((line: string) => void) | undefined {
     const flags = this.flags as { verbose?: boolean; debug?: boolean };
     return flags.verbose || flags.debug ? (line) => this.note(`[http] ${line}`) : undefined;
+  }
+
+  /** The request fields of every use case that talks to Portainer, from the shared flags. */
+  protected portainerRequest(flags: { config?: string; url?: string; 'ca-file'?: string; insecure: boolean; concurrency: number; timeout: string }) {
+    return {
+      configPath: findConfigPath(flags.config),
+      url: flags.url,
+      caFile: flags['ca-file'],
+      insecure: flags.insecure,
+      concurrency: flags.concurrency,
+      deployTimeoutMs: deployTimeout(flags),
+      env: process.env,
+      log: this.debugLog(),
+      warn: (line: string) => this.note(`Warning: ${line}`),
+    };
+  }
+
+  /** Run writes so that Ctrl-C stops new ones while those in flight finish (exit 130 is the caller's). */
+  protected async interruptible<T>(work: (signal: AbortSignal) => Promise<T>): Promise<{ result: T; interrupted: boolean }> {
+    const controller = new AbortController();
+    const onSignal = () => {
+      this.note('Interrupted: no new writes start; waiting for the ones in flight...');
+      controller.abort();
+    };
+    process.once('SIGINT', onSignal);
+    try {
+      return { result: await work(controller.signal), interrupted: controller.signal.aborted };
+    } finally {
+      process.removeListener('SIGINT', onSignal);
+    }
   }
 
   protected redact(text: string): string {

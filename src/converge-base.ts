@@ -8,7 +8,6 @@ import type { ManyRequest, VmRun } from './app/converge-many';
 import { acquireVmLock } from './app/lock';
 import type { PreparedConverge } from './app/converge';
 import { BaseCommand } from './base-command';
-import { findConfigPath } from './config';
 import { ApplyError, ConflictError, ExitCode, UsageError } from './errors';
 import { hasChanges } from './plan';
 import { deployTimeout, parseVmid, planFlags } from './portainer-flags';
@@ -41,17 +40,9 @@ export abstract class ManyVmCommand<T extends typeof Command> extends BaseComman
       let applied = false;
       if (settings.applying && pending.length > 0) {
         await this.confirmApply(settings.yes, pending.reduce((sum, run) => sum + (run.prepared?.plan.summary.delete ?? 0), 0), pending.length);
-        const controller = new AbortController();
-        const onSignal = () => {
-          this.note('Interrupted: no new writes start; waiting for the ones in flight...');
-          controller.abort();
-        };
-        process.once('SIGINT', onSignal);
-        try {
-          await applyMany(prepared, { parallelVms: request.parallelVms, concurrency: request.concurrency, deployTimeoutMs: request.deployTimeoutMs, signal: controller.signal, progress: (line) => this.note(line) });
-        } finally {
-          process.removeListener('SIGINT', onSignal);
-        }
+        await this.interruptible((signal) =>
+          applyMany(prepared, { parallelVms: request.parallelVms, concurrency: request.concurrency, deployTimeoutMs: request.deployTimeoutMs, signal, progress: (line) => this.note(line) }),
+        );
         applied = true;
         if (!settings.markdown) for (const run of pending) if (run.results) this.out(`VM ${run.vm.vmid} (${run.vm.name}):\n${renderResultText(run.results, this.paint)}\n`);
       }
@@ -138,21 +129,7 @@ export abstract class ConvergeBase extends ManyVmCommand<typeof ConvergeBase> {
 
   private async planAndApply(vmid: number, deployTimeoutMs: number): Promise<unknown> {
     const flags = this.flags;
-    const prepared = await prepareConverge({
-      configPath: findConfigPath(flags.config),
-      vmid,
-      stack: this.args.stack,
-      url: flags.url,
-      caFile: flags['ca-file'],
-      insecure: flags.insecure,
-      concurrency: flags.concurrency,
-      deployTimeoutMs,
-      prune: flags.prune,
-      adopt: flags.adopt,
-      env: process.env,
-      log: this.debugLog(),
-      warn: (line) => this.note(`Warning: ${line}`),
-    });
+    const prepared = await prepareConverge({ ...this.portainerRequest(flags), vmid, stack: this.args.stack, prune: flags.prune, adopt: flags.adopt });
     this.secrets.push(...prepared.secrets);
     try {
       return await this.showAndApply(prepared, deployTimeoutMs);
@@ -190,29 +167,16 @@ export abstract class ConvergeBase extends ManyVmCommand<typeof ConvergeBase> {
       return document;
     }
     await this.confirmApply(this.flags.yes, plan.summary.delete);
-    const controller = new AbortController();
-    const onSignal = () => {
-      this.note('Interrupted: no new writes start; waiting for the ones in flight...');
-      controller.abort();
-    };
-    process.once('SIGINT', onSignal);
-    try {
-      const outcome = await executeConverge(prepared, {
-        concurrency: this.flags.concurrency,
-        deployTimeoutMs,
-        signal: controller.signal,
-        progress: (line) => this.note(line),
-      });
-      document.applied = true;
-      document.results = resultsToJson(outcome.results);
-      this.out(this.flags.markdown ? renderPlanMarkdown(header, plan, outcome.results) : `\n${renderResultText(outcome.results, this.paint)}`);
-      if (controller.signal.aborted) this.exitCode = ExitCode.INTERRUPTED;
-      else if (!outcome.ok) this.exitCode = ExitCode.APPLY_FAILED;
-      else if (this.flags['detailed-exitcode']) this.exitCode = ExitCode.CHANGES;
-      return document;
-    } finally {
-      process.removeListener('SIGINT', onSignal);
-    }
+    const { result: outcome, interrupted } = await this.interruptible((signal) =>
+      executeConverge(prepared, { concurrency: this.flags.concurrency, deployTimeoutMs, signal, progress: (line) => this.note(line) }),
+    );
+    document.applied = true;
+    document.results = resultsToJson(outcome.results);
+    this.out(this.flags.markdown ? renderPlanMarkdown(header, plan, outcome.results) : `\n${renderResultText(outcome.results, this.paint)}`);
+    if (interrupted) this.exitCode = ExitCode.INTERRUPTED;
+    else if (!outcome.ok) this.exitCode = ExitCode.APPLY_FAILED;
+    else if (this.flags['detailed-exitcode']) this.exitCode = ExitCode.CHANGES;
+    return document;
   }
 
   /** `--all` / `--env`: every plan first, one confirmation, then the VMs in parallel; a summary table per VM. */
@@ -223,23 +187,14 @@ export abstract class ConvergeBase extends ManyVmCommand<typeof ConvergeBase> {
         hint: 'Drop the vmid to converge every selected VM, or drop --all/--env to converge one VM (stack filters work on one VM only).',
       });
     }
-    const deployTimeoutMs = deployTimeout(flags);
     const applying = this.applies && !flags['dry-run'];
     const result = await this.convergeMany({
       request: {
-        configPath: findConfigPath(flags.config),
+        ...this.portainerRequest(flags),
         selection: { all: flags.all, env: flags.env },
         prune: flags.prune,
         adopt: flags.adopt,
         parallelVms: flags['parallel-vms'],
-        url: flags.url,
-        caFile: flags['ca-file'],
-        insecure: flags.insecure,
-        concurrency: flags.concurrency,
-        deployTimeoutMs,
-        env: process.env,
-        log: this.debugLog(),
-        warn: (line) => this.note(`Warning: ${line}`),
         lock: applying ? { waitMs: flags['wait-lock'] ? parseDuration(flags['wait-lock'], '--wait-lock') : 0, command: `phoenix portainer converge ${this.argv.join(' ')}` } : undefined,
       },
       applying,

@@ -1,7 +1,6 @@
 import { listEnvironments } from '../../app/environments';
 import { BaseCommand, EXIT_CODES_HELP } from '../../base-command';
-import { findConfigPath } from '../../config';
-import { connectionFlags, deployTimeout } from '../../portainer-flags';
+import { connectionFlags } from '../../portainer-flags';
 import { renderEnvironmentsText } from '../../render';
 
 export default class Environments extends BaseCommand<typeof Environments> {
@@ -18,17 +17,7 @@ ${EXIT_CODES_HELP}`;
 
   public async run(): Promise<unknown> {
     const { flags } = this;
-    const { secrets, ...report } = await listEnvironments({
-      configPath: findConfigPath(flags.config),
-      url: flags.url,
-      caFile: flags['ca-file'],
-      insecure: flags.insecure,
-      concurrency: flags.concurrency,
-      deployTimeoutMs: deployTimeout(flags),
-      env: process.env,
-      log: this.debugLog(),
-      warn: (line) => this.note(`Warning: ${line}`),
-    });
+    const { secrets, ...report } = await listEnvironments(this.portainerRequest(flags));
     this.secrets.push(...secrets);
     this.out(renderEnvironmentsText(report, this.paint));
     if (report.unmatched.length > 0) this.note(`Warning: ${report.unmatched.length} VM(s) name an environment Portainer does not have; converge fails for them (exit 65).`);

@@ -4,9 +4,8 @@ import type { ManyRequest } from '../../app/converge-many';
 import { preparePromotion, writePromotion } from '../../app/promote';
 import { EXIT_CODES_HELP } from '../../base-command';
 import { askYes, ManyVmCommand } from '../../converge-base';
-import { findConfigPath } from '../../config';
 import { ExitCode, UsageError } from '../../errors';
-import { connectionFlags, deployTimeout } from '../../portainer-flags';
+import { connectionFlags } from '../../portainer-flags';
 import { promotionToJson, renderPromotionText } from '../../render';
 
 export default class Promote extends ManyVmCommand<typeof Promote> {
@@ -39,18 +38,7 @@ ${EXIT_CODES_HELP}`;
   public async run(): Promise<unknown> {
     const { flags } = this;
     const stacks = (await this.parse(Promote)).argv.map(String);
-    const request = {
-      configPath: findConfigPath(flags.config),
-      parallelVms: flags['parallel-vms'],
-      url: flags.url,
-      caFile: flags['ca-file'],
-      insecure: flags.insecure,
-      concurrency: flags.concurrency,
-      deployTimeoutMs: deployTimeout(flags),
-      env: process.env,
-      log: this.debugLog(),
-      warn: (line: string) => this.note(`Warning: ${line}`),
-    };
+    const request = { ...this.portainerRequest(flags), parallelVms: flags['parallel-vms'] };
     const prepared = await preparePromotion({ ...request, from: flags.from, to: flags.to, stacks, force: flags.force });
     for (const warning of prepared.warnings) this.note(`Warning: ${warning}`);
     this.out(renderPromotionText(prepared.plan, prepared.diff, this.paint));

@@ -2,9 +2,8 @@ import { Args, Flags } from '@oclif/core';
 
 import { vmStatus } from '../../app/status';
 import { BaseCommand, EXIT_CODES_HELP } from '../../base-command';
-import { findConfigPath } from '../../config';
 import { ExitCode } from '../../errors';
-import { connectionFlags, deployTimeout, parseVmid } from '../../portainer-flags';
+import { connectionFlags, parseVmid } from '../../portainer-flags';
 import { renderStatusText, statusToJson } from '../../render';
 
 export default class Status extends BaseCommand<typeof Status> {
@@ -26,18 +25,7 @@ ${EXIT_CODES_HELP}`;
 
   public async run(): Promise<unknown> {
     const { flags } = this;
-    const status = await vmStatus({
-      configPath: findConfigPath(flags.config),
-      vmid: parseVmid(this.args.vmid),
-      url: flags.url,
-      caFile: flags['ca-file'],
-      insecure: flags.insecure,
-      concurrency: flags.concurrency,
-      deployTimeoutMs: deployTimeout(flags),
-      env: process.env,
-      log: this.debugLog(),
-      warn: (line) => this.note(`Warning: ${line}`),
-    });
+    const status = await vmStatus({ ...this.portainerRequest(flags), vmid: parseVmid(this.args.vmid) });
     const { prepared } = status;
     this.secrets.push(...prepared.secrets);
     await prepared.client.close();
