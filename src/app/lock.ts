@@ -26,9 +26,9 @@ export interface LockOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
-/** Where locks live: /run/phoenix (root on the hypervisor), else $XDG_RUNTIME_DIR, else tmp. */
+/** Where locks live: PHOENIX_LOCK_DIR, else /run/phoenix (root on the hypervisor), else $XDG_RUNTIME_DIR, else tmp. */
 export function lockDirectory(env: NodeJS.ProcessEnv = process.env): string {
-  const candidates = ['/run/phoenix', env.XDG_RUNTIME_DIR ? join(env.XDG_RUNTIME_DIR, 'phoenix') : undefined, join(tmpdir(), `phoenix-${userInfo().uid}`)];
+  const candidates = [env.PHOENIX_LOCK_DIR || undefined, '/run/phoenix', env.XDG_RUNTIME_DIR ? join(env.XDG_RUNTIME_DIR, 'phoenix') : undefined, join(tmpdir(), `phoenix-${userInfo().uid}`)];
   for (const dir of candidates) {
     if (!dir) continue;
     try {

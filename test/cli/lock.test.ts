@@ -8,7 +8,7 @@ import { join } from 'node:path';
 
 import { startSimulator } from '../../src/simulator';
 import type { Simulator } from '../../src/simulator';
-import { REPO, runCli, writeConfig } from '../helpers/cli';
+import { baseEnv, REPO, runCli, writeConfig } from '../helpers/cli';
 
 const TOKEN = 'ptr_simulatortoken';
 const VM = 4711;
@@ -31,7 +31,7 @@ const args = (...extra: string[]) => ['portainer', String(VM), 'converge', '--ye
 function holder() {
   const child = spawn(process.execPath, [join(REPO, 'bin/run.js'), ...args()], {
     cwd: REPO,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', PORTAINER_API_KEY: TOKEN },
+    env: { ...baseEnv(), PORTAINER_API_KEY: TOKEN },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

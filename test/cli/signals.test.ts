@@ -8,7 +8,7 @@ import { join } from 'node:path';
 
 import { startSimulator } from '../../src/simulator';
 import type { Simulator } from '../../src/simulator';
-import { REPO, writeConfig } from '../helpers/cli';
+import { baseEnv, REPO, writeConfig } from '../helpers/cli';
 
 const TOKEN = 'ptr_simulatortoken';
 const VM = 4712;
@@ -27,7 +27,7 @@ it('SIGINT during apply: no write after the signal but the in-flight one, result
   );
   const child = spawn(process.execPath, [join(REPO, 'bin/run.js'), 'portainer', String(VM), 'converge', '--yes', '--concurrency', '1', '--config', config, '--url', sim.url], {
     cwd: REPO,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', PORTAINER_API_KEY: TOKEN },
+    env: { ...baseEnv(), PORTAINER_API_KEY: TOKEN },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';

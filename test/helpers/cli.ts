@@ -13,6 +13,19 @@ export function registerSecret(value: string): void {
   SECRETS.add(value);
 }
 
+let testLockDir: string | undefined;
+
+/** One lock directory per test file: its CLI runs contend with each other, never with other files or a real /run/phoenix. */
+export function lockDir(): string {
+  testLockDir ??= mkdtempSync(join(tmpdir(), 'phoenix-locks-'));
+  return testLockDir;
+}
+
+/** The environment every CLI run of the tests starts from (no colour, the test lock dir). */
+export function baseEnv(): NodeJS.ProcessEnv {
+  return { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', PHOENIX_LOCK_DIR: lockDir() };
+}
+
 export interface CliResult {
   stdout: string;
   stderr: string;
@@ -35,7 +48,7 @@ export interface CliOptions {
  * registered token or secret value in either stream fails the test that caused it.
  */
 export async function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', ...options.env };
+  const env: NodeJS.ProcessEnv = { ...baseEnv(), ...options.env };
   if (options.keyring && process.env.DBUS_SESSION_BUS_ADDRESS) env.DBUS_SESSION_BUS_ADDRESS = process.env.DBUS_SESSION_BUS_ADDRESS;
   if (env.PORTAINER_API_KEY) SECRETS.add(env.PORTAINER_API_KEY);
   if (options.secretInput !== undefined) for (const line of options.secretInput.split('\n')) if (line.trim() !== '') registerSecret(line.trim());
