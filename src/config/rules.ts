@@ -4,6 +4,7 @@
  * defensively, so they still run, and still report, when zod found other problems.
  */
 import { didYouMean, Problem } from './problems';
+import { levenshtein } from './suggest';
 import { STACK_NAME_PATTERN } from './schema';
 
 type Json = Record<string, unknown>;
@@ -87,6 +88,24 @@ function entryProblems(vm: Json, index: number, declaredEnvs: string[] | undefin
   return problems;
 }
 
+/** phoenix's own keys on a VM; every other key belongs to the provisioning scripts. */
+const PHOENIX_VM_KEYS = ['docker_stacks', 'environment', 'portainer_environment_name', 'portainer_endpoint_id', 'portainer_role'];
+
+/**
+ * VM objects accept any provisioning key, so a typo of one of phoenix's own keys would pass
+ * silently, and `docker_stak` would make the VM declare no stacks (and `--prune` delete them all).
+ * A key one or two edits away from one of phoenix's is therefore an error.
+ */
+function nearMissKeys(vm: Json, index: number): Problem[] {
+  const problems: Problem[] = [];
+  for (const key of Object.keys(vm)) {
+    if (PHOENIX_VM_KEYS.includes(key) || key.length < 5) continue;
+    const near = PHOENIX_VM_KEYS.find((known) => levenshtein(key.toLowerCase(), known) <= 2);
+    if (near !== undefined) problems.push({ path: ['vms', index, key], message: `unknown key "${key}"; did you mean "${near}"? (phoenix reads only its own spelling)` });
+  }
+  return problems;
+}
+
 function vmProblems(vms: unknown[], declaredEnvs: string[] | undefined): Problem[] {
   const problems: Problem[] = [];
   const vmids = new Map<number, number>();
@@ -99,6 +118,7 @@ function vmProblems(vms: unknown[], declaredEnvs: string[] | undefined): Problem
     }
     const problem = environmentProblem(vm.environment, declaredEnvs);
     if (problem !== undefined) problems.push({ path: ['vms', i, 'environment'], message: problem });
+    problems.push(...nearMissKeys(vm, i));
     problems.push(...entryProblems(vm, i, declaredEnvs));
   });
   return problems;

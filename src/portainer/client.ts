@@ -1,4 +1,4 @@
-import { AuthError, PortainerApiError } from '../errors';
+import { AuthError, PortainerApiError, UnavailableError } from '../errors';
 import { badAnswer } from './failures';
 import { ROUTES } from './routes';
 import {
@@ -35,20 +35,37 @@ const JWT_HINTS = {
  */
 export class PortainerClient {
   private readonly http: Transport;
+  private readonly url: string;
 
   constructor(options: ClientOptions) {
     this.http = new Transport(options);
+    this.url = options.url.replace(/\/+$/, '');
   }
 
   /** The version picks the create route family; `/api/status` is public and served by every version. */
   async status(): Promise<PortainerVersion> {
-    const answer = await this.http.call({ route: ROUTES.status, auth: { kind: 'none' }, timeout: 'read' });
+    const answer = await this.http.call({ route: ROUTES.status, auth: { kind: 'none' }, timeout: 'read' }).catch((error: unknown) => {
+      // Every Portainer since 1.x serves /api/status: a 404 means this URL is not Portainer's base.
+      if (error instanceof PortainerApiError && error.kind === 'not-found') throw this.notPortainer(error);
+      throw error;
+    });
     const { Version } = this.http.parse(answer, statusSchema);
     try {
       return parseVersion(Version);
     } catch (error) {
       throw badAnswer(answer.ctx, `reported an unreadable version (${error instanceof Error ? error.message : String(error)})`, answer.text);
     }
+  }
+
+  private notPortainer(cause: PortainerApiError): UnavailableError {
+    const apiSuffix = /\/api$/i.test(this.url);
+    return new UnavailableError(`No Portainer API at ${this.url}: GET ${cause.path} answered 404`, {
+      code: 'PORTAINER_BAD_ANSWER',
+      cause,
+      hint: apiSuffix
+        ? `Give Portainer's base URL without /api: ${this.url.replace(/\/api$/i, '')}`
+        : "Point --url / PORTAINER_URL at Portainer's base URL (e.g. https://host:9443), not at a sub-path or another service.",
+    });
   }
 
   /**

@@ -188,6 +188,19 @@ describe('validation rules', () => {
       [`${FILE}: vms[1].docker_stacks[0].enviroment: unknown key "enviroment"; did you mean "environment"?`],
     ],
     [
+      'a typo of a phoenix key on a VM (would silently declare no stacks)',
+      (d) => {
+        const vm = d.vms[1] as Record<string, unknown>;
+        vm.docker_stak = vm.docker_stacks;
+        delete vm.docker_stacks;
+        vm.enviroment = 'test';
+      },
+      [
+        `${FILE}: vms[1].docker_stak: unknown key "docker_stak"; did you mean "docker_stacks"? (phoenix reads only its own spelling)`,
+        `${FILE}: vms[1].enviroment: unknown key "enviroment"; did you mean "environment"? (phoenix reads only its own spelling)`,
+      ],
+    ],
+    [
       'docker_stacks entry of the wrong kind',
       (d) => {
         d.vms[1].docker_stacks = [42];
