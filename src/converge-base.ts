@@ -29,6 +29,11 @@ export interface ManySettings {
  * one confirmation, the VMs in parallel, then a summary table per VM and the worst VM's exit code.
  */
 export abstract class ManyVmCommand<T extends typeof Command> extends BaseCommand<T> {
+  // oclif's manifest collects static keys up the prototype chain and stops at the first class
+  // that has none: without an own static key here, converge and plan lost --json, --config,
+  // --verbose and --debug from their help and manifest.
+  static override enableJsonFlag = true;
+
   protected async convergeMany(settings: ManySettings): Promise<{ portainer: { url: string; version: string } | null; applied: boolean; vms: ReturnType<typeof manyToJson> }> {
     const { request } = settings;
     const prepared = await prepareMany(request);

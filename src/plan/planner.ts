@@ -76,7 +76,8 @@ function planDesired(stack: DesiredStackInput, live: LiveStackInput | undefined,
 
   const owner = markerVmid(live.composeText);
   const liveText = live.composeText === undefined ? '' : normaliseCompose(stripMarker(live.composeText));
-  const composeDiff = liveText === desiredText ? '' : unifiedDiff(stack.name, liveText, desiredText);
+  // A stack whose file was not read (Git-based) has nothing to compare: no diff against an empty file.
+  const composeDiff = live.composeText === undefined || liveText === desiredText ? '' : unifiedDiff(stack.name, liveText, desiredText);
   const env = diffEnv(live.env, payload.env);
   const base = { stack: stack.name, liveId: live.id, composeDiff, env, payload };
 

@@ -57,6 +57,11 @@ describe('plan: example table', () => {
     expect(p.items[0].composeDiff).not.toContain('managed-by');
   });
 
+  it('shows no compose diff for a Git-based stack, whose file was not read', () => {
+    const p = plan([desired({ name: 'web' })], [live({ name: 'web', git: true, composeText: undefined })], opts);
+    expect(p.items[0]).toMatchObject({ action: 'conflict', composeDiff: '' });
+  });
+
   it('sends the marker first and the full env', () => {
     const p = plan([desired({ name: 'web', env: [{ name: 'B', value: '2' }, { name: 'A', value: '1' }] })], [], opts);
     expect(p.items[0].payload?.composeText.split('\n')[0]).toBe(ownershipMarker(VM));

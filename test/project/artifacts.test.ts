@@ -27,6 +27,14 @@ describe('generated and documented artifacts stay true', () => {
     expect(manifest.version).toBe(pkg.version);
   });
 
+  it('every command’s manifest entry has the global flags (--json, --config, --verbose, --debug)', () => {
+    const manifest = JSON.parse(readFileSync(join(REPO, 'oclif.manifest.json'), 'utf8'));
+    for (const [id, command] of Object.entries<{ flags: Record<string, unknown> }>(manifest.commands)) {
+      const wanted = id === 'config:schema' ? ['config', 'verbose', 'debug'] : ['json', 'config', 'verbose', 'debug'];
+      expect({ id, missing: wanted.filter((flag) => !(flag in command.flags)) }).toEqual({ id, missing: [] });
+    }
+  });
+
   it('.env.example documents every environment variable of SPEC section 1', () => {
     const example = readFileSync(join(REPO, '.env.example'), 'utf8');
     for (const name of ['PHOENIX_CONFIG', 'PORTAINER_URL', 'PORTAINER_API_KEY', 'PHOENIX_TOKEN_FILE', 'PHOENIX_CA_FILE', 'PHOENIX_SECRETS_DIR']) {

@@ -1,7 +1,11 @@
 import { ConvergeBase } from '../../converge-base';
 import { EXIT_CODES_HELP } from '../../base-command';
 
+// plan never writes: the apply-only flags of converge mean nothing here.
+const { yes: _yes, 'dry-run': _dryRun, 'wait-lock': _waitLock, ...planOnlyFlags } = ConvergeBase.flags;
+
 export default class Plan extends ConvergeBase {
+  static override flags = planOnlyFlags as typeof ConvergeBase.flags;
   static override summary = 'Show what converge would change on the VM; never writes.';
   static override description = `The same plan converge shows and applies, computed the same way, without any write request (same as converge --dry-run). With --detailed-exitcode it exits 2 when there are changes, so CI can gate on drift. With --all or --env <name> it plans every selected VM and ends with a summary table per VM; the exit code is the worst VM's (130, 1, 77, 69, 65, 73, 75, then 2, then 0).
 
