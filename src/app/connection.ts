@@ -53,7 +53,7 @@ export async function connect(
   const token: ResolvedToken =
     flags.apiKey !== undefined
       ? { token: flags.apiKey, source: 'input', where: 'the command’s input' }
-      : await resolveToken({ env, configTokenFile: config.portainer.tokenFile, url, warn });
+      : await resolveToken({ env, configTokenFile: config.portainer.tokenFile, url, warn, debug: log });
   log?.(`token from ${token.where}`);
   const client = new PortainerClient({
     url,

@@ -26,8 +26,10 @@ export interface TokenLookup {
   url?: string;
   /** Default: the OS keyring through keytar. */
   keyring?: Keyring;
-  /** Says once that the keyring is unavailable (stderr). */
+  /** Says that the keyring is unavailable (stderr), when it matters: no token was found elsewhere. */
   warn?: (line: string) => void;
+  /** Receives the same note when the token file had the token after all (--debug). */
+  debug?: (line: string) => void;
 }
 
 /** The keyring account of a Portainer URL: its origin, so a path or trailing slash never matters. */
@@ -48,16 +50,22 @@ export async function resolveToken(lookup: TokenLookup): Promise<ResolvedToken> 
   const fromEnv = lookup.env.PORTAINER_API_KEY?.trim();
   if (fromEnv) return { token: fromEnv, source: 'env', where: 'PORTAINER_API_KEY' };
   const path = tokenFilePath(lookup.env, lookup.configTokenFile);
+  // On a headless hypervisor the keyring is never there: saying so on every cron run that reads
+  // the token file is noise. The note is held, and said only when no token turns up at all.
+  let keyringNote: string | undefined;
   if (lookup.url !== undefined) {
     const account = tokenAccount(lookup.url);
-    const found = await tryKeyring(lookup.keyring ?? systemKeyring(), (k) => k.get(TOKEN_SERVICE, account), lookup.warn, 'using root-only files instead');
+    const found = await tryKeyring(lookup.keyring ?? systemKeyring(), (k) => k.get(TOKEN_SERVICE, account), (line) => (keyringNote = line), 'using root-only files instead');
     const token = found?.value?.trim();
     if (token) return { token, source: 'keyring', where: keyringWhere(account) };
   }
   const me = userInfo();
   try {
-    return { token: await readTokenFile(path, { uid: me.uid, userName: me.username }), source: 'file', where: path };
+    const token = await readTokenFile(path, { uid: me.uid, userName: me.username });
+    if (keyringNote) lookup.debug?.(keyringNote);
+    return { token, source: 'file', where: path };
   } catch (error) {
+    if (keyringNote) lookup.warn?.(keyringNote);
     if (error instanceof AuthError && error.code === 'TOKEN_FILE_MISSING') {
       throw new AuthError('no Portainer API token found', {
         code: 'TOKEN_MISSING',

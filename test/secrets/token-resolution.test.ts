@@ -44,12 +44,16 @@ describe('resolveToken order: PORTAINER_API_KEY > keyring > token file', () => {
     await expect(resolveToken({ env: { PHOENIX_TOKEN_FILE: file }, url: URL, keyring })).resolves.toMatchObject({ token: 'ptr_from_file', source: 'file', where: file });
   });
 
-  it('an unavailable keyring is said once, then the file is used', async () => {
+  it('an unavailable keyring is not warned about when the file has the token (only --debug hears it), and said once when no token is found', async () => {
     const keyring = new FakeKeyring('Cannot autolaunch D-Bus without X11 $DISPLAY');
     const warnings: string[] = [];
+    const debug: string[] = [];
     const warn = (line: string) => warnings.push(line);
-    await expect(resolveToken({ env: { PHOENIX_TOKEN_FILE: file }, url: URL, keyring, warn })).resolves.toMatchObject({ token: 'ptr_from_file', source: 'file' });
-    await expect(resolveToken({ env: { PHOENIX_TOKEN_FILE: file }, url: URL, keyring, warn })).resolves.toMatchObject({ source: 'file' });
+    await expect(resolveToken({ env: { PHOENIX_TOKEN_FILE: file }, url: URL, keyring, warn, debug: (line) => debug.push(line) })).resolves.toMatchObject({ token: 'ptr_from_file', source: 'file' });
+    expect(warnings).toEqual([]);
+    expect(debug).toEqual(['no usable OS keyring (Cannot autolaunch D-Bus without X11 $DISPLAY); using root-only files instead.']);
+    const fresh = new FakeKeyring('Cannot autolaunch D-Bus without X11 $DISPLAY');
+    await expect(resolveToken({ env: { PHOENIX_TOKEN_FILE: join(dir, 'missing') }, url: URL, keyring: fresh, warn })).rejects.toMatchObject({ code: 'TOKEN_MISSING' });
     expect(warnings).toEqual(['no usable OS keyring (Cannot autolaunch D-Bus without X11 $DISPLAY); using root-only files instead.']);
   });
 
