@@ -70,7 +70,7 @@ export abstract class ManyVmCommand<T extends typeof Command> extends BaseComman
     if (!process.stdin.isTTY || this.jsonEnabled()) {
       throw new UsageError('refusing to apply without confirmation', {
         code: 'CONFIRMATION_REQUIRED',
-        hint: 'Review the plan above, then run again with --yes (or use `phoenix portainer <vmid> plan` to only look).',
+        hint: `Review the plan above, then run again with --yes (or use \`phoenix portainer ${vms > 1 ? 'plan --all/--env' : `${this.argv.find((a) => /^\d+$/.test(a)) ?? '<vmid>'} plan`}\` to only look).`,
       });
     }
     const warning = deletes > 0 ? ` ${deletes} stack(s) will be DELETED (volumes are kept).` : '';

@@ -33,7 +33,8 @@ export function renderStatusText(header: PlanHeader, rows: readonly StatusRow[],
     const look = LOOK[row.state] ?? { mark: '?', label: row.state, colour: 'bold' };
     const changes = [...row.env.added.map((n) => `+${n}`), ...row.env.removed.map((n) => `-${n}`), ...row.env.changed.map((n) => `~${n}`)];
     const extra = row.state === 'drifted' && changes.length > 0 ? ` (env: ${changes.join(' ')})` : '';
-    lines.push(`  ${paint(look.colour, `${look.mark} ${row.stack.padEnd(width)}  ${look.label.padEnd(labelWidth)}`)}  ${row.detail}${extra}`);
+    const detail = row.detail === look.label ? '' : `  ${row.detail}`;
+    lines.push(`  ${paint(look.colour, `${look.mark} ${row.stack.padEnd(width)}  ${look.label.padEnd(labelWidth)}`)}${detail}${extra}`.trimEnd());
   }
   const count = (state: string) => rows.filter((r) => r.state === state).length;
   const parts = Object.entries(LOOK).map(([state, look]) => [count(state), look.label] as const).filter(([n]) => n > 0).map(([n, label]) => `${n} ${label}`);

@@ -38,7 +38,7 @@ describe('phoenix portainer <vmid> status (simulator, real sockets)', () => {
     const text = await run(['1002', 'status']);
     expect(text.exitCode).toBe(0);
     const line = (stack: string) => text.stdout.split('\n').map((l) => l.replace(/\s+/g, ' ').trim()).find((l) => l.split(' ').slice(0, 2).includes(stack));
-    expect(line('ok')).toBe('= ok in sync in sync');
+    expect(line('ok')).toBe('= ok in sync');
     expect(line('drift')).toMatch(/^~ drift drifted compose and env differ \(env: -OLD\)$/);
     expect(line('gone')).toBe('+ gone missing declared but not in Portainer');
     expect(line('theirs')).toMatch(/^! theirs not owned exists in Portainer but phoenix does not own it/);
