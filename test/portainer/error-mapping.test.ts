@@ -1,20 +1,12 @@
 import nock from 'nock';
 import { PortainerApiError, UnavailableError } from '../../src/errors';
-import { api, BASE, expectNoToken, harness, Harness, publicApi, rejection, TOKEN } from './nock-helpers';
+import { api, BASE, expectNoToken, publicApi, rejection, TOKEN, useHarness } from './nock-helpers';
 
 nock.disableNetConnect();
 
 const codeError = (code: string) => Object.assign(new Error(`connect ${code} 10.0.0.9:9443`), { code });
 
-let h: Harness;
-beforeEach(() => {
-  h = harness();
-});
-afterEach(async () => {
-  expectNoToken(h.logs);
-  nock.cleanAll();
-  await h.client.close();
-});
+const h = useHarness();
 
 describe('HTTP error statuses become PortainerApiError', () => {
   it('401 → exit 77, kind auth, with the hint about the token (and not the token itself)', async () => {

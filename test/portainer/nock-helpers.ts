@@ -86,3 +86,25 @@ export function expectNoToken(logs: string[], error?: unknown, secret = TOKEN): 
     expect(error.hint ?? '').not.toContain(secret);
   }
 }
+
+/**
+ * One fresh client per test, its debug lines checked for the token and the client closed after
+ * it, with the network off: the setup every client test file shares. The returned object's
+ * fields are replaced before each test.
+ */
+export function useHarness(extra: Partial<ClientOptions> = {}): Harness {
+  nock.disableNetConnect();
+  const h = harness(extra);
+  const unused = h.client;
+  beforeEach(async () => {
+    Object.assign(h, harness(extra));
+  });
+  afterEach(async () => {
+    expectNoToken(h.logs);
+    nock.cleanAll();
+    await h.client.close();
+  });
+  afterAll(() => unused.close());
+  return h;
+}
+

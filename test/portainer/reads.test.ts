@@ -1,17 +1,9 @@
 import nock from 'nock';
-import { api, BASE, expectNoToken, harness, Harness, publicApi, stackBody } from './nock-helpers';
+import { api, BASE, harness, publicApi, stackBody, useHarness } from './nock-helpers';
 
 nock.disableNetConnect();
 
-let h: Harness;
-beforeEach(() => {
-  h = harness();
-});
-afterEach(async () => {
-  expectNoToken(h.logs);
-  nock.cleanAll();
-  await h.client.close();
-});
+const h = useHarness();
 
 describe('status', () => {
   it('reads GET /api/status without any credential and parses Version as semver', async () => {

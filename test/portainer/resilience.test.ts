@@ -1,21 +1,13 @@
 import nock from 'nock';
 import { PortainerApiError, UnavailableError } from '../../src/errors';
 import { parseVersion } from '../../src/portainer';
-import { api, expectNoToken, harness, Harness, publicApi, rejection, stackBody } from './nock-helpers';
+import { api, harness, publicApi, rejection, stackBody, useHarness } from './nock-helpers';
 
 nock.disableNetConnect();
 
 const resetError = () => Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' });
 
-let h: Harness;
-beforeEach(() => {
-  h = harness();
-});
-afterEach(async () => {
-  expectNoToken(h.logs);
-  nock.cleanAll();
-  await h.client.close();
-});
+const h = useHarness();
 
 describe('retries on reads', () => {
   it('retries GET on 503 with exponential backoff, each retry visible in the log', async () => {

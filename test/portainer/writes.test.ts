@@ -1,7 +1,7 @@
 import nock from 'nock';
 import { AuthError, PortainerApiError } from '../../src/errors';
 import { parseVersion } from '../../src/portainer';
-import { api, bearerApi, expectNoToken, harness, Harness, publicApi, rejection, stackBody } from './nock-helpers';
+import { api, bearerApi, expectNoToken, publicApi, rejection, stackBody, useHarness } from './nock-helpers';
 
 nock.disableNetConnect();
 
@@ -10,15 +10,7 @@ const V2_18 = parseVersion('2.18.4');
 const COMPOSE = 'services:\n  web:\n    image: nginx:1.27\n';
 const ENV = [{ name: 'TAG', value: '1.2' }];
 
-let h: Harness;
-beforeEach(() => {
-  h = harness();
-});
-afterEach(async () => {
-  expectNoToken(h.logs);
-  nock.cleanAll();
-  await h.client.close();
-});
+const h = useHarness();
 
 describe('createStack, 2.19+ route family', () => {
   it('creates a compose stack with POST /stacks/create/standalone/string and PascalCase body', async () => {
