@@ -75,7 +75,19 @@ async function main(): Promise<void> {
     strict: true,
   });
   if (values.help) {
-    console.log('usage: main.js [--version 2.21.4] [--tls] [--port 0] [--seed seed.json] [--ca-out ca.pem]');
+    console.log(
+      [
+        'usage: main.js [--version 2.21.4] [--tls] [--port 0] [--seed seed.json] [--ca-out ca.pem]',
+        '',
+        'A Portainer simulator on 127.0.0.1 (no Docker). It prints its URL; stop it with Ctrl-C.',
+        'API key accepted by default: ptr_simulatortoken (user admin / adminpassword for POST /api/auth).',
+        'Seed file (JSON, every key optional):',
+        '  { "endpoints": [{ "id": 1, "name": "local", "type": 1, "swarm": false }],',
+        '    "stacks": [{ "name": "web", "endpointId": 1, "composeText": "services: ...", "env": [{ "name": "K", "value": "v" }] }],',
+        '    "externalProjects": [{ "endpointId": 1, "name": "legacy" }], "apiKeys": ["ptr_..."] }',
+        'Try: PORTAINER_API_KEY=ptr_simulatortoken phoenix portainer 1002 plan --url <printed URL>',
+      ].join('\n'),
+    );
     return;
   }
   let options: SimulatorOptions = {};
