@@ -10,10 +10,9 @@ import type { PreparedConverge } from './app/converge';
 import { BaseCommand } from './base-command';
 import { ApplyError, ConflictError, ExitCode, UsageError } from './errors';
 import { hasChanges } from './plan';
-import { deployTimeout, parseVmid, planFlags } from './portainer-flags';
+import { deployTimeout, parseVmid, planFlags, waitLockMs } from './portainer-flags';
 import { manyToJson, planToJson, renderManyMarkdown, renderManySummary, renderPlanMarkdown, renderPlanText, renderResultText, resultsToJson } from './render';
 import type { PlanHeader, VmRow } from './render';
-import { parseDuration } from './util/duration';
 
 /** What a multi-VM converge needs besides the request: how to show it and whether to write. */
 export interface ManySettings {
@@ -123,7 +122,7 @@ export abstract class ConvergeBase extends ManyVmCommand<typeof ConvergeBase> {
     const deployTimeoutMs = deployTimeout(flags);
     // The lock covers plan and apply, so the plan that is applied is not stale.
     const lock = this.applies && !flags['dry-run']
-      ? await acquireVmLock(vmid, { waitMs: flags['wait-lock'] ? parseDuration(flags['wait-lock'], '--wait-lock') : 0, command: `phoenix portainer ${vmid} converge` })
+      ? await acquireVmLock(vmid, { waitMs: waitLockMs(flags), command: `phoenix portainer ${vmid} converge` })
       : undefined;
     try {
       return await this.planAndApply(vmid, deployTimeoutMs);
@@ -200,7 +199,7 @@ export abstract class ConvergeBase extends ManyVmCommand<typeof ConvergeBase> {
         prune: flags.prune,
         adopt: flags.adopt,
         parallelVms: flags['parallel-vms'],
-        lock: applying ? { waitMs: flags['wait-lock'] ? parseDuration(flags['wait-lock'], '--wait-lock') : 0, command: `phoenix portainer converge ${this.argv.join(' ')}` } : undefined,
+        lock: applying ? { waitMs: waitLockMs(flags), command: `phoenix portainer converge ${this.argv.join(' ')}` } : undefined,
       },
       applying,
       markdown: flags.markdown,

@@ -34,3 +34,8 @@ export function parseVmid(raw: string): number {
 export function deployTimeout(flags: { timeout: string }): number {
   return parseDuration(flags.timeout, '--timeout');
 }
+
+/** How long to wait for a held VM lock: --wait-lock, else 0 (exit 75 at once). */
+export function waitLockMs(flags: { 'wait-lock'?: string }): number {
+  return flags['wait-lock'] ? parseDuration(flags['wait-lock'], '--wait-lock') : 0;
+}

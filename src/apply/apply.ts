@@ -2,6 +2,7 @@ import { ApplyError, ConflictError, PhoenixError, UnavailableError } from '../er
 import type { Plan, PlanItem } from '../plan';
 import { classifyWriteFailure } from '../portainer';
 import type { WriteFailure } from '../portainer';
+import { mapLimit } from '../util/concurrency';
 import { reread } from './recover';
 import type { WriteAction } from './recover';
 import type { StackWriter, WrittenStack } from './types';
@@ -51,23 +52,15 @@ const RESEND_DELAYS_MS = [500, 1500];
  * not attempted. The caller has already refused plans that hold a conflict.
  */
 export async function applyPlan(plan: Plan, writer: StackWriter, options: ApplyOptions): Promise<ApplyResult> {
-  const writes = plan.items.filter((item) => item.action === 'create' || item.action === 'update' || item.action === 'delete');
-  const results: ActionResult[] = new Array(writes.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < writes.length) {
-      const index = next++;
-      const item = writes[index];
-      const action = item.action as WriteAction;
-      if (options.signal?.aborted) {
-        results[index] = { stack: item.stack, action, outcome: 'not-attempted' };
-        continue;
-      }
-      results[index] = await applyOne(item, action, writer, options);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency, writes.length)) }, worker));
+  const writes = plan.items.filter(isWrite);
+  const results = await mapLimit(writes, options.concurrency, async (item): Promise<ActionResult> =>
+    options.signal?.aborted ? { stack: item.stack, action: item.action, outcome: 'not-attempted' } : applyOne(item, item.action, writer, options),
+  );
   return { results, ok: results.every((r) => r.outcome === 'done') };
+}
+
+function isWrite(item: PlanItem): item is PlanItem & { action: WriteAction } {
+  return item.action === 'create' || item.action === 'update' || item.action === 'delete';
 }
 
 async function applyOne(item: PlanItem, action: WriteAction, writer: StackWriter, options: ApplyOptions): Promise<ActionResult> {
