@@ -1,5 +1,6 @@
 import type { LiveStackInput, Plan } from '../plan';
 import { markerVmid, stackKey } from '../plan';
+import type { StatusRow } from '../render';
 import { prepareConverge } from './converge';
 import type { ConvergeRequest, PreparedConverge } from './converge';
 
@@ -16,16 +17,9 @@ export type StackState =
 /** The states that mean "converge would change something or needs a decision". */
 export const OUT_OF_SYNC: ReadonlySet<StackState> = new Set<StackState>(['drifted', 'missing', 'not-owned', 'git', 'owned-undeclared']);
 
-export interface StackStatus {
-  stack: string;
+/** A status row whose state is one of the named states. */
+export interface StackStatus extends StatusRow {
   state: StackState;
-  declared: boolean;
-  /** Portainer's id of the live stack. */
-  stackId?: number;
-  git: boolean;
-  detail: string;
-  composeDiff: string;
-  env: { added: string[]; removed: string[]; changed: string[] };
 }
 
 const NO_ENV = { added: [], removed: [], changed: [] };

@@ -1,3 +1,4 @@
+import type { EnvChanges } from '../plan';
 import type { PlanHeader } from './plan-text';
 import type { Colour, Paint } from './style';
 
@@ -10,7 +11,7 @@ export interface StatusRow {
   git: boolean;
   detail: string;
   composeDiff: string;
-  env: { added: string[]; removed: string[]; changed: string[] };
+  env: EnvChanges;
 }
 
 const LOOK: Record<string, { mark: string; label: string; colour: Colour }> = {

@@ -126,17 +126,7 @@ export class SimState {
     return record;
   }
 
-  addStack(s: {
-    name: string;
-    type: 1 | 2;
-    endpointId: number;
-    swarmId: string;
-    env: Pair[];
-    composeText: string;
-    status: number;
-    createdBy: string;
-    git?: GitInfo;
-  }): StackRecord {
+  addStack(s: Pick<StackRecord, 'name' | 'type' | 'endpointId' | 'swarmId' | 'env' | 'composeText' | 'status' | 'createdBy' | 'git'>): StackRecord {
     const now = nowSeconds();
     const record: StackRecord = {
       ...s,
