@@ -10,7 +10,7 @@ import { parse } from 'yaml';
 import { z } from 'zod';
 import { ROUTES_USED } from '../../src/portainer';
 
-const SWAGGER = path.resolve(__dirname, '../../../shared/portainer-api/swagger.yaml');
+const SWAGGER = path.resolve(__dirname, '../fixtures/portainer-api/swagger.yaml');
 
 const parameter = z.looseObject({ in: z.string(), name: z.string() });
 const operation = z.looseObject({ parameters: z.array(parameter).optional() });

@@ -42,6 +42,16 @@ describe('generated and documented artifacts stay true', () => {
     }
   });
 
+  it('nothing the build or the tests read lies outside the repository (a clone has nothing beside it)', () => {
+    const roots = ['src', 'test', 'bench', 'scripts', 'bin', '.ci'].map((dir) => join(REPO, dir));
+    const readers = roots
+      .flatMap(files)
+      .filter((f) => /\.(ts|js|mjs|cjs|sh)$/.test(f) || f.endsWith('/run'))
+      .filter((f) => /\.\.\/shared\b|['"`]shared\/portainer-api/.test(readFileSync(f, 'utf8')))
+      .map((f) => relative(REPO, f));
+    expect(readers).toEqual([]);
+  });
+
   it('the README exit-code table is the one the code uses', () => {
     const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
     for (const [code, meaning] of EXIT_CODE_TABLE) expect(readme).toContain(`| ${code} | ${meaning} |`);
