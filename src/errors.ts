@@ -23,7 +23,7 @@ export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 /** The exit-code table of SPEC section 4, shown in `--help` and in the README. */
 export const EXIT_CODE_TABLE: ReadonlyArray<readonly [number, string]> = [
   [0, 'success (with --detailed-exitcode: success and no changes)'],
-  [1, 'apply failed, partly or wholly: the output says which actions ran'],
+  [1, 'apply failed, partly or wholly: the output says which actions ran; also "no" or Ctrl-D at a confirmation prompt (nothing written)'],
   [2, 'with --detailed-exitcode: the plan has changes'],
   [64, 'usage error (unknown flag, bad argument)'],
   [65, 'the config file is invalid, or names an unknown vmid or stack'],
