@@ -2,7 +2,8 @@ import { Command, Flags } from '@oclif/core';
 import type { Interfaces } from '@oclif/core';
 
 import { findConfigPath } from './config';
-import { EXIT_CODE_TABLE, ExitCode, PhoenixError, UsageError } from './errors';
+import { VMID_VERBS } from './argv';
+import { CancelledError, EXIT_CODE_TABLE, ExitCode, PhoenixError, signalExitCode, UsageError } from './errors';
 import { deployTimeout } from './portainer-flags';
 import type { ExitCodeValue } from './errors';
 import { colourWanted, painter } from './render';
@@ -40,9 +41,15 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   /** Values that must never reach stdout or stderr (the API token, secret values). */
   protected readonly secrets: string[] = [];
   protected paint: Paint = painter(false);
+  /** Set while writes run (see interruptible): a first signal then stops new writes instead of exiting. */
+  private writes?: AbortController;
+  private readonly onSignal = (signal: NodeJS.Signals): void => void this.handleSignal(signal);
 
   public override async init(): Promise<void> {
+    process.on('SIGINT', this.onSignal);
+    process.on('SIGTERM', this.onSignal);
     await super.init();
+    this.refuseBooleanValues();
     const { args, flags } = await this.parse({
       flags: this.ctor.flags,
       baseFlags: (this.ctor as typeof BaseCommand).baseFlags,
@@ -85,19 +92,82 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     };
   }
 
-  /** Run writes so that Ctrl-C stops new ones while those in flight finish (exit 130 is the caller's). */
-  protected async interruptible<T>(work: (signal: AbortSignal) => Promise<T>): Promise<{ result: T; interrupted: boolean }> {
-    const controller = new AbortController();
-    const onSignal = () => {
-      this.note('Interrupted: no new writes start; waiting for the ones in flight...');
-      controller.abort();
-    };
-    process.once('SIGINT', onSignal);
-    try {
-      return { result: await work(controller.signal), interrupted: controller.signal.aborted };
-    } finally {
-      process.removeListener('SIGINT', onSignal);
+  /**
+   * Never read arguments from stdin. oclif's default fills a missing positional argument from a
+   * piped stdin: `echo yes | phoenix portainer 1002 converge` took `yes` as a stack, and in
+   * `while read vm; do phoenix portainer $vm plan; done < vms.txt` the first run swallowed the
+   * rest of the list. Every parse (init's and a command's own) goes through here.
+   */
+  protected override async parse<F extends Record<string, unknown>, B extends Record<string, unknown>, A extends Record<string, unknown>>(
+    options?: Interfaces.Input<F, B, A>,
+    argv?: string[],
+  ): Promise<Interfaces.ParserOutput<F, B, A>> {
+    const input = options ?? (this.ctor as unknown as Interfaces.Input<F, B, A>);
+    const args = Object.fromEntries(Object.entries(input.args ?? {}).map(([name, arg]) => [name, { ...arg, ignoreStdin: true }]));
+    return super.parse({ ...input, args: args as Interfaces.ArgInput<A> }, argv ?? this.argv);
+  }
+
+  /**
+   * oclif's boolean flags take no value, and `--yes=true` used to fall through as an argument (a
+   * stack named "--yes=true"). Refuse a value on any boolean flag, so `--yes=false` cannot apply.
+   */
+  private refuseBooleanValues(): void {
+    const ctor = this.ctor as typeof BaseCommand;
+    const flags: Record<string, { type?: string; allowNo?: boolean } | undefined> = { ...ctor.baseFlags, ...ctor.flags };
+    for (const token of this.argv) {
+      if (token === '--') break;
+      const match = /^--([^=]+)=/s.exec(token);
+      if (!match) continue;
+      const name = match[1];
+      const negated = name.startsWith('no-') ? flags[name.slice(3)] : undefined;
+      const boolean = (name === 'json' && ctor.enableJsonFlag) || flags[name]?.type === 'boolean' || (negated?.type === 'boolean' && negated.allowNo === true);
+      if (boolean) {
+        throw new UsageError(`--${name} takes no value (got ${JSON.stringify(token)})`, {
+          hint: `Write --${name} alone to turn it on, or leave it out to keep it off.`,
+        });
+      }
     }
+  }
+
+  /**
+   * Run writes so that a signal (Ctrl-C's SIGINT, or SIGTERM from cron, systemd or a CI timeout)
+   * stops new ones while those in flight finish. `interrupted` is the exit code for the caller
+   * to report (130 or 143), undefined when no signal came.
+   */
+  protected async interruptible<T>(work: (signal: AbortSignal) => Promise<T>): Promise<{ result: T; interrupted: ExitCodeValue | undefined }> {
+    const controller = new AbortController();
+    this.writes = controller;
+    try {
+      const result = await work(controller.signal);
+      return { result, interrupted: controller.signal.aborted ? signalExitCode(String(controller.signal.reason)) : undefined };
+    } finally {
+      this.writes = undefined;
+    }
+  }
+
+  /**
+   * The first signal during writes stops new ones and lets the run report what it did. Any other
+   * signal exits at once: before or after the writes there is nothing to wait for, and a second
+   * signal during them is the operator insisting (the warning says what that may leave behind).
+   * The VM lock is released on exit either way (proper-lockfile removes it in its exit hook).
+   */
+  private async handleSignal(signal: NodeJS.Signals): Promise<void> {
+    if (this.writes && !this.writes.signal.aborted) {
+      this.note(`Interrupted: no new writes start; waiting for the ones in flight... (${signal}; send it again to exit at once)`);
+      this.writes.abort(signal);
+      return;
+    }
+    const inFlight = this.writes !== undefined;
+    const error = new PhoenixError(
+      inFlight ? `${signal} again: exiting without waiting; writes still in flight (the last progress lines above) may land in Portainer or not` : `${signal}: exiting; no write to Portainer was in progress`,
+      {
+        code: 'INTERRUPTED',
+        exitCode: signalExitCode(signal),
+        hint: inFlight ? 'See where the VM stands with `phoenix portainer <vmid> status`, then converge again.' : 'Run the command again when you are ready.',
+      },
+    );
+    await this.catch(error);
+    process.exit(error.exitCode);
   }
 
   protected redact(text: string): string {
@@ -128,7 +198,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   }
 
   public override async catch(error: Error & { oclif?: { exit?: number } }): Promise<void> {
-    const known = toPhoenixError(error);
+    const known = toPhoenixError(error, this.id);
     process.exitCode = known?.exitCode ?? ExitCode.APPLY_FAILED;
     if (this.jsonEnabled()) {
       const body = known ? known.toJSON() : { code: 'INTERNAL', exitCode: 1, message: error.message };
@@ -148,13 +218,20 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       if (this.failure && !this.jsonEnabled()) this.note(formatError(this.failure));
       process.exitCode = this.finalExitCode;
     }
+    process.removeListener('SIGINT', this.onSignal);
+    process.removeListener('SIGTERM', this.onSignal);
     await super.finally(error);
   }
 }
 
 /** Our errors as they are; oclif's parse errors as usage errors (exit 64). */
-function toPhoenixError(error: Error & { oclif?: { exit?: number } }): PhoenixError | undefined {
+function toPhoenixError(error: Error & { oclif?: { exit?: number } }, id: string | undefined): PhoenixError | undefined {
   if (error instanceof PhoenixError) return error;
+  const missing = missingArgs(error);
+  if (missing) {
+    const usage = usageOf(id, missing);
+    return new UsageError(`missing ${missing.map((name) => `<${name}>`).join(' ')}`, { hint: `Usage: ${usage}${usage.includes('<vmid>') ? ` (for example ${usage.replace('<vmid>', '1002')})` : ''}; see --help.` });
+  }
   if (error.oclif?.exit !== undefined) {
     // oclif's parse errors put a heading first ("The following error occurred:", "Parsing --x")
     // and the reason on the next lines: make the reason the message, as one line.
@@ -170,8 +247,23 @@ function toPhoenixError(error: Error & { oclif?: { exit?: number } }): PhoenixEr
   return undefined;
 }
 
-/** One clear paragraph, no stack trace: message, details, then what to do next. */
+/** The names of the arguments oclif's RequiredArgsError reports ("Missing 1 required arg: vmid ..."). */
+function missingArgs(error: Error): string[] | undefined {
+  const args = (error as { args?: unknown }).args;
+  if (!/^Missing \d+ required args?/.test(error.message) || !Array.isArray(args)) return undefined;
+  return args.map((arg: { name?: unknown }) => String(arg.name ?? 'argument'));
+}
+
+/** How a command is typed, in the seed syntax for the vmid verbs (`phoenix portainer <vmid> status`). */
+function usageOf(id: string | undefined, missing: string[]): string {
+  const words = (id ?? '').split(/[: ]/);
+  if (words.length === 2 && words[0] === 'portainer' && (VMID_VERBS as readonly string[]).includes(words[1])) return `phoenix portainer <vmid> ${words[1]}`;
+  return `phoenix ${words.join(' ')} ${missing.map((name) => `<${name}>`).join(' ')}`;
+}
+
+/** One clear paragraph, no stack trace: message, details, then what to do next. A cancel is one plain line. */
 export function formatError(error: PhoenixError): string {
+  if (error instanceof CancelledError) return error.message;
   const lines = [`Error: ${error.message}`];
   for (const detail of error.details) lines.push(`  ${detail}`);
   if (error.hint) lines.push(error.hint.split('\n').map((line, i) => (i === 0 ? `Hint: ${line}` : `  ${line}`)).join('\n'));

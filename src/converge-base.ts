@@ -1,6 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import type { Command } from '@oclif/core';
-import { createInterface } from 'node:readline/promises';
+import { createInterface } from 'node:readline';
 
 import { executeConverge, prepareConverge } from './app/converge';
 import { applyMany, manyExitCode, prepareMany } from './app/converge-many';
@@ -8,7 +8,7 @@ import type { ManyRequest, VmRun } from './app/converge-many';
 import { acquireVmLock } from './app/lock';
 import type { PreparedConverge } from './app/converge';
 import { BaseCommand } from './base-command';
-import { ApplyError, ConflictError, ExitCode, UsageError } from './errors';
+import { CancelledError, ConflictError, ExitCode, UsageError } from './errors';
 import { hasChanges } from './plan';
 import { deployTimeout, parseVmid, planFlags, waitLockMs } from './portainer-flags';
 import { manyToJson, planToJson, renderManyMarkdown, renderManySummary, renderPlanMarkdown, renderPlanText, renderResultText, resultsToJson } from './render';
@@ -74,16 +74,34 @@ export abstract class ManyVmCommand<T extends typeof Command> extends BaseComman
     }
     const warning = deletes > 0 ? ` ${deletes} stack(s) will be DELETED (volumes are kept).` : '';
     const what = vms > 1 ? `these plans (${vms} VMs)` : 'this plan';
-    if (!(await askYes(`\nApply ${what}?${warning} Only 'yes' is accepted: `))) throw new ApplyError('apply cancelled', { code: 'CANCELLED', hint: 'Nothing was written.' });
+    if (!(await askYes(`\nApply ${what}?${warning} Only 'yes' is accepted: `))) throw new CancelledError('declined');
   }
 }
 
-/** Asks on the terminal (stderr); true only for "yes". */
-export async function askYes(question: string): Promise<boolean> {
-  const rl = createInterface({ input: process.stdin, output: process.stderr });
-  const answer = await rl.question(question);
-  rl.close();
-  return answer.trim() === 'yes';
+/**
+ * Asks on the terminal (stderr); true only for "yes". Ctrl-C and Ctrl-D end the question as a
+ * cancel (CancelledError: 130 and 1), never as an AbortError with a stack trace.
+ */
+export function askYes(question: string): Promise<boolean> {
+  return new Promise((resolve, reject) => {
+    const rl = createInterface({ input: process.stdin, output: process.stderr });
+    let settled = false;
+    const settle = (end: () => void) => {
+      if (settled) return;
+      settled = true;
+      end();
+      rl.close();
+    };
+    const cancel = (how: 'ctrl-c' | 'eof') => () =>
+      settle(() => {
+        process.stderr.write('\n');
+        reject(new CancelledError(how));
+      });
+    // On a terminal readline turns Ctrl-C into its own 'SIGINT' event, and Ctrl-D on an empty line (end of input) into 'close'.
+    rl.on('SIGINT', cancel('ctrl-c'));
+    rl.on('close', cancel('eof'));
+    rl.question(question, (answer) => settle(() => resolve(answer.trim() === 'yes')));
+  });
 }
 
 /**
@@ -177,7 +195,7 @@ export abstract class ConvergeBase extends ManyVmCommand<typeof ConvergeBase> {
     document.applied = true;
     document.results = resultsToJson(outcome.results);
     this.out(this.flags.markdown ? renderPlanMarkdown(header, plan, outcome.results) : `\n${renderResultText(outcome.results, this.paint)}`);
-    if (interrupted) this.exitCode = ExitCode.INTERRUPTED;
+    if (interrupted !== undefined) this.exitCode = interrupted;
     else if (!outcome.ok) this.exitCode = ExitCode.APPLY_FAILED;
     else if (this.flags['detailed-exitcode']) this.exitCode = ExitCode.CHANGES;
     return document;

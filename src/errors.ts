@@ -15,6 +15,7 @@ export const ExitCode = {
   LOCKED: 75,
   AUTH: 77,
   INTERRUPTED: 130,
+  TERMINATED: 143,
 } as const;
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
@@ -22,7 +23,7 @@ export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 /** The exit-code table of SPEC section 4, shown in `--help` and in the README. */
 export const EXIT_CODE_TABLE: ReadonlyArray<readonly [number, string]> = [
   [0, 'success (with --detailed-exitcode: success and no changes)'],
-  [1, 'apply failed, partly or wholly: the output says which actions ran'],
+  [1, 'apply failed, partly or wholly: the output says which actions ran; also "no" or Ctrl-D at a confirmation prompt (nothing written)'],
   [2, 'with --detailed-exitcode: the plan has changes'],
   [64, 'usage error (unknown flag, bad argument)'],
   [65, 'the config file is invalid, or names an unknown vmid or stack'],
@@ -30,8 +31,14 @@ export const EXIT_CODE_TABLE: ReadonlyArray<readonly [number, string]> = [
   [73, 'conflict that needs a decision (a stack not owned by phoenix, Git-based stack)'],
   [75, 'another converge holds the lock for this VM'],
   [77, 'authentication or permission failure, or an unsafe token file'],
-  [130, 'interrupted (Ctrl-C): writes in flight finished, no new ones started'],
+  [130, 'interrupted (Ctrl-C, SIGINT): writes in flight finished, no new ones started; also Ctrl-C at a prompt'],
+  [143, 'terminated (SIGTERM: cron, systemd and CI timeouts): writes in flight finished, no new ones started'],
 ];
+
+/** The exit code of a run stopped by `signal` (128 + the signal's number, as shells report it). */
+export function signalExitCode(signal: string | undefined): ExitCodeValue {
+  return signal === 'SIGTERM' ? ExitCode.TERMINATED : ExitCode.INTERRUPTED;
+}
 
 export interface PhoenixErrorOptions {
   code: string;
@@ -113,6 +120,17 @@ export class AuthError extends PhoenixError {
 export class ApplyError extends PhoenixError {
   constructor(message: string, options: Opts = {}) {
     super(message, { code: 'APPLY_FAILED', ...options, exitCode: ExitCode.APPLY_FAILED });
+  }
+}
+
+/**
+ * The operator declined at a prompt ("no", Ctrl-C or Ctrl-D): nothing was written. Ctrl-C exits
+ * 130 like any interrupt; "no" and Ctrl-D (end of input, a declined answer) exit 1, as
+ * terraform does for a declined apply. Printed as one line, without "Error:" or a stack.
+ */
+export class CancelledError extends PhoenixError {
+  constructor(how: 'declined' | 'ctrl-c' | 'eof') {
+    super('cancelled, nothing was written', { code: 'CANCELLED', exitCode: how === 'ctrl-c' ? ExitCode.INTERRUPTED : ExitCode.APPLY_FAILED });
   }
 }
 

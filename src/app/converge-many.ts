@@ -1,7 +1,7 @@
 import type { ActionResult } from '../apply';
 import { closest, listVms, loadConfig, resolveVm } from '../config';
 import type { LoadedConfig, ResolvedVm, VmSummary } from '../config';
-import { ConfigError, ExitCode, PhoenixError } from '../errors';
+import { ConfigError, ExitCode, PhoenixError, signalExitCode } from '../errors';
 import type { ExitCodeValue } from '../errors';
 import { hasChanges } from '../plan';
 import { mapLimit } from '../util/concurrency';
@@ -13,11 +13,12 @@ import type { VmLock } from './lock';
 
 /**
  * Which exit code wins when VMs of one run end differently, most severe first:
- * 130 (interrupted) > 1 (an apply failed: live state is half-changed, look first) >
+ * 143 / 130 (terminated / interrupted) > 1 (an apply failed: live state is half-changed, look first) >
  * 77 (auth) > 69 (Portainer unreachable) > 65 (config) > 73 (a decision is needed) >
  * 75 (locked: transient, retry) > 2 (changes, with --detailed-exitcode) > 0.
  */
 export const EXIT_CODE_SEVERITY: readonly ExitCodeValue[] = [
+  ExitCode.TERMINATED,
   ExitCode.INTERRUPTED,
   ExitCode.APPLY_FAILED,
   ExitCode.AUTH,
@@ -180,7 +181,7 @@ export async function applyMany(
     try {
       if (options.signal?.aborted) {
         run.outcome = 'not-applied';
-        run.exitCode = ExitCode.INTERRUPTED;
+        run.exitCode = signalExitCode(String(options.signal.reason));
         return;
       }
       const progress = options.progress;
@@ -192,7 +193,7 @@ export async function applyMany(
       });
       run.results = outcome.results;
       run.outcome = outcome.ok ? 'applied' : 'apply-failed';
-      run.exitCode = outcome.ok ? ExitCode.OK : options.signal?.aborted ? ExitCode.INTERRUPTED : ExitCode.APPLY_FAILED;
+      run.exitCode = outcome.ok ? ExitCode.OK : options.signal?.aborted ? signalExitCode(String(options.signal.reason)) : ExitCode.APPLY_FAILED;
     } catch (error) {
       Object.assign(run, failed(run.vm, error));
     } finally {

@@ -4,7 +4,7 @@ import type { ManyRequest } from '../../app/converge-many';
 import { preparePromotion, writePromotion } from '../../app/promote';
 import { EXIT_CODES_HELP } from '../../base-command';
 import { askYes, ManyVmCommand } from '../../converge-base';
-import { ExitCode, UsageError } from '../../errors';
+import { CancelledError, ExitCode, UsageError } from '../../errors';
 import { connectionFlags } from '../../portainer-flags';
 import { promotionToJson, renderPromotionText } from '../../render';
 
@@ -69,8 +69,6 @@ ${EXIT_CODES_HELP}`;
     if (!process.stdin.isTTY || this.jsonEnabled()) {
       throw new UsageError(`environment "${env}" is protected: promoting into it needs confirmation`, { code: 'CONFIRMATION_REQUIRED', hint: 'Review the diff above, then run again with --yes.' });
     }
-    if (!(await askYes(`\nWrite this promotion into the protected environment "${env}"? Only 'yes' is accepted: `))) {
-      throw new UsageError('promotion cancelled; nothing was written', { code: 'CANCELLED' });
-    }
+    if (!(await askYes(`\nWrite this promotion into the protected environment "${env}"? Only 'yes' is accepted: `))) throw new CancelledError('declined');
   }
 }
