@@ -126,6 +126,7 @@ export async function prepareMany(request: ManyRequest): Promise<PreparedMany> {
     selected.map(async (vm): Promise<ResolvedVm | VmRun> => {
       try {
         const full = await resolveVm(config, vm.vmid);
+        for (const line of full.warnings ?? []) request.warn(line);
         await stackSecrets.load(full.stacks);
         return full;
       } catch (error) {

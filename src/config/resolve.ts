@@ -5,7 +5,7 @@
  */
 import * as nodePath from 'node:path';
 import { ConfigError, PhoenixError } from '../errors';
-import { ComposeProblem, composeProblem, readComposeFile } from './compose';
+import { checkCompose, ComposeProblem, composeProblem, readComposeFile } from './compose';
 import { displayPath } from './load';
 import { findPhoenixLayoutStack } from './phoenix-layout';
 import { didYouMean, formatPath } from './problems';
@@ -88,11 +88,15 @@ interface Compose {
   source: string;
   /** Where a problem in the text is: `file:line:col` for a file, the config path for inline YAML. */
   locate: (problem: ComposeProblem) => string;
+  /** The config path that gives this compose (`file: stacks.web`), for Compose Specification problems. */
+  where: string;
+  /** `line 12 of <file>` (or of `stacks.web.compose` for inline YAML). */
+  lineOf: (line: number) => string;
 }
 
-function fromFile(source: string, text: string): Compose {
+function fromFile(source: string, text: string, where: string): Compose {
   const locate = (p: ComposeProblem) => (p.line === undefined ? source : `${source}:${p.line}:${p.column ?? 1}`);
-  return { text, source, locate };
+  return { text, source, locate, where, lineOf: (line) => `line ${line} of ${source}` };
 }
 
 /**
@@ -106,14 +110,14 @@ async function composeOf(config: LoadedConfig, file: string, name: string, stack
   const base = overridden ? `stacks.${name}.environments.${environment}` : `stacks.${name}`;
   if (from.compose_file !== undefined) {
     const source = nodePath.resolve(config.dir, from.compose_file);
-    return fromFile(source, await readComposeFile(source, `${file}: ${base}.compose_file`));
+    return fromFile(source, await readComposeFile(source, `${file}: ${base}.compose_file`), `${file}: ${base}`);
   }
   const where = `${file}: ${base}.compose`;
   const locate = (p: ComposeProblem) => (p.line === undefined ? where : `${where}: line ${p.line}, column ${p.column ?? 1} of the inline YAML`);
-  return { text: from.compose ?? '', source: 'inline', locate };
+  return { text: from.compose ?? '', source: 'inline', locate, where: `${file}: ${base}`, lineOf: (line) => `line ${line} of ${base}.compose` };
 }
 
-async function resolveEntry(config: LoadedConfig, document: ConfigDocument, vm: VmDocument, entry: Entry, where: string): Promise<DesiredStack> {
+async function resolveEntry(config: LoadedConfig, document: ConfigDocument, vm: VmDocument, entry: Entry, where: string): Promise<[DesiredStack, string[]]> {
   const file = displayPath(config.path);
   const environment = entry.environment ?? vm.environment;
   const found = findStack(document, entry.name);
@@ -129,12 +133,22 @@ async function resolveEntry(config: LoadedConfig, document: ConfigDocument, vm: 
       const known = defined.length === 0 ? 'no stacks are defined' : `defined: ${defined.join(', ')}`;
       throw new ConfigError(`${where}: unknown stack "${entry.name}"; ${known}${didYouMean(entry.name, defined)}`, { code: 'UNKNOWN_STACK' });
     }
-    compose = fromFile(layout.composeFile, await readComposeFile(layout.composeFile, where));
+    compose = fromFile(layout.composeFile, await readComposeFile(layout.composeFile, where), where);
     env = { ...layout.env, ...entry.env };
   }
   const problem = composeProblem(compose.text);
   if (problem !== undefined) throw new ConfigError(`${compose.locate(problem)}: ${problem.message}`, { code: 'COMPOSE_INVALID' });
-  return { name: entry.name, composeText: compose.text, composeSource: compose.source, env, environment };
+  const check = checkCompose(compose.text, env);
+  const stack = `${where}: stack "${entry.name}"${environment === undefined ? '' : ` (environment ${environment})`}`;
+  const lines = [
+    ...check.spec.map((p) => `${compose.where}: compose: ${p.path ?? '(top level)'}: ${p.message}${p.line === undefined ? '' : ` (${compose.lineOf(p.line)})`}`),
+    ...check.interpolation.map((p) => `${stack}: ${p.line === undefined ? '' : `${compose.lineOf(p.line)}: `}${p.message}`),
+  ];
+  if (lines.length > 0) throw new ConfigError(lines.length === 1 ? lines[0] : `stack "${entry.name}" has ${lines.length} compose problems`, { code: 'COMPOSE_INVALID', details: lines });
+  const warnings = check.unusedEnv.map(
+    (name) => `${stack}: env ${name} is not referenced by its compose file (no \${${name}} and no env_file: stack.env), so no container receives it`,
+  );
+  return [{ name: entry.name, composeText: compose.text, composeSource: compose.source, env, environment }, warnings];
 }
 
 function pickEntries(vm: VmDocument, entries: Entry[], onlyStack: string | undefined): Array<[Entry, number]> {
@@ -167,10 +181,14 @@ export async function resolveVm(config: LoadedConfig, vmid: number, onlyStack?: 
     picked.map(([entry, j]) => resolveEntry(config, document, vm, entry, `${file}: ${formatPath(['vms', index, 'docker_stacks', j])}`)),
   );
   const stacks: DesiredStack[] = [];
+  const warnings: string[] = [];
   const problems: string[] = [];
   for (const result of results) {
-    if (result.status === 'fulfilled') stacks.push(result.value);
-    else if (result.reason instanceof PhoenixError) problems.push(result.reason.message);
+    if (result.status === 'fulfilled') {
+      stacks.push(result.value[0]);
+      warnings.push(...result.value[1]);
+    }
+    else if (result.reason instanceof PhoenixError) problems.push(...(result.reason.details.length > 0 ? result.reason.details : [result.reason.message]));
     else throw result.reason;
   }
   if (problems.length > 0) {
@@ -178,7 +196,7 @@ export async function resolveVm(config: LoadedConfig, vmid: number, onlyStack?: 
     throw new ConfigError(message, { code: 'STACK_INVALID', hint: 'fix the stack definitions; nothing was sent to Portainer', details: problems });
   }
   stacks.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  return { ...summaryOf(vm), stacks };
+  return { ...summaryOf(vm), stacks, ...(warnings.length > 0 ? { warnings } : {}) };
 }
 
 /**

@@ -50,4 +50,6 @@ export interface DesiredStack {
 export interface ResolvedVm extends VmSummary {
   /** Sorted by name. */
   stacks: DesiredStack[];
+  /** Not errors, for stderr: env that a stack's compose file never references. */
+  warnings?: string[];
 }
