@@ -40,4 +40,11 @@ describe('the npm package ships the CLI only', () => {
     expect(pkg.scripts.prepack).toContain('cp package-lock.json npm-shrinkwrap.json');
     expect(pkg.scripts.prepack).toContain('--sourceMap false');
   });
+
+  it('the README says how to install it on a Proxmox host and how to run it in CI', () => {
+    const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
+    for (const text of ['## Install on a Proxmox host', 'apt install ./phoenix_', 'phoenix portainer token set --store file', 'systemctl enable --now phoenix-drift.timer', '/usr/local/phoenix_hypervisor/etc/phoenix_vm_configs.json', '## Run phoenix in CI', `npm install -g ${pkg.name}`, 'PORTAINER_API_KEY']) {
+      expect(readme).toContain(text);
+    }
+  });
 });
