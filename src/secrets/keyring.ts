@@ -57,7 +57,7 @@ export class KeytarKeyring implements Keyring {
 
   // A require at call time, on purpose: an import would load keytar (or fail) at startup.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  constructor(private readonly load: () => unknown = () => require('keytar')) {}
+  constructor(private readonly load: () => unknown = () => require('@github/keytar')) {}
 
   get(service: string, account: string): Promise<string | null> {
     return this.call((k) => k.getPassword(service, account));

@@ -15,7 +15,7 @@ export function probeKeyring(): string | undefined {
   const script = `
     const service = 'phoenix-test-probe-' + process.pid;
     (async () => {
-      const keytar = require('keytar');
+      const keytar = require('@github/keytar');
       await keytar.setPassword(service, 'probe', 'probe-value');
       const back = await keytar.getPassword(service, 'probe');
       await keytar.deletePassword(service, 'probe');
