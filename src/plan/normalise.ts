@@ -27,19 +27,31 @@ export function envMap(env: readonly EnvPair[]): Map<string, string> {
   return map;
 }
 
-/** Env differences by name only: values are never part of the answer. Sorted. */
+/**
+ * Env differences by name only: values are never part of the answer. Sorted. A name that the
+ * live env holds more than once is changed whatever its values: Portainer keeps every pair and
+ * which one a deploy uses is not ours to guess, while phoenix sends each name once.
+ */
 export function diffEnv(live: readonly EnvPair[], desired: readonly EnvPair[]): EnvChanges {
   const before = envMap(live);
   const after = envMap(desired);
+  const repeated = repeatedNames(live);
   const added: string[] = [];
   const removed: string[] = [];
   const changed: string[] = [];
   for (const [name, value] of after) {
     if (!before.has(name)) added.push(name);
-    else if (before.get(name) !== value) changed.push(name);
+    else if (before.get(name) !== value || repeated.has(name)) changed.push(name);
   }
   for (const name of before.keys()) if (!after.has(name)) removed.push(name);
   return { added: added.sort(), removed: removed.sort(), changed: changed.sort() };
+}
+
+function repeatedNames(env: readonly EnvPair[]): Set<string> {
+  const seen = new Set<string>();
+  const repeated = new Set<string>();
+  for (const { name } of env) (seen.has(name) ? repeated : seen).add(name);
+  return repeated;
 }
 
 export function envChanged(changes: EnvChanges): boolean {

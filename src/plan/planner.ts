@@ -28,32 +28,61 @@ const NO_ENV_CHANGES: EnvChanges = { added: [], removed: [], changed: [] };
  * `live` must hold the stacks of the VM's Portainer environment only.
  */
 export function plan(desired: readonly DesiredStackInput[], live: readonly LiveStackInput[], options: PlanOptions): Plan {
-  const liveByKey = new Map<string, LiveStackInput>();
+  // Grouped by normalised name, lowest id first. More than one stack per name happens only with
+  // names from before Portainer 2.9.1 (`WEB` beside `web`): each is reported, none is dropped.
+  const liveByKey = new Map<string, LiveStackInput[]>();
   for (const stack of [...live].sort((a, b) => a.id - b.id)) {
-    if (!liveByKey.has(stackKey(stack.name))) liveByKey.set(stackKey(stack.name), stack);
+    const group = liveByKey.get(stackKey(stack.name));
+    if (group) group.push(stack);
+    else liveByKey.set(stackKey(stack.name), [stack]);
   }
   const desiredKeys = new Set(desired.map((stack) => stackKey(stack.name)));
 
-  const items: PlanItem[] = desired.map((stack) => planDesired(stack, liveByKey.get(stackKey(stack.name)), options));
+  const items: PlanItem[] = desired.map((stack) => {
+    const group = liveByKey.get(stackKey(stack.name));
+    return group !== undefined && group.length > 1 ? duplicateConflict(stack.name, group) : planDesired(stack, group?.[0], options);
+  });
   const orphans: string[] = [];
-  for (const [key, stack] of liveByKey) {
-    if (desiredKeys.has(key) || stack.git || markerVmid(stack.composeText) !== options.vmid) continue;
-    if (options.prune) {
+  for (const [key, group] of liveByKey) {
+    if (desiredKeys.has(key)) continue;
+    const ours = group.filter((stack) => !stack.git && markerVmid(stack.composeText) === options.vmid);
+    if (ours.length === 0) continue;
+    if (!options.prune) {
+      orphans.push(...ours.map((stack) => stack.name));
+    } else if (group.length > 1) {
+      items.push(duplicateConflict(ours[0].name, group));
+    } else {
       items.push({
-        stack: stack.name,
+        stack: ours[0].name,
         action: 'delete',
         reason: 'owned by phoenix and no longer in the config (--prune); volumes are kept',
-        liveId: stack.id,
+        liveId: ours[0].id,
         composeDiff: '',
         env: NO_ENV_CHANGES,
       });
-    } else {
-      orphans.push(stack.name);
     }
   }
 
   items.sort((a, b) => compare(stackKey(a.stack), stackKey(b.stack)));
   return { vmid: options.vmid, items, orphans: orphans.sort(compare), summary: summarise(items) };
+}
+
+/**
+ * Two live stacks whose names differ only in case share one compose project, so writing either
+ * one would act on the other's containers: phoenix touches neither, whatever the flags, and
+ * names both so a person can remove or rename the extra one in Portainer.
+ */
+function duplicateConflict(name: string, group: readonly LiveStackInput[]): PlanItem {
+  const listing = group.map((stack) => `${JSON.stringify(stack.name)} (id ${stack.id})`).join(', ');
+  return {
+    stack: name,
+    action: 'conflict',
+    reason: `Portainer has ${group.length} stacks with this name in different case: ${listing}; delete or rename the extra one in Portainer, then run again`,
+    liveId: group[0].id,
+    composeDiff: '',
+    env: NO_ENV_CHANGES,
+    conflict: { kind: 'duplicate', resolution: 'delete or rename the extra stack in Portainer (--adopt does not resolve it)' },
+  };
 }
 
 function planDesired(stack: DesiredStackInput, live: LiveStackInput | undefined, options: PlanOptions): PlanItem {

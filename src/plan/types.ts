@@ -43,7 +43,8 @@ export interface EnvChanges {
   changed: string[];
 }
 
-export type ConflictKind = 'unowned' | 'git' | 'other-vm';
+/** `duplicate`: several live stacks share the name, in different case (names from before Portainer 2.9.1). */
+export type ConflictKind = 'unowned' | 'git' | 'other-vm' | 'duplicate';
 
 /** What apply sends: the full stack file (with the ownership marker) and the full env. */
 export interface StackPayload {

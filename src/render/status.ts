@@ -20,6 +20,7 @@ const LOOK: Record<string, { mark: string; label: string; colour: Colour }> = {
   missing: { mark: '+', label: 'missing', colour: 'green' },
   'not-owned': { mark: '!', label: 'not owned', colour: 'magenta' },
   git: { mark: '!', label: 'Git-based', colour: 'magenta' },
+  duplicate: { mark: '!', label: 'duplicate name', colour: 'magenta' },
   'owned-undeclared': { mark: '-', label: 'owned, undeclared', colour: 'red' },
   unmanaged: { mark: ' ', label: 'unmanaged', colour: 'dim' },
 };

@@ -76,6 +76,40 @@ describe('plan: example table', () => {
   });
 });
 
+describe('plan: legacy duplicate names and duplicated env names', () => {
+  const pair = [live({ id: 3, name: 'web' }), live({ id: 7, name: 'WEB', composeText: compose })];
+
+  it('a declared stack with a live twin in other case is a conflict naming both, even with --adopt', () => {
+    for (const extra of [{}, { adopt: true }, { adopt: true, prune: true }]) {
+      const p = plan([desired({ name: 'web' })], pair, { ...opts, ...extra });
+      expect(actions(p)).toEqual(['conflict web']);
+      expect(p.items[0].conflict?.kind).toBe('duplicate');
+      expect(p.items[0].reason).toContain('"web" (id 3), "WEB" (id 7)');
+      expect(p.items[0].payload).toBeUndefined();
+    }
+  });
+
+  it('an owned undeclared stack with a twin is listed without --prune and a conflict with it, never deleted', () => {
+    const twins = [live({ id: 3, name: 'old' }), live({ id: 7, name: 'OLD' })];
+    expect(plan([], twins, opts).orphans).toEqual(['OLD', 'old']);
+    const pruned = plan([], twins, { ...opts, prune: true });
+    expect(actions(pruned)).toEqual(['conflict old']);
+    expect(pruned.items[0].reason).toContain('"old" (id 3), "OLD" (id 7)');
+    expect(pruned.summary.delete).toBe(0);
+  });
+
+  it('a lone upper-case legacy stack still matches its declared name', () => {
+    expect(actions(plan([desired({ name: 'web' })], [live({ name: 'WEB' })], opts))).toEqual(['noop web']);
+  });
+
+  it('a live env that repeats a name is drift, even when the last value matches', () => {
+    const p = plan([desired({ name: 'web', env: [{ name: 'A', value: '2' }] })], [live({ name: 'web', env: [{ name: 'A', value: '1' }, { name: 'A', value: '2' }] })], opts);
+    expect(actions(p)).toEqual(['update web']);
+    expect(p.items[0].env.changed).toEqual(['A']);
+    expect(p.items[0].payload?.env).toEqual([{ name: 'A', value: '2' }]);
+  });
+});
+
 // ---- properties -------------------------------------------------------------------------
 
 const nameArb = fc.stringMatching(/^[a-z][a-z0-9_-]{0,6}$/);

@@ -1,0 +1,61 @@
+import { ownershipMarker } from '../../src/plan';
+import { startSimulator } from '../../src/simulator';
+import type { Simulator } from '../../src/simulator';
+import { runCli, writeConfig } from '../helpers/cli';
+
+const TOKEN = 'ptr_simulatortoken';
+const web = 'services:\n  web:\n    image: nginx:1.27\n';
+const owned = (text: string) => `${ownershipMarker(1002)}\n${text}`;
+
+let sim: Simulator;
+let config: string;
+
+afterEach(async () => {
+  await sim?.stop();
+});
+
+type Seed = NonNullable<Parameters<typeof startSimulator>[0]>;
+
+/** VM 1002 on "drphoenix" declares web (env PORT); the live stacks are the test's. */
+async function setup(stacks: Seed['stacks'], env: Record<string, string> = { PORT: '80' }) {
+  sim = await startSimulator({ endpoints: [{ id: 3, name: 'drphoenix', type: 2 }], stacks });
+  config = writeConfig({ web: { compose: web, env } }, [{ vmid: 1002, name: 'drphoenix', portainer_environment_name: 'drphoenix', environment: 'test', docker_stacks: ['web'] }]);
+}
+
+const run = (args: string[]) => runCli(['portainer', ...args, '--config', config, '--url', sim.url], { env: { PORTAINER_API_KEY: TOKEN } });
+
+describe('plan and converge against odd live state (simulator, real sockets)', () => {
+  it('a legacy upper-case twin (WEB beside web) is a conflict naming both: 73, nothing written, --adopt does not resolve it', async () => {
+    await setup([
+      { name: 'web', endpointId: 3, composeText: owned(web), env: [{ name: 'PORT', value: '80' }] },
+      { name: 'WEB', endpointId: 3, composeText: web },
+    ]);
+    const plan = await run(['1002', 'plan']);
+    expect(plan.exitCode).toBe(73);
+    expect(plan.stdout).toMatch(/! web {2}Portainer has 2 stacks with this name in different case: "web" \(id \d+\), "WEB" \(id \d+\)/);
+    expect(plan.stderr).toContain('delete or rename the extra one in Portainer');
+    expect(plan.stderr).not.toContain('Run again with --adopt');
+
+    const converge = await run(['1002', 'converge', '--yes', '--adopt', '--json']);
+    expect(converge.exitCode).toBe(73);
+    const doc = JSON.parse(converge.stdout);
+    expect(doc.result.plan.items).toEqual([expect.objectContaining({ stack: 'web', action: 'conflict', conflict: expect.objectContaining({ kind: 'duplicate' }) })]);
+    expect(converge.stderr).toBe('');
+    expect(sim.writes()).toEqual([]);
+
+    const status = await run(['1002', 'status']);
+    expect(status.exitCode).toBe(0);
+    expect(status.stdout).toMatch(/! web +duplicate name +Portainer has 2 stacks/);
+  });
+
+  it('a live env that repeats a name is drift (update), not in sync, and converge sends the name once', async () => {
+    await setup([{ name: 'web', endpointId: 3, composeText: owned(web), env: [{ name: 'PORT', value: '8080' }, { name: 'PORT', value: '80' }] }]);
+    const plan = await run(['1002', 'plan', '--detailed-exitcode']);
+    expect(plan.exitCode).toBe(2);
+    expect(plan.stdout).toContain('~ web  env differs');
+    expect(plan.stderr).toBe('');
+    const converge = await run(['1002', 'converge', '--yes']);
+    expect(converge.exitCode).toBe(0);
+    expect(sim.stacks().find((s) => s.name === 'web')?.env).toEqual([{ name: 'PORT', value: '80' }]);
+  });
+});
