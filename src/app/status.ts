@@ -33,7 +33,7 @@ const NO_ENV = { added: [], removed: [], changed: [] };
 export function stackStatuses(plan: Plan, live: readonly LiveStackInput[], desiredNames: ReadonlySet<string> = new Set()): StackStatus[] {
   const statuses: StackStatus[] = plan.items.map((item) => {
     const liveStack = live.find((s) => s.id === item.liveId);
-    const base = { stack: item.stack, stackId: item.liveId, git: liveStack?.git ?? false, composeDiff: item.composeDiff, env: item.env };
+    const base = { stack: item.stack, stackId: item.liveId, git: liveStack?.git ?? false, composeDiff: item.composeDiff, composeDiffOmitted: item.composeDiffOmitted, env: item.env };
     switch (item.action) {
       case 'noop':
         return { ...base, state: 'in-sync', declared: true, detail: 'in sync' };

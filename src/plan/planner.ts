@@ -1,5 +1,4 @@
-import { createTwoFilesPatch } from 'diff';
-
+import { composeDiff as boundedDiff } from './compose-diff';
 import { markerVmid, stripMarker, withMarker } from './marker';
 import { canonicalEnv, diffEnv, envChanged, normaliseCompose, stackKey } from './normalise';
 import type {
@@ -106,9 +105,10 @@ function planDesired(stack: DesiredStackInput, live: LiveStackInput | undefined,
   const owner = markerVmid(live.composeText);
   const liveText = live.composeText === undefined ? '' : normaliseCompose(stripMarker(live.composeText));
   // A stack whose file was not read (Git-based) has nothing to compare: no diff against an empty file.
-  const composeDiff = live.composeText === undefined || liveText === desiredText ? '' : unifiedDiff(stack.name, liveText, desiredText);
+  const composeEqual = live.composeText === undefined || liveText === desiredText;
+  const diff = composeEqual ? { text: '' } : boundedDiff(stack.name, liveText, desiredText);
   const env = diffEnv(live.env, payload.env);
-  const base = { stack: stack.name, liveId: live.id, composeDiff, env, payload };
+  const base = { stack: stack.name, liveId: live.id, composeDiff: diff.text, ...(diff.omitted ? { composeDiffOmitted: diff.omitted } : {}), env, payload };
 
   if (live.git || owner !== options.vmid) {
     if (options.adopt) {
@@ -118,11 +118,11 @@ function planDesired(stack: DesiredStackInput, live: LiveStackInput | undefined,
     return { ...base, action: 'conflict', reason: conflictReason(live, owner), conflict: conflictOf(live, owner) };
   }
 
-  if (composeDiff === '' && !envChanged(env)) {
+  if (composeEqual && !envChanged(env)) {
     if (live.failed) return { ...base, action: 'update', reason: 'in sync, but its last deploy failed in Portainer: redeploy' };
     return { ...base, action: 'noop', reason: 'in sync', payload: undefined };
   }
-  const what = [composeDiff === '' ? '' : 'compose', envChanged(env) ? 'env' : ''].filter(Boolean).join(' and ');
+  const what = [composeEqual ? '' : 'compose', envChanged(env) ? 'env' : ''].filter(Boolean).join(' and ');
   return { ...base, action: 'update', reason: `${what} differ${what.includes(' and ') ? '' : 's'}` };
 }
 
@@ -135,14 +135,6 @@ function conflictReason(live: LiveStackInput, owner: number | undefined): string
   if (live.git) return 'deployed from Git in Portainer; phoenix would detach it (use --adopt to take it over)';
   if (owner !== undefined) return `owned by phoenix for vm ${owner}, not this VM (use --adopt to take it over)`;
   return 'exists in Portainer but phoenix does not own it (use --adopt to take it over)';
-}
-
-function unifiedDiff(name: string, before: string, after: string): string {
-  return createTwoFilesPatch(`live/${name}`, `desired/${name}`, before, after, undefined, undefined, { context: 3 })
-    .split('\n')
-    .filter((line) => !line.startsWith('====='))
-    .join('\n')
-    .trimEnd();
 }
 
 function summarise(items: readonly PlanItem[]): PlanSummary {

@@ -63,6 +63,8 @@ export interface PlanItem {
   adopt?: boolean;
   /** Unified diff of the normalised compose text, live → desired ('' when equal). */
   composeDiff: string;
+  /** Set when the compose texts differ but the diff was too large to compute or show (composeDiff is ''). */
+  composeDiffOmitted?: { linesChanged: number };
   env: EnvChanges;
   conflict?: { kind: ConflictKind; resolution: string };
   /** Internal: what apply sends. Renderers must never print it (it holds env values). */

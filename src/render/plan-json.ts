@@ -17,6 +17,8 @@ export function planToJson(plan: Plan) {
       ...(item.liveId === undefined ? {} : { stackId: item.liveId }),
       ...(item.adopt ? { adopt: true } : {}),
       composeDiff: item.composeDiff,
+      composeDiffOmitted: item.composeDiffOmitted !== undefined,
+      ...(item.composeDiffOmitted ? { composeLinesChanged: item.composeDiffOmitted.linesChanged } : {}),
       env: { added: item.env.added, removed: item.env.removed, changed: item.env.changed },
       ...(item.conflict ? { conflict: { kind: item.conflict.kind, resolution: item.conflict.resolution } } : {}),
     })),

@@ -2,7 +2,7 @@ import type { ActionResult } from '../apply';
 import type { Plan } from '../plan';
 import type { PlanHeader } from './plan-text';
 import { summaryLine } from './plan-text';
-import { SYMBOL } from './style';
+import { SYMBOL, omittedDiffLine } from './style';
 
 /** The plan as Markdown, for a merge-request comment in CI. */
 export function renderPlanMarkdown(header: PlanHeader, plan: Plan, results?: readonly ActionResult[]): string {
@@ -17,6 +17,9 @@ export function renderPlanMarkdown(header: PlanHeader, plan: Plan, results?: rea
     '',
     `**${summaryLine(plan)}**`,
   ];
+  for (const item of plan.items) {
+    if (item.composeDiffOmitted && item.action !== 'noop') lines.push('', `\`${item.stack}\`: ${omittedDiffLine(item.composeDiffOmitted)}`);
+  }
   for (const item of plan.items.filter((i) => i.composeDiff && i.action !== 'noop')) {
     lines.push('', `<details><summary>${item.stack}: compose diff</summary>`, '', '```diff', item.composeDiff, '```', '', '</details>');
   }

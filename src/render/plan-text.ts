@@ -1,6 +1,6 @@
 import type { ActionResult } from '../apply';
 import type { Plan, PlanItem } from '../plan';
-import { ACTION_COLOUR, SYMBOL, plural } from './style';
+import { ACTION_COLOUR, SYMBOL, omittedDiffLine, plural } from './style';
 import type { Paint } from './style';
 
 export interface PlanHeader {
@@ -35,6 +35,7 @@ export function renderPlanText(header: PlanHeader, plan: Plan, paint: Paint): st
 function detailLines(item: PlanItem, paint: Paint): string[] {
   const lines: string[] = [];
   if (item.action === 'update' || item.action === 'conflict') {
+    if (item.composeDiffOmitted) lines.push(paint('yellow', omittedDiffLine(item.composeDiffOmitted)));
     for (const line of item.composeDiff ? item.composeDiff.split('\n') : []) {
       if (line.startsWith('+') && !line.startsWith('+++')) lines.push(paint('green', line));
       else if (line.startsWith('-') && !line.startsWith('---')) lines.push(paint('red', line));

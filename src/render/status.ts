@@ -11,6 +11,8 @@ export interface StatusRow {
   git: boolean;
   detail: string;
   composeDiff: string;
+  /** Set when the compose differs but the diff was too large to show. */
+  composeDiffOmitted?: { linesChanged: number };
   env: EnvChanges;
 }
 
@@ -53,6 +55,8 @@ export function statusToJson(rows: readonly StatusRow[]) {
     git: r.git,
     detail: r.detail,
     composeDiff: r.composeDiff,
+    composeDiffOmitted: r.composeDiffOmitted !== undefined,
+    ...(r.composeDiffOmitted ? { composeLinesChanged: r.composeDiffOmitted.linesChanged } : {}),
     env: r.env,
   }));
 }

@@ -30,3 +30,13 @@ export function colourWanted(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv
 export function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? '' : 's'}`;
 }
+
+/** 41203 → `41,203`, the same on every host (no locale). */
+export function thousands(count: number): string {
+  return String(count).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
+/** What the plan says instead of a compose diff that was too large to compute or show. */
+export function omittedDiffLine(omitted: { linesChanged: number }): string {
+  return `compose differs: ${thousands(omitted.linesChanged)} line${omitted.linesChanged === 1 ? '' : 's'} changed; diff too large to show`;
+}

@@ -58,4 +58,29 @@ describe('plan and converge against odd live state (simulator, real sockets)', (
     expect(converge.exitCode).toBe(0);
     expect(sim.stacks().find((s) => s.name === 'web')?.env).toEqual([{ name: 'PORT', value: '80' }]);
   });
+
+  it('a multi-MB compose file rewritten live: plan completes and shows a summary instead of the diff, in text, Markdown and JSON', async () => {
+    const lines = Array.from({ length: 170_000 }, (_, i) => `      - HAND_EDITED_${i}=${(i * 7919) % 10007}`);
+    const huge = `services:\n  web:\n    image: nginx:1.27\n    environment:\n${lines.join('\n')}\n`;
+    expect(huge.length).toBeGreaterThan(5_000_000);
+    await setup([{ name: 'web', endpointId: 3, composeText: owned(huge), env: [{ name: 'PORT', value: '80' }] }]);
+    const summary = /compose differs: 170,001 lines changed; diff too large to show/;
+
+    const text = await run(['1002', 'plan']);
+    expect(text.exitCode).toBe(0);
+    expect(text.stdout).toContain('~ web  compose differs');
+    expect(text.stdout).toMatch(summary);
+    expect(text.stdout).not.toContain('HAND_EDITED_');
+    expect(text.stderr).toBe('');
+
+    const markdown = await run(['1002', 'plan', '--markdown']);
+    expect(markdown.exitCode).toBe(0);
+    expect(markdown.stdout).toMatch(summary);
+    expect(markdown.stdout).not.toContain('HAND_EDITED_');
+
+    const json = await run(['1002', 'plan', '--json']);
+    expect(json.exitCode).toBe(0);
+    const item = JSON.parse(json.stdout).result.plan.items[0];
+    expect(item).toMatchObject({ stack: 'web', action: 'update', composeDiff: '', composeDiffOmitted: true, composeLinesChanged: 170_001 });
+  }, 120_000);
 });
