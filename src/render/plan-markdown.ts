@@ -2,7 +2,7 @@ import type { ActionResult } from '../apply';
 import type { Plan } from '../plan';
 import type { PlanHeader } from './plan-text';
 import { summaryLine } from './plan-text';
-import { SYMBOL, omittedDiffLine } from './style';
+import { SYMBOL, omittedDiffLine, orphansLine } from './style';
 
 /** The plan as Markdown, for a merge-request comment in CI. */
 export function renderPlanMarkdown(header: PlanHeader, plan: Plan, results?: readonly ActionResult[]): string {
@@ -16,6 +16,7 @@ export function renderPlanMarkdown(header: PlanHeader, plan: Plan, results?: rea
     ...plan.items.map((i) => `| \`${SYMBOL[i.action]}\` | \`${i.stack}\` | ${i.action} | ${escape(i.reason)} |`),
     '',
     `**${summaryLine(plan)}**`,
+    ...(plan.orphans.length > 0 ? ['', escape(orphansLine(plan.orphans))] : []),
   ];
   for (const item of plan.items) {
     if (item.composeDiffOmitted && item.action !== 'noop') lines.push('', `\`${item.stack}\`: ${omittedDiffLine(item.composeDiffOmitted)}`);

@@ -1,6 +1,6 @@
 import type { ActionResult } from '../apply';
 import type { Plan, PlanItem } from '../plan';
-import { ACTION_COLOUR, SYMBOL, omittedDiffLine, plural } from './style';
+import { ACTION_COLOUR, SYMBOL, omittedDiffLine, orphansLine, plural } from './style';
 import type { Paint } from './style';
 
 export interface PlanHeader {
@@ -25,9 +25,7 @@ export function renderPlanText(header: PlanHeader, plan: Plan, paint: Paint): st
     lines.push(`  ${paint(colour, `${SYMBOL[item.action]} ${item.stack.padEnd(width)}`)}  ${item.reason}`);
     lines.push(...detailLines(item, paint).map((line) => `      ${line}`));
   }
-  for (const orphan of plan.orphans) {
-    lines.push(`  ${paint('dim', `? ${orphan}`)}  owned by phoenix but no longer in the config (kept; --prune deletes it)`);
-  }
+  if (plan.orphans.length > 0) lines.push('', `  ${paint('dim', orphansLine(plan.orphans))}`);
   lines.push('', summaryLine(plan));
   return lines.join('\n');
 }

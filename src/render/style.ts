@@ -40,3 +40,23 @@ export function thousands(count: number): string {
 export function omittedDiffLine(omitted: { linesChanged: number }): string {
   return `compose differs: ${thousands(omitted.linesChanged)} line${omitted.linesChanged === 1 ? '' : 's'} changed; diff too large to show`;
 }
+
+/**
+ * A name read from Portainer, safe to print on a line of its own: a plain name as it is, any
+ * other quoted with control and bidirectional characters escaped, so it cannot forge lines.
+ */
+export function safeName(name: string): string {
+  return /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(name) ? name : quote(name);
+}
+
+/** A value in double quotes, JSON-escaped, plus the characters JSON leaves raw that a terminal acts on. */
+export function quote(value: string): string {
+  return JSON.stringify(value).replace(/[\u007f-\u009f\u00ad\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** `1 owned stack is no longer in the config: whoami (--prune deletes it)`; '' when there is none. */
+export function orphansLine(orphans: readonly string[]): string {
+  if (orphans.length === 0) return '';
+  const one = orphans.length === 1;
+  return `${plural(orphans.length, 'owned stack')} ${one ? 'is' : 'are'} no longer in the config: ${orphans.map(safeName).join(', ')} (--prune deletes ${one ? 'it' : 'them'})`;
+}

@@ -83,4 +83,35 @@ describe('plan and converge against odd live state (simulator, real sockets)', (
     const item = JSON.parse(json.stdout).result.plan.items[0];
     expect(item).toMatchObject({ stack: 'web', action: 'update', composeDiff: '', composeDiffOmitted: true, composeLinesChanged: 170_001 });
   }, 120_000);
+
+  it('a plain plan names the owned stacks that left the config, in text, Markdown and JSON; status lists them too', async () => {
+    await setup([
+      { name: 'web', endpointId: 3, composeText: owned(web), env: [{ name: 'PORT', value: '80' }] },
+      { name: 'whoami', endpointId: 3, composeText: owned('services:\n  whoami:\n    image: traefik/whoami\n') },
+      { name: 'theirs', endpointId: 3, composeText: 'services:\n  x:\n    image: x\n' },
+    ]);
+    const line = '1 owned stack is no longer in the config: whoami (--prune deletes it)';
+    const text = await run(['1002', 'plan', '--detailed-exitcode']);
+    expect(text.exitCode).toBe(0);
+    expect(text.stdout).toContain(`  ${line}`);
+    expect(text.stdout).not.toContain('theirs');
+    expect(text.stdout).toContain('Plan: 0 to create, 0 to update, 0 to delete, 1 unchanged.');
+    expect(text.stderr).toContain('Nothing to do');
+
+    const markdown = await run(['1002', 'plan', '--markdown']);
+    expect(markdown.exitCode).toBe(0);
+    expect(markdown.stdout).toContain(line);
+
+    const json = await run(['1002', 'plan', '--json']);
+    expect(json.exitCode).toBe(0);
+    expect(JSON.parse(json.stdout).result.plan.orphans).toEqual(['whoami']);
+
+    const onlyWeb = await run(['1002', 'plan', 'web']);
+    expect(onlyWeb.exitCode).toBe(0);
+    expect(onlyWeb.stdout).not.toContain('whoami');
+
+    const status = await run(['1002', 'status']);
+    expect(status.stdout).toMatch(/- whoami +owned, undeclared/);
+    expect(sim.writes()).toEqual([]);
+  });
 });

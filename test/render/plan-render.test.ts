@@ -33,3 +33,19 @@ describe('renderers: a compose diff too large to show', () => {
     expect(item).not.toHaveProperty('composeLinesChanged');
   });
 });
+
+describe('renderers: owned stacks that left the config (plain plan, no --prune)', () => {
+  it('one line in text and Markdown, the list in JSON', () => {
+    const { text, markdown, json } = renderings(planOf([], ['whoami']));
+    expect(text).toContain('  1 owned stack is no longer in the config: whoami (--prune deletes it)');
+    expect(markdown).toContain('1 owned stack is no longer in the config: whoami (--prune deletes it)');
+    expect(json.orphans).toEqual(['whoami']);
+  });
+
+  it('plural, and a name that is not plain is quoted with its control characters escaped', () => {
+    const { text } = renderings(planOf([], ['a', 'evil\n  + forged\u001b[2K\u202e']));
+    expect(text).toContain('2 owned stacks are no longer in the config: a, "evil\\n  + forged\\u001b[2K\\u202e" (--prune deletes them)');
+    expect(text).not.toMatch(/\n\s*\+ forged/);
+    expect(text).not.toContain('\u001b');
+  });
+});
