@@ -1,4 +1,5 @@
-import type { EnvChanges, EnvPair } from './types';
+import { hiddenReason } from './env-display';
+import type { EnvChange, EnvChanges, EnvPair } from './types';
 
 /**
  * What "equal" means, said in one place (STYLE.md habit 5). Compose texts are equal when they
@@ -32,7 +33,7 @@ export function envMap(env: readonly EnvPair[]): Map<string, string> {
  * live env holds more than once is changed whatever its values: Portainer keeps every pair and
  * which one a deploy uses is not ours to guess, while phoenix sends each name once.
  */
-export function diffEnv(live: readonly EnvPair[], desired: readonly EnvPair[]): EnvChanges {
+export function diffEnv(live: readonly EnvPair[], desired: readonly EnvPair[], secretNames: readonly string[] = []): EnvChanges {
   const before = envMap(live);
   const after = envMap(desired);
   const repeated = repeatedNames(live);
@@ -44,7 +45,17 @@ export function diffEnv(live: readonly EnvPair[], desired: readonly EnvPair[]): 
     else if (before.get(name) !== value || repeated.has(name)) changed.push(name);
   }
   for (const name of before.keys()) if (!after.has(name)) removed.push(name);
-  return { added: added.sort(), removed: removed.sort(), changed: changed.sort() };
+  const secret = new Set(secretNames);
+  const shown = (name: string, change: EnvChange['change']): EnvChange => {
+    const value = after.get(name) ?? '';
+    const hidden = hiddenReason(name, value, secret.has(name));
+    return hidden === undefined ? { name, change, value } : { name, change, hidden };
+  };
+  added.sort();
+  removed.sort();
+  changed.sort();
+  const details = [...added.map((n) => shown(n, 'added')), ...removed.map((name): EnvChange => ({ name, change: 'removed' })), ...changed.map((n) => shown(n, 'changed'))];
+  return { added, removed, changed, details };
 }
 
 function repeatedNames(env: readonly EnvPair[]): Set<string> {

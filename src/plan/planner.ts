@@ -97,7 +97,7 @@ function planDesired(stack: DesiredStackInput, live: LiveStackInput | undefined,
       action: 'create',
       reason: 'not in Portainer',
       composeDiff: '',
-      env: diffEnv([], payload.env),
+      env: diffEnv([], payload.env, stack.secretNames),
       payload,
     };
   }
@@ -107,7 +107,7 @@ function planDesired(stack: DesiredStackInput, live: LiveStackInput | undefined,
   // A stack whose file was not read (Git-based) has nothing to compare: no diff against an empty file.
   const composeEqual = live.composeText === undefined || liveText === desiredText;
   const diff = composeEqual ? { text: '' } : boundedDiff(stack.name, liveText, desiredText);
-  const env = diffEnv(live.env, payload.env);
+  const env = diffEnv(live.env, payload.env, stack.secretNames);
   const base = { stack: stack.name, liveId: live.id, composeDiff: diff.text, ...(diff.omitted ? { composeDiffOmitted: diff.omitted } : {}), env, payload };
 
   if (live.git || owner !== options.vmid) {

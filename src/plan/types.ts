@@ -41,6 +41,19 @@ export interface EnvChanges {
   added: string[];
   removed: string[];
   changed: string[];
+  /**
+   * One entry per name above, in the same order (added, removed, changed). `value` is the desired
+   * value, only for a literal whose name and value do not look sensitive; otherwise `hidden` says
+   * why it is not shown. A removed name has neither: its only value is Portainer's.
+   */
+  details?: EnvChange[];
+}
+
+export interface EnvChange {
+  name: string;
+  change: 'added' | 'removed' | 'changed';
+  value?: string;
+  hidden?: 'secret' | 'sensitive';
 }
 
 /** `duplicate`: several live stacks share the name, in different case (names from before Portainer 2.9.1). */

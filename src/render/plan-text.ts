@@ -1,6 +1,6 @@
 import type { ActionResult } from '../apply';
 import type { Plan, PlanItem } from '../plan';
-import { ACTION_COLOUR, SYMBOL, omittedDiffLine, orphansLine, plural } from './style';
+import { ACTION_COLOUR, ENV_COLOUR, SYMBOL, envChangeLine, envDetails, omittedDiffLine, orphansLine, plural, printable } from './style';
 import type { Paint } from './style';
 
 export interface PlanHeader {
@@ -34,19 +34,14 @@ function detailLines(item: PlanItem, paint: Paint): string[] {
   const lines: string[] = [];
   if (item.action === 'update' || item.action === 'conflict') {
     if (item.composeDiffOmitted) lines.push(paint('yellow', omittedDiffLine(item.composeDiffOmitted)));
-    for (const line of item.composeDiff ? item.composeDiff.split('\n') : []) {
+    for (const line of item.composeDiff ? item.composeDiff.split('\n').map(printable) : []) {
       if (line.startsWith('+') && !line.startsWith('+++')) lines.push(paint('green', line));
       else if (line.startsWith('-') && !line.startsWith('---')) lines.push(paint('red', line));
       else lines.push(line);
     }
   }
   if (item.action !== 'noop' && item.action !== 'delete') {
-    const env = [
-      ...item.env.added.map((name) => paint('green', `+${name}`)),
-      ...item.env.removed.map((name) => paint('red', `-${name}`)),
-      ...item.env.changed.map((name) => paint('yellow', `~${name}`)),
-    ];
-    if (env.length > 0) lines.push(`env: ${env.join(' ')}  (values not shown)`);
+    for (const change of envDetails(item.env)) lines.push(`env ${paint(ENV_COLOUR[change.change], envChangeLine(change))}`);
   }
   return lines;
 }

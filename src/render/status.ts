@@ -1,4 +1,5 @@
 import type { EnvChanges } from '../plan';
+import { envToJson } from './plan-json';
 import type { PlanHeader } from './plan-text';
 import type { Colour, Paint } from './style';
 
@@ -57,6 +58,6 @@ export function statusToJson(rows: readonly StatusRow[]) {
     composeDiff: r.composeDiff,
     composeDiffOmitted: r.composeDiffOmitted !== undefined,
     ...(r.composeDiffOmitted ? { composeLinesChanged: r.composeDiffOmitted.linesChanged } : {}),
-    env: r.env,
+    env: envToJson(r.env),
   }));
 }

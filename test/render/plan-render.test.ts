@@ -49,3 +49,70 @@ describe('renderers: owned stacks that left the config (plain plan, no --prune)'
     expect(text).not.toContain('\u001b');
   });
 });
+
+describe('renderers: env values', () => {
+  const env = {
+    added: ['NEW'],
+    removed: ['GONE\n      env + FORGED = "1"'],
+    changed: ['ADMIN', 'DB_PASSWORD', 'GRAFANA_PORT', 'QUOTED'],
+    details: [
+      { name: 'NEW', change: 'added' as const, value: 'a "quoted" \\ value' },
+      { name: 'GONE\n      env + FORGED = "1"', change: 'removed' as const },
+      { name: 'ADMIN', change: 'changed' as const, hidden: 'secret' as const },
+      { name: 'DB_PASSWORD', change: 'changed' as const, hidden: 'sensitive' as const },
+      { name: 'GRAFANA_PORT', change: 'changed' as const, value: '3301' },
+      { name: 'QUOTED', change: 'changed' as const, value: 'line1\nline2\u001b[31m\u202e```' },
+    ],
+  };
+  const p = planOf([{ stack: 'web', action: 'update', reason: 'env differs', liveId: 7, composeDiff: '', env }]);
+
+  it('text: one line per name, literal values quoted and escaped, secrets and sensitive names masked', () => {
+    const lines = renderings(p).text.split('\n');
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        '      env + NEW = "a \\"quoted\\" \\\\ value"',
+        '      env - "GONE\\n      env + FORGED = \\"1\\""',
+        '      env ~ ADMIN  (secret: value not shown)',
+        '      env ~ DB_PASSWORD  (sensitive: value not shown)',
+        '      env ~ GRAFANA_PORT = "3301"',
+        '      env ~ QUOTED = "line1\\nline2\\u001b[31m\\u202e```"',
+      ]),
+    );
+    expect(lines.filter((l) => l.includes('FORGED'))).toHaveLength(1);
+    for (const c of ['\u001b', '\u202e']) expect(renderings(p).text).not.toContain(c);
+  });
+
+  it('Markdown: the same lines in a fence that a value cannot close', () => {
+    const { markdown } = renderings(p);
+    expect(markdown).toContain('<summary>web: env</summary>');
+    expect(markdown).toContain('````text\n+ NEW = ');
+    expect(markdown).toContain('~ GRAFANA_PORT = "3301"');
+    for (const c of ['\u001b', '\u202e']) expect(markdown).not.toContain(c);
+  });
+
+  it('JSON: details carry value only for showable literals, hidden otherwise', () => {
+    expect(renderings(p).json.items[0].env.details).toEqual([
+      { name: 'NEW', change: 'added', value: 'a "quoted" \\ value' },
+      { name: 'GONE\n      env + FORGED = "1"', change: 'removed' },
+      { name: 'ADMIN', change: 'changed', hidden: 'secret' },
+      { name: 'DB_PASSWORD', change: 'changed', hidden: 'sensitive' },
+      { name: 'GRAFANA_PORT', change: 'changed', value: '3301' },
+      { name: 'QUOTED', change: 'changed', value: 'line1\nline2\u001b[31m\u202e```' },
+    ]);
+  });
+
+  it('a long literal is cut in text (whole in JSON); a plan without details shows names only', () => {
+    const long = planOf([{ stack: 'web', action: 'update', reason: 'env differs', liveId: 7, composeDiff: '', env: { added: ['BIG'], removed: [], changed: [], details: [{ name: 'BIG', change: 'added', value: 'x'.repeat(5000) }] } }]);
+    expect(renderings(long).text).toContain(`env + BIG = "${'x'.repeat(200)}"... (5,000 characters)`);
+    const bare = planOf([{ stack: 'web', action: 'update', reason: 'env differs', liveId: 7, composeDiff: '', env: { added: ['A'], removed: [], changed: [] } }]);
+    expect(renderings(bare).text).toContain('env + A  (sensitive: value not shown)');
+  });
+
+  it('a compose diff line with control characters from a file edited in Portainer is escaped', () => {
+    const diff = planOf([{ stack: 'web', action: 'update', reason: 'compose differs', liveId: 7, composeDiff: '--- live/web\n+++ desired/web\n-    image: x\u001b[2K\r+ forged\n+    image: y', env: noEnv }]);
+    const { text, markdown } = renderings(diff);
+    expect(text).toContain('-    image: x\\u001b[2K\\u000d+ forged');
+    expect(text).not.toContain('\u001b');
+    expect(markdown).not.toContain('\u001b');
+  });
+});
