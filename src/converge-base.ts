@@ -176,7 +176,12 @@ export abstract class ConvergeBase extends ManyVmCommand<typeof ConvergeBase> {
     if (plan.summary.conflict > 0) {
       if (this.flags.markdown) this.out(renderPlanMarkdown(header, plan));
       this.failure = new ConflictError(`${plan.summary.conflict} stack(s) need a decision; nothing was written`, {
-        hint: 'Run again with --adopt to take over same-named stacks phoenix does not own (a Git-based stack is detached from Git), or rename the stack in the config.',
+        hint: [
+          plan.items.some((i) => i.conflict !== undefined && i.conflict.kind !== 'duplicate') &&
+            'Run again with --adopt to take over same-named stacks phoenix does not own (a Git-based stack is detached from Git), or rename the stack in the config.',
+          plan.items.some((i) => i.conflict?.kind === 'duplicate') &&
+            'Portainer holds stacks whose names differ only in case (from before Portainer 2.9.1): delete or rename the extra one in Portainer, then run again (--adopt does not resolve that).',
+        ].filter(Boolean).join(' '),
       });
       return document;
     }

@@ -70,7 +70,7 @@ export interface PlanVmOptions {
   prune: boolean;
   adopt: boolean;
   concurrency: number;
-  /** Read the file of every live stack of the environment (status needs each one's owner). */
+  /** No longer needed: every live stack's file is read (its owner decides orphans). Kept for callers. */
   readAll?: boolean;
   /** The run's secret env values, loaded before any request. */
   stackSecrets?: StackSecrets;
@@ -83,12 +83,11 @@ export async function planVm(session: PortainerSession, config: LoadedConfig, vm
   const environment = findEnvironment(vm, session.environments);
   const swarmId = environment.swarm ? await client.swarmClusterId(environment.id) : undefined;
   const onEndpoint = session.stacks.filter((s) => s.endpointId === environment.id);
-  const wanted = new Set(desired.map((d) => stackKey(d.name)));
-  // Read the file of each stack the plan can touch: the declared ones, and with --prune every
-  // other stack of the environment (its marker decides whether it is ours to delete).
-  const candidates = onEndpoint.filter(
-    (s) => !(options.stack && stackKey(s.name) !== stackKey(options.stack)) && (wanted.has(stackKey(s.name)) || options.prune || options.readAll),
-  );
+  // Read the file of every stack of the environment (only the named one with a stack filter):
+  // its marker says whether it is ours, so that an owned stack that left the config is deleted
+  // with --prune and, without it, still named in the plan.
+  const only = options.stack === undefined ? undefined : stackKey(options.stack);
+  const candidates = only === undefined ? onEndpoint : onEndpoint.filter((s) => stackKey(s.name) === only);
   const live = await mapLimit(candidates, options.concurrency, async (s) => liveInput(s, s.git ? undefined : await client.stackFile(s.id)));
   const thePlan = plan(desired, live, { vmid: vm.vmid, prune: options.prune, adopt: options.adopt });
   return {

@@ -11,11 +11,12 @@ export type StackState =
   | 'missing' // declared, not in Portainer
   | 'not-owned' // declared; a same-named live stack phoenix does not own (or another VM's)
   | 'git' // declared; the live stack is deployed from Git
+  | 'duplicate' // several live stacks share the name in different case (`WEB` beside `web`)
   | 'owned-undeclared' // live with this VM's marker, no longer declared
   | 'unmanaged'; // live, not declared, not this VM's (someone else's stack: fine)
 
 /** The states that mean "converge would change something or needs a decision". */
-export const OUT_OF_SYNC: ReadonlySet<StackState> = new Set<StackState>(['drifted', 'missing', 'not-owned', 'git', 'owned-undeclared']);
+export const OUT_OF_SYNC: ReadonlySet<StackState> = new Set<StackState>(['drifted', 'missing', 'not-owned', 'git', 'duplicate', 'owned-undeclared']);
 
 /** A status row whose state is one of the named states. */
 export interface StackStatus extends StatusRow {
@@ -29,10 +30,10 @@ const NO_ENV = { added: [], removed: [], changed: [] };
  * that `converge --prune` would make (so status and converge never disagree) plus the live
  * stacks that plan leaves alone. Sorted by name.
  */
-export function stackStatuses(plan: Plan, live: readonly LiveStackInput[]): StackStatus[] {
+export function stackStatuses(plan: Plan, live: readonly LiveStackInput[], desiredNames: ReadonlySet<string> = new Set()): StackStatus[] {
   const statuses: StackStatus[] = plan.items.map((item) => {
     const liveStack = live.find((s) => s.id === item.liveId);
-    const base = { stack: item.stack, stackId: item.liveId, git: liveStack?.git ?? false, composeDiff: item.composeDiff, env: item.env };
+    const base = { stack: item.stack, stackId: item.liveId, git: liveStack?.git ?? false, composeDiff: item.composeDiff, composeDiffOmitted: item.composeDiffOmitted, env: item.env };
     switch (item.action) {
       case 'noop':
         return { ...base, state: 'in-sync', declared: true, detail: 'in sync' };
@@ -43,6 +44,7 @@ export function stackStatuses(plan: Plan, live: readonly LiveStackInput[]): Stac
       case 'delete':
         return { ...base, state: 'owned-undeclared', declared: false, detail: 'owned by phoenix for this VM but no longer declared (converge --prune deletes it)' };
       default:
+        if (item.conflict?.kind === 'duplicate') return { ...base, state: 'duplicate', declared: desiredNames.has(stackKey(item.stack)), detail: item.reason };
         return { ...base, state: item.conflict?.kind === 'git' ? 'git' : 'not-owned', declared: true, detail: item.reason };
     }
   });
@@ -66,6 +68,6 @@ export interface VmStatus {
 /** Reads the VM's environment (every stack's file, to know its owner) and says where each stack stands. No write. */
 export async function vmStatus(request: Omit<ConvergeRequest, 'prune' | 'adopt' | 'stack'>): Promise<VmStatus> {
   const prepared = await prepareConverge({ ...request, prune: true, adopt: false });
-  const stacks = stackStatuses(prepared.plan, prepared.live);
+  const stacks = stackStatuses(prepared.plan, prepared.live, new Set(prepared.vm.stacks.map((s) => stackKey(s.name))));
   return { prepared, stacks, outOfSync: stacks.filter((s) => OUT_OF_SYNC.has(s.state)).length };
 }

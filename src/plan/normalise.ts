@@ -1,4 +1,5 @@
-import type { EnvChanges, EnvPair } from './types';
+import { hiddenReason } from './env-display';
+import type { EnvChange, EnvChanges, EnvPair } from './types';
 
 /**
  * What "equal" means, said in one place (STYLE.md habit 5). Compose texts are equal when they
@@ -27,19 +28,41 @@ export function envMap(env: readonly EnvPair[]): Map<string, string> {
   return map;
 }
 
-/** Env differences by name only: values are never part of the answer. Sorted. */
-export function diffEnv(live: readonly EnvPair[], desired: readonly EnvPair[]): EnvChanges {
+/**
+ * Env differences by name only: values are never part of the answer. Sorted. A name that the
+ * live env holds more than once is changed whatever its values: Portainer keeps every pair and
+ * which one a deploy uses is not ours to guess, while phoenix sends each name once.
+ */
+export function diffEnv(live: readonly EnvPair[], desired: readonly EnvPair[], secretNames: readonly string[] = []): EnvChanges {
   const before = envMap(live);
   const after = envMap(desired);
+  const repeated = repeatedNames(live);
   const added: string[] = [];
   const removed: string[] = [];
   const changed: string[] = [];
   for (const [name, value] of after) {
     if (!before.has(name)) added.push(name);
-    else if (before.get(name) !== value) changed.push(name);
+    else if (before.get(name) !== value || repeated.has(name)) changed.push(name);
   }
   for (const name of before.keys()) if (!after.has(name)) removed.push(name);
-  return { added: added.sort(), removed: removed.sort(), changed: changed.sort() };
+  const secret = new Set(secretNames);
+  const shown = (name: string, change: EnvChange['change']): EnvChange => {
+    const value = after.get(name) ?? '';
+    const hidden = hiddenReason(name, value, secret.has(name));
+    return hidden === undefined ? { name, change, value } : { name, change, hidden };
+  };
+  added.sort();
+  removed.sort();
+  changed.sort();
+  const details = [...added.map((n) => shown(n, 'added')), ...removed.map((name): EnvChange => ({ name, change: 'removed' })), ...changed.map((n) => shown(n, 'changed'))];
+  return { added, removed, changed, details };
+}
+
+function repeatedNames(env: readonly EnvPair[]): Set<string> {
+  const seen = new Set<string>();
+  const repeated = new Set<string>();
+  for (const { name } of env) (seen.has(name) ? repeated : seen).add(name);
+  return repeated;
 }
 
 export function envChanged(changes: EnvChanges): boolean {

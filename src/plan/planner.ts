@@ -1,5 +1,4 @@
-import { createTwoFilesPatch } from 'diff';
-
+import { composeDiff as boundedDiff } from './compose-diff';
 import { markerVmid, stripMarker, withMarker } from './marker';
 import { canonicalEnv, diffEnv, envChanged, normaliseCompose, stackKey } from './normalise';
 import type {
@@ -28,32 +27,61 @@ const NO_ENV_CHANGES: EnvChanges = { added: [], removed: [], changed: [] };
  * `live` must hold the stacks of the VM's Portainer environment only.
  */
 export function plan(desired: readonly DesiredStackInput[], live: readonly LiveStackInput[], options: PlanOptions): Plan {
-  const liveByKey = new Map<string, LiveStackInput>();
+  // Grouped by normalised name, lowest id first. More than one stack per name happens only with
+  // names from before Portainer 2.9.1 (`WEB` beside `web`): each is reported, none is dropped.
+  const liveByKey = new Map<string, LiveStackInput[]>();
   for (const stack of [...live].sort((a, b) => a.id - b.id)) {
-    if (!liveByKey.has(stackKey(stack.name))) liveByKey.set(stackKey(stack.name), stack);
+    const group = liveByKey.get(stackKey(stack.name));
+    if (group) group.push(stack);
+    else liveByKey.set(stackKey(stack.name), [stack]);
   }
   const desiredKeys = new Set(desired.map((stack) => stackKey(stack.name)));
 
-  const items: PlanItem[] = desired.map((stack) => planDesired(stack, liveByKey.get(stackKey(stack.name)), options));
+  const items: PlanItem[] = desired.map((stack) => {
+    const group = liveByKey.get(stackKey(stack.name));
+    return group !== undefined && group.length > 1 ? duplicateConflict(stack.name, group) : planDesired(stack, group?.[0], options);
+  });
   const orphans: string[] = [];
-  for (const [key, stack] of liveByKey) {
-    if (desiredKeys.has(key) || stack.git || markerVmid(stack.composeText) !== options.vmid) continue;
-    if (options.prune) {
+  for (const [key, group] of liveByKey) {
+    if (desiredKeys.has(key)) continue;
+    const ours = group.filter((stack) => !stack.git && markerVmid(stack.composeText) === options.vmid);
+    if (ours.length === 0) continue;
+    if (!options.prune) {
+      orphans.push(...ours.map((stack) => stack.name));
+    } else if (group.length > 1) {
+      items.push(duplicateConflict(ours[0].name, group));
+    } else {
       items.push({
-        stack: stack.name,
+        stack: ours[0].name,
         action: 'delete',
         reason: 'owned by phoenix and no longer in the config (--prune); volumes are kept',
-        liveId: stack.id,
+        liveId: ours[0].id,
         composeDiff: '',
         env: NO_ENV_CHANGES,
       });
-    } else {
-      orphans.push(stack.name);
     }
   }
 
   items.sort((a, b) => compare(stackKey(a.stack), stackKey(b.stack)));
   return { vmid: options.vmid, items, orphans: orphans.sort(compare), summary: summarise(items) };
+}
+
+/**
+ * Two live stacks whose names differ only in case share one compose project, so writing either
+ * one would act on the other's containers: phoenix touches neither, whatever the flags, and
+ * names both so a person can remove or rename the extra one in Portainer.
+ */
+function duplicateConflict(name: string, group: readonly LiveStackInput[]): PlanItem {
+  const listing = group.map((stack) => `${JSON.stringify(stack.name)} (id ${stack.id})`).join(', ');
+  return {
+    stack: name,
+    action: 'conflict',
+    reason: `Portainer has ${group.length} stacks with this name in different case: ${listing}; delete or rename the extra one in Portainer, then run again`,
+    liveId: group[0].id,
+    composeDiff: '',
+    env: NO_ENV_CHANGES,
+    conflict: { kind: 'duplicate', resolution: 'delete or rename the extra stack in Portainer (--adopt does not resolve it)' },
+  };
 }
 
 function planDesired(stack: DesiredStackInput, live: LiveStackInput | undefined, options: PlanOptions): PlanItem {
@@ -69,7 +97,7 @@ function planDesired(stack: DesiredStackInput, live: LiveStackInput | undefined,
       action: 'create',
       reason: 'not in Portainer',
       composeDiff: '',
-      env: diffEnv([], payload.env),
+      env: diffEnv([], payload.env, stack.secretNames),
       payload,
     };
   }
@@ -77,9 +105,10 @@ function planDesired(stack: DesiredStackInput, live: LiveStackInput | undefined,
   const owner = markerVmid(live.composeText);
   const liveText = live.composeText === undefined ? '' : normaliseCompose(stripMarker(live.composeText));
   // A stack whose file was not read (Git-based) has nothing to compare: no diff against an empty file.
-  const composeDiff = live.composeText === undefined || liveText === desiredText ? '' : unifiedDiff(stack.name, liveText, desiredText);
-  const env = diffEnv(live.env, payload.env);
-  const base = { stack: stack.name, liveId: live.id, composeDiff, env, payload };
+  const composeEqual = live.composeText === undefined || liveText === desiredText;
+  const diff = composeEqual ? { text: '' } : boundedDiff(stack.name, liveText, desiredText);
+  const env = diffEnv(live.env, payload.env, stack.secretNames);
+  const base = { stack: stack.name, liveId: live.id, composeDiff: diff.text, ...(diff.omitted ? { composeDiffOmitted: diff.omitted } : {}), env, payload };
 
   if (live.git || owner !== options.vmid) {
     if (options.adopt) {
@@ -89,11 +118,11 @@ function planDesired(stack: DesiredStackInput, live: LiveStackInput | undefined,
     return { ...base, action: 'conflict', reason: conflictReason(live, owner), conflict: conflictOf(live, owner) };
   }
 
-  if (composeDiff === '' && !envChanged(env)) {
+  if (composeEqual && !envChanged(env)) {
     if (live.failed) return { ...base, action: 'update', reason: 'in sync, but its last deploy failed in Portainer: redeploy' };
     return { ...base, action: 'noop', reason: 'in sync', payload: undefined };
   }
-  const what = [composeDiff === '' ? '' : 'compose', envChanged(env) ? 'env' : ''].filter(Boolean).join(' and ');
+  const what = [composeEqual ? '' : 'compose', envChanged(env) ? 'env' : ''].filter(Boolean).join(' and ');
   return { ...base, action: 'update', reason: `${what} differ${what.includes(' and ') ? '' : 's'}` };
 }
 
@@ -106,14 +135,6 @@ function conflictReason(live: LiveStackInput, owner: number | undefined): string
   if (live.git) return 'deployed from Git in Portainer; phoenix would detach it (use --adopt to take it over)';
   if (owner !== undefined) return `owned by phoenix for vm ${owner}, not this VM (use --adopt to take it over)`;
   return 'exists in Portainer but phoenix does not own it (use --adopt to take it over)';
-}
-
-function unifiedDiff(name: string, before: string, after: string): string {
-  return createTwoFilesPatch(`live/${name}`, `desired/${name}`, before, after, undefined, undefined, { context: 3 })
-    .split('\n')
-    .filter((line) => !line.startsWith('====='))
-    .join('\n')
-    .trimEnd();
 }
 
 function summarise(items: readonly PlanItem[]): PlanSummary {

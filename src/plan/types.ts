@@ -41,9 +41,23 @@ export interface EnvChanges {
   added: string[];
   removed: string[];
   changed: string[];
+  /**
+   * One entry per name above, in the same order (added, removed, changed). `value` is the desired
+   * value, only for a literal whose name and value do not look sensitive; otherwise `hidden` says
+   * why it is not shown. A removed name has neither: its only value is Portainer's.
+   */
+  details?: EnvChange[];
 }
 
-export type ConflictKind = 'unowned' | 'git' | 'other-vm';
+export interface EnvChange {
+  name: string;
+  change: 'added' | 'removed' | 'changed';
+  value?: string;
+  hidden?: 'secret' | 'sensitive';
+}
+
+/** `duplicate`: several live stacks share the name, in different case (names from before Portainer 2.9.1). */
+export type ConflictKind = 'unowned' | 'git' | 'other-vm' | 'duplicate';
 
 /** What apply sends: the full stack file (with the ownership marker) and the full env. */
 export interface StackPayload {
@@ -62,6 +76,8 @@ export interface PlanItem {
   adopt?: boolean;
   /** Unified diff of the normalised compose text, live → desired ('' when equal). */
   composeDiff: string;
+  /** Set when the compose texts differ but the diff was too large to compute or show (composeDiff is ''). */
+  composeDiffOmitted?: { linesChanged: number };
   env: EnvChanges;
   conflict?: { kind: ConflictKind; resolution: string };
   /** Internal: what apply sends. Renderers must never print it (it holds env values). */

@@ -1,5 +1,6 @@
 import type { ActionResult } from '../apply';
-import type { Plan } from '../plan';
+import type { EnvChanges, Plan } from '../plan';
+import { envDetails } from './style';
 import { hasChanges } from '../plan';
 
 /**
@@ -17,7 +18,9 @@ export function planToJson(plan: Plan) {
       ...(item.liveId === undefined ? {} : { stackId: item.liveId }),
       ...(item.adopt ? { adopt: true } : {}),
       composeDiff: item.composeDiff,
-      env: { added: item.env.added, removed: item.env.removed, changed: item.env.changed },
+      composeDiffOmitted: item.composeDiffOmitted !== undefined,
+      ...(item.composeDiffOmitted ? { composeLinesChanged: item.composeDiffOmitted.linesChanged } : {}),
+      env: envToJson(item.env),
       ...(item.conflict ? { conflict: { kind: item.conflict.kind, resolution: item.conflict.resolution } } : {}),
     })),
     orphans: plan.orphans,
@@ -32,4 +35,17 @@ export function resultsToJson(results: readonly ActionResult[]) {
     ...(r.recovered ? { recovered: true } : {}),
     ...(r.error ? { error: { code: r.error.code, message: r.error.message } } : {}),
   }));
+}
+
+/**
+ * Env changes by name, with the desired value only where the plan may show it: built field by
+ * field from the names and the planner's details, so no other value can slip in.
+ */
+export function envToJson(env: EnvChanges) {
+  return {
+    added: env.added,
+    removed: env.removed,
+    changed: env.changed,
+    details: envDetails(env).map((d) => ({ name: d.name, change: d.change, ...(d.value === undefined ? {} : { value: d.value }), ...(d.hidden === undefined ? {} : { hidden: d.hidden }) })),
+  };
 }

@@ -2,7 +2,7 @@ import type { ActionResult } from '../apply';
 import type { Plan } from '../plan';
 import type { PlanHeader } from './plan-text';
 import { summaryLine } from './plan-text';
-import { SYMBOL } from './style';
+import { SYMBOL, envChangeLine, envDetails, omittedDiffLine, orphansLine, printable } from './style';
 
 /** The plan as Markdown, for a merge-request comment in CI. */
 export function renderPlanMarkdown(header: PlanHeader, plan: Plan, results?: readonly ActionResult[]): string {
@@ -16,9 +16,21 @@ export function renderPlanMarkdown(header: PlanHeader, plan: Plan, results?: rea
     ...plan.items.map((i) => `| \`${SYMBOL[i.action]}\` | \`${i.stack}\` | ${i.action} | ${escape(i.reason)} |`),
     '',
     `**${summaryLine(plan)}**`,
+    ...(plan.orphans.length > 0 ? ['', escape(orphansLine(plan.orphans))] : []),
   ];
+  for (const item of plan.items) {
+    if (item.composeDiffOmitted && item.action !== 'noop') lines.push('', `\`${item.stack}\`: ${omittedDiffLine(item.composeDiffOmitted)}`);
+  }
   for (const item of plan.items.filter((i) => i.composeDiff && i.action !== 'noop')) {
-    lines.push('', `<details><summary>${item.stack}: compose diff</summary>`, '', '```diff', item.composeDiff, '```', '', '</details>');
+    const body = item.composeDiff.split('\n').map(printable).join('\n');
+    lines.push('', `<details><summary>${item.stack}: compose diff</summary>`, '', `${fence(body)}diff`, body, fence(body), '', '</details>');
+  }
+  for (const item of plan.items.filter((i) => i.action !== 'noop' && i.action !== 'delete')) {
+    const env = envDetails(item.env).map(envChangeLine);
+    if (env.length > 0) {
+      const body = env.join('\n');
+      lines.push('', `<details><summary>${item.stack}: env</summary>`, '', `${fence(body)}text`, body, fence(body), '', '</details>');
+    }
   }
   if (results) {
     lines.push('', '| stack | action | outcome |', '| --- | --- | --- |');
@@ -29,4 +41,10 @@ export function renderPlanMarkdown(header: PlanHeader, plan: Plan, results?: rea
 
 function escape(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}
+
+/** A code fence longer than any run of backticks in the body, so the body cannot close it. */
+function fence(body: string): string {
+  const longest = Math.max(0, ...(body.match(/`+/g) ?? []).map((run) => run.length));
+  return '`'.repeat(Math.max(3, longest + 1));
 }

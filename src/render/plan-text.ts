@@ -1,6 +1,6 @@
 import type { ActionResult } from '../apply';
 import type { Plan, PlanItem } from '../plan';
-import { ACTION_COLOUR, SYMBOL, plural } from './style';
+import { ACTION_COLOUR, ENV_COLOUR, SYMBOL, envChangeLine, envDetails, omittedDiffLine, orphansLine, plural, printable } from './style';
 import type { Paint } from './style';
 
 export interface PlanHeader {
@@ -25,9 +25,7 @@ export function renderPlanText(header: PlanHeader, plan: Plan, paint: Paint): st
     lines.push(`  ${paint(colour, `${SYMBOL[item.action]} ${item.stack.padEnd(width)}`)}  ${item.reason}`);
     lines.push(...detailLines(item, paint).map((line) => `      ${line}`));
   }
-  for (const orphan of plan.orphans) {
-    lines.push(`  ${paint('dim', `? ${orphan}`)}  owned by phoenix but no longer in the config (kept; --prune deletes it)`);
-  }
+  if (plan.orphans.length > 0) lines.push('', `  ${paint('dim', orphansLine(plan.orphans))}`);
   lines.push('', summaryLine(plan));
   return lines.join('\n');
 }
@@ -35,19 +33,15 @@ export function renderPlanText(header: PlanHeader, plan: Plan, paint: Paint): st
 function detailLines(item: PlanItem, paint: Paint): string[] {
   const lines: string[] = [];
   if (item.action === 'update' || item.action === 'conflict') {
-    for (const line of item.composeDiff ? item.composeDiff.split('\n') : []) {
+    if (item.composeDiffOmitted) lines.push(paint('yellow', omittedDiffLine(item.composeDiffOmitted)));
+    for (const line of item.composeDiff ? item.composeDiff.split('\n').map(printable) : []) {
       if (line.startsWith('+') && !line.startsWith('+++')) lines.push(paint('green', line));
       else if (line.startsWith('-') && !line.startsWith('---')) lines.push(paint('red', line));
       else lines.push(line);
     }
   }
   if (item.action !== 'noop' && item.action !== 'delete') {
-    const env = [
-      ...item.env.added.map((name) => paint('green', `+${name}`)),
-      ...item.env.removed.map((name) => paint('red', `-${name}`)),
-      ...item.env.changed.map((name) => paint('yellow', `~${name}`)),
-    ];
-    if (env.length > 0) lines.push(`env: ${env.join(' ')}  (values not shown)`);
+    for (const change of envDetails(item.env)) lines.push(`env ${paint(ENV_COLOUR[change.change], envChangeLine(change))}`);
   }
   return lines;
 }

@@ -1,4 +1,5 @@
 import type { EnvChanges } from '../plan';
+import { envToJson } from './plan-json';
 import type { PlanHeader } from './plan-text';
 import type { Colour, Paint } from './style';
 
@@ -11,6 +12,8 @@ export interface StatusRow {
   git: boolean;
   detail: string;
   composeDiff: string;
+  /** Set when the compose differs but the diff was too large to show. */
+  composeDiffOmitted?: { linesChanged: number };
   env: EnvChanges;
 }
 
@@ -20,6 +23,7 @@ const LOOK: Record<string, { mark: string; label: string; colour: Colour }> = {
   missing: { mark: '+', label: 'missing', colour: 'green' },
   'not-owned': { mark: '!', label: 'not owned', colour: 'magenta' },
   git: { mark: '!', label: 'Git-based', colour: 'magenta' },
+  duplicate: { mark: '!', label: 'duplicate name', colour: 'magenta' },
   'owned-undeclared': { mark: '-', label: 'owned, undeclared', colour: 'red' },
   unmanaged: { mark: ' ', label: 'unmanaged', colour: 'dim' },
 };
@@ -52,6 +56,8 @@ export function statusToJson(rows: readonly StatusRow[]) {
     git: r.git,
     detail: r.detail,
     composeDiff: r.composeDiff,
-    env: r.env,
+    composeDiffOmitted: r.composeDiffOmitted !== undefined,
+    ...(r.composeDiffOmitted ? { composeLinesChanged: r.composeDiffOmitted.linesChanged } : {}),
+    env: envToJson(r.env),
   }));
 }

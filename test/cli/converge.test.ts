@@ -76,7 +76,7 @@ describe('phoenix portainer <vmid> converge (simulator, real sockets)', () => {
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toContain('~ web');
     expect(result.stdout).toContain('-    image: nginx:old');
-    expect(result.stdout).toContain('env: -EXTRA  (values not shown)');
+    expect(result.stdout).toContain('env - EXTRA');
     const put = sim.writes().find((r) => r.method === 'PUT')!;
     expect(put.query.endpointId).toBe('3');
     expect((put.body as { Env: unknown }).Env).toEqual([{ name: 'NGINX_TAG', value: '1.27' }, { name: 'PORT', value: '8080' }]);

@@ -66,7 +66,7 @@ describe('phoenix secret set/list/delete and secret env values (simulator, files
     const plan = await portainer(['1002', 'converge', '--yes']);
     expect(plan.exitCode).toBe(0);
     expect(plan.stdout).toContain('~ grafana');
-    expect(plan.stdout).toContain('env: ~GF_SECURITY_ADMIN_PASSWORD  (values not shown)');
+    expect(plan.stdout).toContain('env ~ GF_SECURITY_ADMIN_PASSWORD  (secret: value not shown)');
     expect(sim.stacks()[0].env).toContainEqual({ name: 'GF_SECURITY_ADMIN_PASSWORD', value: NEW_VALUE });
   });
 

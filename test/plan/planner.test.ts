@@ -38,16 +38,47 @@ describe('plan: example table', () => {
     expect(actions(plan(want, have, { ...opts, ...extra }))).toEqual(expected);
   });
 
-  it('reports env changes by name only, never values', () => {
+  it('reports env changes by name, never a live value nor a secret one', () => {
     const p = plan(
-      [desired({ name: 'web', env: [{ name: 'KEEP', value: 'x' }, { name: 'NEW', value: 's3cret-new' }, { name: 'CHG', value: 's3cret-2' }] })],
-      [live({ name: 'web', env: [{ name: 'KEEP', value: 'x' }, { name: 'GONE', value: 'old' }, { name: 'CHG', value: 's3cret-1' }] })],
+      [desired({ name: 'web', env: [{ name: 'KEEP', value: 'x' }, { name: 'NEW', value: 's3cret-new' }, { name: 'CHG', value: 's3cret-2' }], secretNames: ['CHG', 'NEW'] })],
+      [live({ name: 'web', env: [{ name: 'KEEP', value: 'x' }, { name: 'GONE', value: 'live-only' }, { name: 'CHG', value: 's3cret-1' }] })],
       opts,
     );
     const item = p.items[0];
-    expect(item.env).toEqual({ added: ['NEW'], removed: ['GONE'], changed: ['CHG'] });
+    expect(item.env).toMatchObject({ added: ['NEW'], removed: ['GONE'], changed: ['CHG'] });
     const { payload: _payload, ...printable } = item;
-    expect(JSON.stringify(printable)).not.toMatch(/s3cret/);
+    expect(JSON.stringify(printable)).not.toMatch(/s3cret|live-only/);
+  });
+
+  it('shows the desired value of a literal, and hides secrets and sensitive-looking names or URLs with a password', () => {
+    const p = plan(
+      [
+        desired({
+          name: 'web',
+          env: [
+            { name: 'GRAFANA_PORT', value: '3301' },
+            { name: 'DB_PASSWORD', value: 'literal-pw' },
+            { name: 'api_token', value: 'literal-tok' },
+            { name: 'SSH_PRIVATE', value: 'literal-key' },
+            { name: 'DATABASE_URL', value: 'postgres://u:literal-url-pw@db/app' },
+            { name: 'ADMIN', value: 'from-store' },
+          ],
+          secretNames: ['ADMIN'],
+        }),
+      ],
+      [live({ name: 'web', env: [{ name: 'GRAFANA_PORT', value: '3300' }, { name: 'DB_PASSWORD', value: 'x' }] })],
+      opts,
+    );
+    expect(p.items[0].env.details).toEqual([
+      { name: 'ADMIN', change: 'added', hidden: 'secret' },
+      { name: 'DATABASE_URL', change: 'added', hidden: 'sensitive' },
+      { name: 'SSH_PRIVATE', change: 'added', hidden: 'sensitive' },
+      { name: 'api_token', change: 'added', hidden: 'sensitive' },
+      { name: 'DB_PASSWORD', change: 'changed', hidden: 'sensitive' },
+      { name: 'GRAFANA_PORT', change: 'changed', value: '3301' },
+    ]);
+    const { payload: _payload, ...printable } = p.items[0];
+    expect(JSON.stringify(printable)).not.toMatch(/literal-|from-store|3300/);
   });
 
   it('shows a unified diff of the compose text without the marker', () => {
@@ -73,6 +104,40 @@ describe('plan: example table', () => {
     expect(p.orphans).toEqual(['old']);
     expect(p.summary).toEqual({ create: 0, update: 0, delete: 0, noop: 1, conflict: 0 });
     expect(hasChanges(p)).toBe(false);
+  });
+});
+
+describe('plan: legacy duplicate names and duplicated env names', () => {
+  const pair = [live({ id: 3, name: 'web' }), live({ id: 7, name: 'WEB', composeText: compose })];
+
+  it('a declared stack with a live twin in other case is a conflict naming both, even with --adopt', () => {
+    for (const extra of [{}, { adopt: true }, { adopt: true, prune: true }]) {
+      const p = plan([desired({ name: 'web' })], pair, { ...opts, ...extra });
+      expect(actions(p)).toEqual(['conflict web']);
+      expect(p.items[0].conflict?.kind).toBe('duplicate');
+      expect(p.items[0].reason).toContain('"web" (id 3), "WEB" (id 7)');
+      expect(p.items[0].payload).toBeUndefined();
+    }
+  });
+
+  it('an owned undeclared stack with a twin is listed without --prune and a conflict with it, never deleted', () => {
+    const twins = [live({ id: 3, name: 'old' }), live({ id: 7, name: 'OLD' })];
+    expect(plan([], twins, opts).orphans).toEqual(['OLD', 'old']);
+    const pruned = plan([], twins, { ...opts, prune: true });
+    expect(actions(pruned)).toEqual(['conflict old']);
+    expect(pruned.items[0].reason).toContain('"old" (id 3), "OLD" (id 7)');
+    expect(pruned.summary.delete).toBe(0);
+  });
+
+  it('a lone upper-case legacy stack still matches its declared name', () => {
+    expect(actions(plan([desired({ name: 'web' })], [live({ name: 'WEB' })], opts))).toEqual(['noop web']);
+  });
+
+  it('a live env that repeats a name is drift, even when the last value matches', () => {
+    const p = plan([desired({ name: 'web', env: [{ name: 'A', value: '2' }] })], [live({ name: 'web', env: [{ name: 'A', value: '1' }, { name: 'A', value: '2' }] })], opts);
+    expect(actions(p)).toEqual(['update web']);
+    expect(p.items[0].env.changed).toEqual(['A']);
+    expect(p.items[0].payload?.env).toEqual([{ name: 'A', value: '2' }]);
   });
 });
 
