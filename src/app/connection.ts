@@ -15,6 +15,8 @@ export interface ConnectionFlags {
   deployTimeoutMs: number;
   /** A token given to the command itself (token set/create check one before storing it): no lookup. */
   apiKey?: string;
+  /** The run's resolved secret env values: Portainer's error text (compose output) may echo them. */
+  stackSecrets?: { all(): string[] };
 }
 
 export interface Connection {
@@ -58,13 +60,14 @@ export async function connect(
   const client = new PortainerClient({
     url,
     apiKey: token.token,
+    secrets: flags.stackSecrets?.all() ?? [],
     ca,
     insecure,
     connections: flags.concurrency,
     deployTimeoutMs: flags.deployTimeoutMs,
     log,
   });
-  return { client, url, secrets: [token.token], token };
+  return { client, url, secrets: [token.token, ...(flags.stackSecrets?.all() ?? [])], token };
 }
 
 /** Validate the base URL: http(s) only, and plain http only to loopback unless --insecure. */
