@@ -73,3 +73,39 @@ describe('the suite-wide leak guard', () => {
     expect(findLeak('nothing here', '{"ok": true}')).toBeUndefined();
   });
 });
+
+describe('a Portainer URL with a user name or password', () => {
+  const PASSWORD = 'url-pa55word';
+  registerSecret(PASSWORD);
+  const withCredentials = () => sim.url.replace('http://', `http://admin:${PASSWORD}@`);
+  const plan = (args: string[], env: NodeJS.ProcessEnv = {}, configPath = config) =>
+    runCli(['portainer', '1201', 'plan', '--config', configPath, ...args], { env: { PORTAINER_API_KEY: TOKEN, PHOENIX_SECRETS_DIR: dir, ...env } });
+  const expectRefused = (run: { stdout: string; stderr: string; exitCode: number }) => {
+    expect(run.exitCode).toBe(64);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain(`Error: the Portainer URL carries a user name or password (…@${new URL(sim.url).host})`);
+    expect(run.stderr).toContain('Hint: Remove "user:password@" from --url / PORTAINER_URL / portainer.url');
+    expect(run.stderr).toContain('phoenix portainer token set');
+    expect(sim.requests).toHaveLength(0);
+  };
+
+  it('from --url: 64 with a hint, before any request, the password never shown', async () => {
+    expectRefused(await plan(['--url', withCredentials()]));
+  });
+
+  it('from PORTAINER_URL, and in --json', async () => {
+    const run = await plan(['--json'], { PORTAINER_URL: withCredentials() });
+    expect(run.exitCode).toBe(64);
+    expect(JSON.parse(run.stdout).error).toMatchObject({ code: 'URL_CREDENTIALS', exitCode: 64 });
+    expectRefused(await plan([], { PORTAINER_URL: withCredentials() }));
+  });
+
+  it('from portainer.url of the config, and a user name alone, and no scheme', async () => {
+    const configured = writeConfig({ web: { compose: 'services:\n  web:\n    image: nginx\n' } }, [{ vmid: 1201, name: 'leakvm', portainer_environment_name: 'leakvm', docker_stacks: ['web'] }], { portainer: { url: withCredentials() } });
+    expectRefused(await plan([], {}, configured));
+    expectRefused(await plan(['--url', sim.url.replace('http://', 'http://admin@')]));
+    const bare = await plan(['--url', `admin:${PASSWORD}@${new URL(sim.url).host}`]);
+    expect(bare.exitCode).toBe(64);
+    expect(bare.stderr).toContain('URL carries a user name or password');
+  });
+});
