@@ -3,7 +3,7 @@ import { userInfo } from 'node:os';
 import { join } from 'node:path';
 
 import { AuthError, isPhoenixError } from '../errors';
-import { checkRootOnlyFile } from './root-only-file';
+import { checkPrivateDirectory, checkRootOnlyFile } from './root-only-file';
 import type { FileIdentity, FileKind } from './root-only-file';
 import { systemKeyring, tryKeyring } from './keyring';
 import type { Keyring } from './keyring';
@@ -40,6 +40,11 @@ export function secretKeyringWhere(name: string): string {
   return `OS keyring (service ${SECRET_SERVICE}, account ${name})`;
 }
 
+/** The secrets directory held to ssh's StrictModes rule (root or you, no group/other write bit): exit 77 with the fix. */
+export function checkSecretsDir(dir: string, identity: FileIdentity = me()): Promise<void> {
+  return checkPrivateDirectory(dir, identity, 'secrets directory', 'SECRETS_DIR_UNSAFE');
+}
+
 function me(): FileIdentity {
   const info = userInfo();
   return { uid: info.uid, userName: info.username };
@@ -71,6 +76,7 @@ export interface ResolvedSecret {
  */
 export class SecretResolver {
   private readonly cache = new Map<string, Promise<ResolvedSecret>>();
+  private dirChecked?: Promise<void>;
 
   constructor(private readonly places: SecretPlaces) {}
 
@@ -89,7 +95,10 @@ export class SecretResolver {
     const keyring = this.places.keyring ?? systemKeyring();
     const found = await tryKeyring(keyring, (k) => k.get(SECRET_SERVICE, name), this.places.warn, 'using root-only files instead');
     if (found?.value != null && found.value !== '') return { value: found.value, source: 'keyring', where: secretKeyringWhere(name) };
-    const path = join(secretsDir(this.places), name);
+    const dir = secretsDir(this.places);
+    const path = join(dir, name);
+    this.dirChecked ??= checkSecretsDir(dir);
+    await this.dirChecked;
     try {
       return { value: await readSecretFile(path, name), source: 'file', where: path };
     } catch (error) {
@@ -124,6 +133,7 @@ export async function listStoredSecrets(places: SecretPlaces): Promise<ListedSec
   const accounts = await tryKeyring(keyring, (k) => k.accounts(SECRET_SERVICE), places.warn, 'only the secrets directory is listed');
   for (const name of accounts?.value ?? []) entry(name).stores.push('keyring');
   const dir = secretsDir(places);
+  await checkSecretsDir(dir);
   const files = await readdir(dir).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return [];
     throw new AuthError(`cannot list the secrets directory ${dir}: ${error.code ?? error.message}`, { code: 'SECRETS_DIR_UNREADABLE', cause: error });
