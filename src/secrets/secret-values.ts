@@ -28,7 +28,10 @@ export interface SecretPlaces {
   /** `portainer.secrets_dir` from the config, already absolute. */
   configSecretsDir?: string;
   keyring?: Keyring;
+  /** Says that the keyring is unavailable, when it matters: a secret was found nowhere. */
   warn?: (line: string) => void;
+  /** Receives the same note when the secrets directory had the value after all (--debug). */
+  debug?: (line: string) => void;
 }
 
 /** The secrets directory in force: PHOENIX_SECRETS_DIR, then `portainer.secrets_dir`, then the default. */
@@ -77,6 +80,11 @@ export interface ResolvedSecret {
 export class SecretResolver {
   private readonly cache = new Map<string, Promise<ResolvedSecret>>();
   private dirChecked?: Promise<void>;
+  /**
+   * "No usable OS keyring": on a headless hypervisor that is every cron run that reads a secret
+   * file, so it is held, and said only when a secret is found nowhere (or with --debug).
+   */
+  private keyringNote?: { line: string; said: boolean; debugged: boolean };
 
   constructor(private readonly places: SecretPlaces) {}
 
@@ -93,16 +101,25 @@ export class SecretResolver {
     const problem = secretNameProblem(name);
     if (problem) throw new AuthError(problem, { code: 'SECRET_NAME_INVALID', hint: 'Rename the secret in the config.' });
     const keyring = this.places.keyring ?? systemKeyring();
-    const found = await tryKeyring(keyring, (k) => k.get(SECRET_SERVICE, name), this.places.warn, 'using root-only files instead');
+    const found = await tryKeyring(keyring, (k) => k.get(SECRET_SERVICE, name), (line) => (this.keyringNote = { line, said: false, debugged: false }), 'using root-only files instead');
     if (found?.value != null && found.value !== '') return { value: found.value, source: 'keyring', where: secretKeyringWhere(name) };
     const dir = secretsDir(this.places);
     const path = join(dir, name);
     this.dirChecked ??= checkSecretsDir(dir);
     await this.dirChecked;
     try {
-      return { value: await readSecretFile(path, name), source: 'file', where: path };
+      const value = await readSecretFile(path, name);
+      if (this.keyringNote && !this.keyringNote.debugged) {
+        this.keyringNote.debugged = true;
+        this.places.debug?.(this.keyringNote.line);
+      }
+      return { value, source: 'file', where: path };
     } catch (error) {
       if (isPhoenixError(error) && error.code === 'SECRET_FILE_MISSING') {
+        if (this.keyringNote && !this.keyringNote.said) {
+          this.keyringNote.said = true;
+          this.places.warn?.(this.keyringNote.line);
+        }
         throw new AuthError(`secret "${name}" is not stored`, {
           code: 'SECRET_MISSING',
           cause: error,

@@ -49,6 +49,11 @@ describe('phoenix secret set/list/delete and secret env values (simulator, files
     expect(doc.result.plan.items[0]).toMatchObject({ stack: 'grafana', action: 'create', env: { added: ['GF_PORT', 'GF_SECURITY_ADMIN_PASSWORD'] } });
     expect(plan.stderr).toContain('[http] GET /api/endpoints');
 
+    // The keyring is unusable here (no Secret Service): a found secret file is no reason to say so.
+    const quiet = await portainer(['1002', 'plan']);
+    expect(quiet.exitCode).toBe(0);
+    expect(quiet.stderr).not.toContain('no usable OS keyring');
+
     const converge = await portainer(['1002', 'converge', '--yes', '--debug']);
     expect(converge.exitCode).toBe(0);
     expect(sim.stacks().find((s) => s.name === 'grafana')?.env).toEqual([
