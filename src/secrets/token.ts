@@ -1,6 +1,7 @@
 import { userInfo } from 'node:os';
 
 import { AuthError } from '../errors';
+import { describeVariable } from './dotenv';
 import { systemKeyring, tryKeyring } from './keyring';
 import type { Keyring } from './keyring';
 import { readTokenFile, tokenFilePath } from './token-file';
@@ -48,7 +49,8 @@ export function keyringWhere(account: string): string {
  */
 export async function resolveToken(lookup: TokenLookup): Promise<ResolvedToken> {
   const fromEnv = lookup.env.PORTAINER_API_KEY?.trim();
-  if (fromEnv) return { token: fromEnv, source: 'env', where: 'PORTAINER_API_KEY' };
+  // `where` names ./.env when that is what set the variable (a stale .env is a common surprise).
+  if (fromEnv) return { token: fromEnv, source: 'env', where: describeVariable('PORTAINER_API_KEY', lookup.env) };
   const path = tokenFilePath(lookup.env, lookup.configTokenFile);
   // On a headless hypervisor the keyring is never there: saying so on every cron run that reads
   // the token file is noise. The note is held, and said only when no token turns up at all.
