@@ -4,7 +4,7 @@ import { layoutPortainerUrl } from '../config';
 import type { LoadedConfig } from '../config';
 import { ConfigError, UsageError } from '../errors';
 import { PortainerClient } from '../portainer';
-import { resolveToken } from '../secrets';
+import { refusedTokenHint, resolveToken } from '../secrets';
 import type { ResolvedToken } from '../secrets';
 
 export interface ConnectionFlags {
@@ -61,6 +61,7 @@ export async function connect(
     url,
     apiKey: token.token,
     secrets: flags.stackSecrets?.all() ?? [],
+    authHint: refusedTokenHint(token),
     ca,
     insecure,
     connections: flags.concurrency,

@@ -233,7 +233,7 @@ export class Transport {
       this.log(`${label()} -> ${status} ${took()}${RETRY_STATUSES.has(status) && !mayRetry(policy, { status }) ? withheld(policy) : ''}`);
       if (status >= 200 && status < 300) return { status, text, ctx };
       if (status >= 300 && status < 400) throw redirected(ctx, status, response.headers.get('location'));
-      throw apiError(ctx, status, text, spec.hints?.[status]);
+      throw apiError(ctx, status, text, spec.hints?.[status] ?? (status === 401 && spec.auth.kind === 'apiKey' ? this.options.authHint : undefined));
     }
   }
 

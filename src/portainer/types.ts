@@ -6,6 +6,8 @@ export interface ClientOptions {
   apiKey: string;
   /** Other values Portainer's answers may echo and that must never be shown (secret env values). */
   secrets?: string[];
+  /** The hint of a 401 to an API-key call, naming where the refused token came from. */
+  authHint?: string;
   /** PEM contents of a CA to trust (the caller reads the file). */
   ca?: string | Buffer;
   insecure?: boolean;

@@ -1,4 +1,4 @@
-export { keyringWhere, resolveToken, tokenAccount, tokenPrefix, TOKEN_SERVICE } from './token';
+export { keyringWhere, refusedTokenHint, resolveToken, tokenAccount, tokenPrefix, TOKEN_SERVICE } from './token';
 export type { ResolvedToken, TokenLookup, TokenSource } from './token';
 export { DEFAULT_TOKEN_FILE, readTokenFile, tokenFilePath } from './token-file';
 export { checkPrivateDirectory, checkRootOnlyFile } from './root-only-file';

@@ -89,3 +89,21 @@ export function tokenPrefix(token: string): string {
   const shown = Math.min(7, Math.floor(token.length / 3));
   return `${token.slice(0, shown)}…`;
 }
+
+/**
+ * What to do when Portainer refuses the token, by where it came from: `token set` is no help
+ * while a stale PORTAINER_API_KEY (from the environment or ./.env) wins over what it stores.
+ */
+export function refusedTokenHint(token: Pick<ResolvedToken, 'source' | 'where'>): string {
+  const revoke = 'Create a new access token in Portainer (My account > Access tokens) if it was revoked or expired.';
+  switch (token.source) {
+    case 'env':
+      return `The token from ${token.where} was refused: unset PORTAINER_API_KEY (it wins over the keyring and the token file) or replace its value. ${revoke}`;
+    case 'keyring':
+      return `The token from the ${token.where} was refused: replace it with phoenix portainer token set. ${revoke}`;
+    case 'file':
+      return `The token from the token file ${token.where} was refused: replace it with phoenix portainer token set --store file. ${revoke}`;
+    default:
+      return `The token was refused. ${revoke}`;
+  }
+}

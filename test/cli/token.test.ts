@@ -264,3 +264,43 @@ describe('./.env: loaded only when it is a regular file of root or yours, writab
     expectRefused(await status(dir), `${path} is owned by uid 65534, not by root or by you`, `If you trust its content, fix it with: chown root ${path}; else remove it.`);
   });
 });
+
+describe('a refused token names its source; delete reminds to revoke', () => {
+  it('token status: a stale PORTAINER_API_KEY is named in the message and the hint, not "token set"', async () => {
+    await setup();
+    const run = await token(['status'], { env: { PORTAINER_API_KEY: WRONG } });
+    expect(run.exitCode).toBe(77);
+    expect(run.stdout).toBe(`Token ptr_wro… for ${sim.url}, from PORTAINER_API_KEY.\n`);
+    expect(run.stderr).toContain('Error: Portainer refused the token from PORTAINER_API_KEY (');
+    expect(run.stderr).toContain('Hint: The token from PORTAINER_API_KEY was refused: unset PORTAINER_API_KEY (it wins over the keyring and the token file) or replace its value.');
+  });
+
+  it('the 401 of a plan names the source too: the token file', async () => {
+    await setup();
+    const file = join(dir, 'key');
+    writeFileSync(file, `${WRONG}\n`, { mode: 0o600 });
+    const run = await runCli(['portainer', '1002', 'plan', '--config', config, '--url', sim.url], { env: { PHOENIX_TOKEN_FILE: file } });
+    expect(run.exitCode).toBe(77);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain(`Hint: The token from the token file ${file} was refused: replace it with phoenix portainer token set --store file.`);
+    const env = await runCli(['portainer', '1002', 'plan', '--config', config, '--url', sim.url], { env: { PORTAINER_API_KEY: WRONG } });
+    expect(env.exitCode).toBe(77);
+    expect(env.stderr).toContain('Hint: The token from PORTAINER_API_KEY was refused: unset PORTAINER_API_KEY');
+  });
+
+  it('delete says to revoke the token in Portainer; with PORTAINER_API_KEY set the shared file is kept', async () => {
+    await setup();
+    const file = join(dir, 'key');
+    writeFileSync(file, `${TOKEN}\n`, { mode: 0o600 });
+    const kept = await token(['delete'], { env: { PHOENIX_TOKEN_FILE: file, PORTAINER_API_KEY: TOKEN } });
+    expect(kept.exitCode).toBe(0);
+    expect(kept.stdout).toBe('No stored token found; nothing removed.\n');
+    expect(kept.stderr).toContain('Warning: the token in use comes from PORTAINER_API_KEY; phoenix cannot unset it: unset it yourself.');
+    expect(existsSync(file)).toBe(true);
+    const removed = await token(['delete'], { env: { PHOENIX_TOKEN_FILE: file } });
+    expect(removed.exitCode).toBe(0);
+    expect(removed.stdout).toBe(`Removed the token from the token file ${file}.\n`);
+    expect(removed.stderr).toContain('The token stays valid in Portainer until it is revoked there: My account > Access tokens.');
+    expect(existsSync(file)).toBe(false);
+  });
+});
