@@ -7,6 +7,7 @@ import { CancelledError, EXIT_CODE_TABLE, ExitCode, PhoenixError, signalExitCode
 import { deployTimeout } from './portainer-flags';
 import type { ExitCodeValue } from './errors';
 import { colourWanted, painter } from './render';
+import { Redactor } from './secrets/redactor';
 import type { Paint } from './render';
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>;
@@ -170,14 +171,27 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     process.exit(error.exitCode);
   }
 
-  protected redact(text: string): string {
-    let result = text;
-    for (const secret of this.secrets) if (secret.length >= 4) result = result.split(secret).join('<redacted>');
-    return result;
+  private redactorCache?: { count: number; redactor: Redactor };
+
+  /** The one redactor of `this.secrets` (rebuilt when a value was added since). */
+  protected redactor(): Redactor {
+    if (this.redactorCache?.count !== this.secrets.length) this.redactorCache = { count: this.secrets.length, redactor: new Redactor(this.secrets) };
+    return this.redactorCache.redactor;
   }
 
+  /** Every secret, raw or in an escaped form (JSON/Go-quoted, percent-encoded), out of a text. */
+  protected redact(text: string): string {
+    return this.redactor().text(text);
+  }
+
+  /**
+   * Structured data is redacted string by string BEFORE it is serialised: once JSON.stringify has
+   * escaped a secret holding `"` or `\`, the raw value is no longer in the text, but a JSON
+   * consumer decodes it. The serialised text is redacted once more for the escaped forms.
+   */
   protected override logJson(json: unknown): void {
-    process.stdout.write(`${this.redact(JSON.stringify(json, null, 2))}\n`);
+    const redactor = this.redactor();
+    process.stdout.write(`${redactor.text(JSON.stringify(redactor.deep(json), null, 2))}\n`);
   }
 
   /** The exit code of a run that returned: a reported failure wins over the result's own code. */

@@ -4,7 +4,7 @@ import { layoutPortainerUrl } from '../config';
 import type { LoadedConfig } from '../config';
 import { ConfigError, UsageError } from '../errors';
 import { PortainerClient } from '../portainer';
-import { resolveToken } from '../secrets';
+import { refusedTokenHint, resolveToken } from '../secrets';
 import type { ResolvedToken } from '../secrets';
 
 export interface ConnectionFlags {
@@ -15,6 +15,8 @@ export interface ConnectionFlags {
   deployTimeoutMs: number;
   /** A token given to the command itself (token set/create check one before storing it): no lookup. */
   apiKey?: string;
+  /** The run's resolved secret env values: Portainer's error text (compose output) may echo them. */
+  stackSecrets?: { all(): string[] };
 }
 
 export interface Connection {
@@ -58,13 +60,31 @@ export async function connect(
   const client = new PortainerClient({
     url,
     apiKey: token.token,
+    secrets: flags.stackSecrets?.all() ?? [],
+    authHint: refusedTokenHint(token),
     ca,
     insecure,
     connections: flags.concurrency,
     deployTimeoutMs: flags.deployTimeoutMs,
     log,
   });
-  return { client, url, secrets: [token.token], token };
+  return { client, url, secrets: [token.token, ...(flags.stackSecrets?.all() ?? [])], token };
+}
+
+/**
+ * A user name or password in the URL (`https://admin:pw@host`) would be printed in every plan
+ * header, debug line and `--json` document: refused before anything else looks at the URL (and
+ * so before any message could echo it), wherever it came from. Checked on the text too, since
+ * `admin:pw@host:9443` without a scheme parses as a URL of scheme "admin:".
+ */
+function refuseCredentials(raw: string): void {
+  const authority = raw.trim().replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').split(/[/?#]/)[0] ?? '';
+  if (!authority.includes('@')) return;
+  const host = authority.slice(authority.lastIndexOf('@') + 1);
+  throw new UsageError(`the Portainer URL carries a user name or password (…@${host}); it would be printed in every plan and log`, {
+    code: 'URL_CREDENTIALS',
+    hint: 'Remove "user:password@" from --url / PORTAINER_URL / portainer.url (or the Phoenix layout file). Credentials go in the OS keyring or the token file: phoenix portainer token set (or token create --username <user>).',
+  });
 }
 
 /** Validate the base URL: http(s) only, and plain http only to loopback unless --insecure. */
@@ -75,6 +95,7 @@ export function portainerUrl(raw: string | undefined, insecure: boolean): string
       hint: 'Set portainer.url in phoenix_vm_configs.json, or pass --url / PORTAINER_URL (for example https://portainer.internal:9443).',
     });
   }
+  refuseCredentials(raw);
   let parsed: URL;
   try {
     parsed = new URL(raw);

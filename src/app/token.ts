@@ -1,11 +1,13 @@
+import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 
 import { layoutPortainerUrl } from '../config';
 import type { LoadedConfig } from '../config';
 import { AuthError, isPhoenixError, PortainerApiError, UsageError } from '../errors';
 import type { PortainerClient, PortainerVersion } from '../portainer';
-import { keyringHas, keyringWhere, removeValue, storeValue, systemKeyring, TOKEN_SERVICE, tokenAccount, tokenFilePath, tokenPrefix } from '../secrets';
+import { keyringHas, keyringWhere, refusedTokenHint, removeValue, storeValue, systemKeyring, TOKEN_SERVICE, tokenAccount, tokenFilePath, tokenPrefix } from '../secrets';
 import type { Keyring, StoreChoice, StoreTarget, Stored, TokenSource } from '../secrets';
+import { describeVariable } from '../secrets/dotenv';
 import { connect, portainerUrl } from './connection';
 import { optionalConfig } from './secrets';
 
@@ -139,7 +141,8 @@ export async function tokenStatus(request: TokenRequest & { verify: boolean }): 
     return { ...base, check: 'accepted', portainerVersion: check.version.raw, environments: check.environments };
   } catch (error) {
     if (isPhoenixError(error) && error.code === 'TOKEN_REJECTED') {
-      return { ...base, check: 'refused', error: new AuthError(error.message.replace('; it was not stored', ''), { code: 'TOKEN_REJECTED', hint: 'Store a new one: phoenix portainer token set (or token create).' }) };
+      const refused = error.message.replace('Portainer refused the token', `Portainer refused the token from ${token.where}`).replace('; it was not stored', '');
+      return { ...base, check: 'refused', error: new AuthError(refused, { code: 'TOKEN_REJECTED', hint: refusedTokenHint(token) }) };
     }
     throw error;
   } finally {
@@ -147,8 +150,13 @@ export async function tokenStatus(request: TokenRequest & { verify: boolean }): 
   }
 }
 
-/** `token delete`: remove the stored token from the keyring and/or the token file. */
-export async function deleteToken(request: TokenRequest & { store: StoreChoice }): Promise<{ url?: string; removed: Stored[] }> {
+/**
+ * `token delete`: remove the token stored for this URL, where it was found. The keyring entry is
+ * this URL's own (account = origin); the token file is shared by every Portainer that has no
+ * keyring entry, so without --store it is removed only when it is this URL's source (no keyring
+ * entry, no PORTAINER_API_KEY), and otherwise kept and named. `--store file` removes it as asked.
+ */
+export async function deleteToken(request: TokenRequest & { store: StoreChoice }): Promise<{ url?: string; removed: Stored[]; kept?: string }> {
   if (request.store === 'file') {
     const config = await optionalConfig(request.config, request.env);
     const file = tokenFilePath(request.env, config.portainer.tokenFile);
@@ -156,9 +164,16 @@ export async function deleteToken(request: TokenRequest & { store: StoreChoice }
     return { removed };
   }
   const t = await target(request);
-  const removed = await removeValue(request.store, t.store);
-  if (request.env.PORTAINER_API_KEY) request.warn('PORTAINER_API_KEY is set in this environment; phoenix cannot unset it.');
-  return { url: t.url, removed };
+  const fromEnv = Boolean(request.env.PORTAINER_API_KEY?.trim());
+  const removed: Stored[] = await removeValue('keyring', t.store);
+  let kept: string | undefined;
+  if (request.store === 'auto') {
+    if (removed.length === 0 && !fromEnv) removed.push(...(await removeValue('file', t.store)));
+    else kept = t.store.file;
+  }
+  if (fromEnv) request.warn(`the token in use comes from ${describeVariable('PORTAINER_API_KEY', request.env)}; phoenix cannot unset it: unset it yourself.`);
+  else if (kept !== undefined && removed.length > 0 && existsSync(kept)) request.warn(`the token file ${kept} was kept: it may hold the token of other Portainers. Remove it with: phoenix portainer token delete --store file`);
+  return { url: t.url, removed, ...(kept !== undefined ? { kept } : {}) };
 }
 
 /** The `id` claim of a Portainer JWT (HS256, claims id/username/role), for versions before /users/me. */

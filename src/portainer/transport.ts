@@ -7,6 +7,7 @@
 import { Agent } from 'undici';
 import type { z } from 'zod';
 import { UsageError } from '../errors';
+import { Redactor } from '../secrets/redactor';
 import {
   apiError,
   badAnswer,
@@ -92,7 +93,7 @@ export class Transport {
   private readonly base: string;
   private readonly shownUrl: string;
   private readonly agent: Agent;
-  private readonly secrets = new Set<string>();
+  private readonly redactor: Redactor;
   private readonly log: (line: string) => void;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly random: () => number;
@@ -118,7 +119,9 @@ export class Transport {
     parsed.hash = '';
     this.base = parsed.toString().replace(/\/+$/, '');
     this.shownUrl = this.base;
-    this.addSecret(options.apiKey);
+    // The token, and every other value the caller knows must never be echoed (secret env values:
+    // compose errors print the env), before anything can log or throw.
+    this.redactor = new Redactor([options.apiKey, ...(options.secrets ?? [])], '[REDACTED]');
     const log = options.log ?? (() => undefined);
     this.log = (line) => log(this.scrub(line));
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
@@ -131,12 +134,12 @@ export class Transport {
     this.agent = new Agent({ connections: options.connections ?? 8, connect });
   }
 
-  /** Replaces every known secret (API key, JWTs, passwords seen so far) in a text. */
-  readonly scrub = (text: string): string => {
-    let out = text;
-    for (const secret of this.secrets) out = out.split(secret).join('[REDACTED]');
-    return out;
-  };
+  /**
+   * Replaces every known secret (API key, secret env values, JWTs and passwords seen so far),
+   * raw or JSON/Go-quoted or percent-encoded, in a text. Every text from Portainer that reaches
+   * an error or a debug line goes through it.
+   */
+  readonly scrub = (text: string): string => this.redactor.text(text);
 
   /** Adds a secret learned from an answer (a JWT, a minted key) to the redactor. */
   remember(secret: string): void {
@@ -144,8 +147,7 @@ export class Transport {
   }
 
   private addSecret(secret: string | undefined): void {
-    // Very short strings would redact ordinary words; no real token or password is that short.
-    if (secret !== undefined && secret.length >= 4) this.secrets.add(secret);
+    this.redactor.add(secret);
   }
 
   /**
@@ -231,7 +233,7 @@ export class Transport {
       this.log(`${label()} -> ${status} ${took()}${RETRY_STATUSES.has(status) && !mayRetry(policy, { status }) ? withheld(policy) : ''}`);
       if (status >= 200 && status < 300) return { status, text, ctx };
       if (status >= 300 && status < 400) throw redirected(ctx, status, response.headers.get('location'));
-      throw apiError(ctx, status, text, spec.hints?.[status]);
+      throw apiError(ctx, status, text, spec.hints?.[status] ?? (status === 401 && spec.auth.kind === 'apiKey' ? this.options.authHint : undefined));
     }
   }
 

@@ -4,6 +4,10 @@ export interface ClientOptions {
   /** Base URL, e.g. https://portainer:9443 (with or without trailing slash; '/api' is appended). */
   url: string;
   apiKey: string;
+  /** Other values Portainer's answers may echo and that must never be shown (secret env values). */
+  secrets?: string[];
+  /** The hint of a 401 to an API-key call, naming where the refused token came from. */
+  authHint?: string;
   /** PEM contents of a CA to trust (the caller reads the file). */
   ca?: string | Buffer;
   insecure?: boolean;

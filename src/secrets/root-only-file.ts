@@ -21,7 +21,9 @@ export interface FileKind {
 /**
  * Check that a file holding a credential is one only its owner can read or write, as ssh does
  * for keys (SPEC section 6), and return the path to read. Decisions, each tested:
- * - a symlink is followed, and the checks apply to the file it points to (as ssh does);
+ * - a symlink is followed only when the link itself is owned by root or the running user
+ *   (anyone who may write the directory could plant one to any root-only file), and the checks
+ *   then apply to the file it points to (as ssh does);
  * - a directory, a device or a FIFO is refused;
  * - the owner must be root or the running user, with no group or other permission bits;
  *   the hint is the exact chown or chmod that fixes it.
@@ -30,8 +32,17 @@ export async function checkRootOnlyFile(path: string, me: FileIdentity, kind: Fi
   let target = path;
   try {
     const link = await lstat(path);
-    if (link.isSymbolicLink()) target = await realpath(path);
+    if (link.isSymbolicLink()) {
+      if (!ownedByRootOrMe(link.uid, me)) {
+        throw new AuthError(`${kind.label} ${path} is a symbolic link owned by uid ${link.uid}, not by root or by you; it is not followed`, {
+          code: `${kind.codePrefix}_UNSAFE`,
+          hint: `Check where it points (ls -l ${path}); if it is yours, fix it with: chown -h ${me.userName} ${path}; else remove it and store the value again: ${kind.storeCommand}`,
+        });
+      }
+      target = await realpath(path);
+    }
   } catch (error) {
+    if (error instanceof AuthError) throw error;
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
       throw new AuthError(`${kind.label} ${path} does not exist`, { code: `${kind.codePrefix}_MISSING`, cause: error, hint: `Store it with: ${kind.storeCommand}` });
     }
@@ -45,7 +56,7 @@ export async function checkRootOnlyFile(path: string, me: FileIdentity, kind: Fi
       hint: `Put it in a regular file: ${kind.storeCommand}`,
     });
   }
-  if (info.uid !== 0 && info.uid !== me.uid) {
+  if (!ownedByRootOrMe(info.uid, me)) {
     throw new AuthError(`${kind.label} ${shown} is owned by uid ${info.uid}, not by root or by you`, {
       code: `${kind.codePrefix}_UNSAFE`,
       hint: `Fix it with: chown ${me.userName} ${target}`,
@@ -58,4 +69,43 @@ export async function checkRootOnlyFile(path: string, me: FileIdentity, kind: Fi
     });
   }
   return target;
+}
+
+function ownedByRootOrMe(uid: number, me: FileIdentity): boolean {
+  return uid === 0 || uid === me.uid;
+}
+
+/**
+ * Check a directory that holds credential files (the secrets directory), as ssh's StrictModes
+ * does: owned by root or the running user, and no group or other write bit (whoever may write
+ * it may replace or plant a file, or a symlink to any root-only file). A symlink to a directory
+ * is followed under the same rule as a file's link. A directory that does not exist passes:
+ * there is nothing in it to trust, and each lookup then says the value is not stored.
+ */
+export async function checkPrivateDirectory(path: string, me: FileIdentity, label: string, code: string): Promise<void> {
+  let info;
+  try {
+    const link = await lstat(path);
+    if (link.isSymbolicLink() && !ownedByRootOrMe(link.uid, me)) {
+      throw new AuthError(`${label} ${path} is a symbolic link owned by uid ${link.uid}, not by root or by you; it is not followed`, {
+        code,
+        hint: `Check where it points (ls -l ${path}); if it is yours, fix it with: chown -h ${me.userName} ${path}`,
+      });
+    }
+    info = await stat(path);
+  } catch (error) {
+    if (error instanceof AuthError) throw error;
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw new AuthError(`cannot read ${label} ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { code, cause: error });
+  }
+  if (!info.isDirectory()) throw new AuthError(`${label} ${path} is not a directory`, { code, hint: `Point it at a directory only you can write (mkdir -m 700 ...).` });
+  if (!ownedByRootOrMe(info.uid, me)) {
+    throw new AuthError(`${label} ${path} is owned by uid ${info.uid}, not by root or by you`, { code, hint: `Fix it with: chown ${me.userName} ${path}` });
+  }
+  if ((info.mode & 0o022) !== 0) {
+    throw new AuthError(`${label} ${path} is writable by others (mode ${(info.mode & 0o777).toString(8).padStart(4, '0')})`, {
+      code,
+      hint: `Fix it with: chmod go-w ${path} (or chmod 700 ${path})`,
+    });
+  }
 }

@@ -3,7 +3,7 @@ import { userInfo } from 'node:os';
 import { join } from 'node:path';
 
 import { AuthError, isPhoenixError } from '../errors';
-import { checkRootOnlyFile } from './root-only-file';
+import { checkPrivateDirectory, checkRootOnlyFile } from './root-only-file';
 import type { FileIdentity, FileKind } from './root-only-file';
 import { systemKeyring, tryKeyring } from './keyring';
 import type { Keyring } from './keyring';
@@ -28,7 +28,10 @@ export interface SecretPlaces {
   /** `portainer.secrets_dir` from the config, already absolute. */
   configSecretsDir?: string;
   keyring?: Keyring;
+  /** Says that the keyring is unavailable, when it matters: a secret was found nowhere. */
   warn?: (line: string) => void;
+  /** Receives the same note when the secrets directory had the value after all (--debug). */
+  debug?: (line: string) => void;
 }
 
 /** The secrets directory in force: PHOENIX_SECRETS_DIR, then `portainer.secrets_dir`, then the default. */
@@ -38,6 +41,11 @@ export function secretsDir(places: Pick<SecretPlaces, 'env' | 'configSecretsDir'
 
 export function secretKeyringWhere(name: string): string {
   return `OS keyring (service ${SECRET_SERVICE}, account ${name})`;
+}
+
+/** The secrets directory held to ssh's StrictModes rule (root or you, no group/other write bit): exit 77 with the fix. */
+export function checkSecretsDir(dir: string, identity: FileIdentity = me()): Promise<void> {
+  return checkPrivateDirectory(dir, identity, 'secrets directory', 'SECRETS_DIR_UNSAFE');
 }
 
 function me(): FileIdentity {
@@ -71,6 +79,12 @@ export interface ResolvedSecret {
  */
 export class SecretResolver {
   private readonly cache = new Map<string, Promise<ResolvedSecret>>();
+  private dirChecked?: Promise<void>;
+  /**
+   * "No usable OS keyring": on a headless hypervisor that is every cron run that reads a secret
+   * file, so it is held, and said only when a secret is found nowhere (or with --debug).
+   */
+  private keyringNote?: { line: string; said: boolean; debugged: boolean };
 
   constructor(private readonly places: SecretPlaces) {}
 
@@ -87,13 +101,25 @@ export class SecretResolver {
     const problem = secretNameProblem(name);
     if (problem) throw new AuthError(problem, { code: 'SECRET_NAME_INVALID', hint: 'Rename the secret in the config.' });
     const keyring = this.places.keyring ?? systemKeyring();
-    const found = await tryKeyring(keyring, (k) => k.get(SECRET_SERVICE, name), this.places.warn, 'using root-only files instead');
+    const found = await tryKeyring(keyring, (k) => k.get(SECRET_SERVICE, name), (line) => (this.keyringNote = { line, said: false, debugged: false }), 'using root-only files instead');
     if (found?.value != null && found.value !== '') return { value: found.value, source: 'keyring', where: secretKeyringWhere(name) };
-    const path = join(secretsDir(this.places), name);
+    const dir = secretsDir(this.places);
+    const path = join(dir, name);
+    this.dirChecked ??= checkSecretsDir(dir);
+    await this.dirChecked;
     try {
-      return { value: await readSecretFile(path, name), source: 'file', where: path };
+      const value = await readSecretFile(path, name);
+      if (this.keyringNote && !this.keyringNote.debugged) {
+        this.keyringNote.debugged = true;
+        this.places.debug?.(this.keyringNote.line);
+      }
+      return { value, source: 'file', where: path };
     } catch (error) {
       if (isPhoenixError(error) && error.code === 'SECRET_FILE_MISSING') {
+        if (this.keyringNote && !this.keyringNote.said) {
+          this.keyringNote.said = true;
+          this.places.warn?.(this.keyringNote.line);
+        }
         throw new AuthError(`secret "${name}" is not stored`, {
           code: 'SECRET_MISSING',
           cause: error,
@@ -124,6 +150,7 @@ export async function listStoredSecrets(places: SecretPlaces): Promise<ListedSec
   const accounts = await tryKeyring(keyring, (k) => k.accounts(SECRET_SERVICE), places.warn, 'only the secrets directory is listed');
   for (const name of accounts?.value ?? []) entry(name).stores.push('keyring');
   const dir = secretsDir(places);
+  await checkSecretsDir(dir);
   const files = await readdir(dir).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return [];
     throw new AuthError(`cannot list the secrets directory ${dir}: ${error.code ?? error.message}`, { code: 'SECRETS_DIR_UNREADABLE', cause: error });

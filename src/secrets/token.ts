@@ -1,6 +1,7 @@
 import { userInfo } from 'node:os';
 
 import { AuthError } from '../errors';
+import { describeVariable } from './dotenv';
 import { systemKeyring, tryKeyring } from './keyring';
 import type { Keyring } from './keyring';
 import { readTokenFile, tokenFilePath } from './token-file';
@@ -48,7 +49,8 @@ export function keyringWhere(account: string): string {
  */
 export async function resolveToken(lookup: TokenLookup): Promise<ResolvedToken> {
   const fromEnv = lookup.env.PORTAINER_API_KEY?.trim();
-  if (fromEnv) return { token: fromEnv, source: 'env', where: 'PORTAINER_API_KEY' };
+  // `where` names ./.env when that is what set the variable (a stale .env is a common surprise).
+  if (fromEnv) return { token: fromEnv, source: 'env', where: describeVariable('PORTAINER_API_KEY', lookup.env) };
   const path = tokenFilePath(lookup.env, lookup.configTokenFile);
   // On a headless hypervisor the keyring is never there: saying so on every cron run that reads
   // the token file is noise. The note is held, and said only when no token turns up at all.
@@ -86,4 +88,22 @@ export async function resolveToken(lookup: TokenLookup): Promise<ResolvedToken> 
 export function tokenPrefix(token: string): string {
   const shown = Math.min(7, Math.floor(token.length / 3));
   return `${token.slice(0, shown)}…`;
+}
+
+/**
+ * What to do when Portainer refuses the token, by where it came from: `token set` is no help
+ * while a stale PORTAINER_API_KEY (from the environment or ./.env) wins over what it stores.
+ */
+export function refusedTokenHint(token: Pick<ResolvedToken, 'source' | 'where'>): string {
+  const revoke = 'Create a new access token in Portainer (My account > Access tokens) if it was revoked or expired.';
+  switch (token.source) {
+    case 'env':
+      return `The token from ${token.where} was refused: unset PORTAINER_API_KEY (it wins over the keyring and the token file) or replace its value. ${revoke}`;
+    case 'keyring':
+      return `The token from the ${token.where} was refused: replace it with phoenix portainer token set. ${revoke}`;
+    case 'file':
+      return `The token from the token file ${token.where} was refused: replace it with phoenix portainer token set --store file. ${revoke}`;
+    default:
+      return `The token was refused. ${revoke}`;
+  }
 }

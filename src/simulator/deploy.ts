@@ -9,7 +9,7 @@ import type { StackRecord } from './state';
  * containers: it only checks what compose checks first (the file is YAML with
  * a `services` mapping) plus the failures injected with `failDeployFor`.
  */
-export function deployError(rt: SimRuntime, s: Pick<StackRecord, 'name' | 'type' | 'endpointId' | 'composeText' | 'id'>): string | undefined {
+export function deployError(rt: SimRuntime, s: Pick<StackRecord, 'name' | 'type' | 'endpointId' | 'composeText' | 'id'> & Partial<Pick<StackRecord, 'env'>>): string | undefined {
   const prefix = s.type === 1 ? 'failed to deploy a stack: ' : 'Failed to deploy a stack: compose up operation failed: ';
   const file = `/data/compose/${s.id}/docker-compose.yml`;
   let doc: unknown;
@@ -28,7 +28,10 @@ export function deployError(rt: SimRuntime, s: Pick<StackRecord, 'name' | 'type'
     return `${prefix}this node is not a swarm manager. Use "docker swarm init" or "docker swarm join" to connect this node to swarm and try again`;
   }
   if (rt.faults.failsDeploy(s.name)) {
-    return `${prefix}Error response from daemon: simulated deploy failure for stack '${s.name}'`;
+    // With echoEnvOnFailure the error echoes the env, raw and Go-quoted (%q), as compose's own
+    // errors do (an interpolation or a container start failure): the case that must never leak.
+    const echoed = rt.faults.echoesEnv && s.env?.length ? ` (environment: ${s.env.map((e) => `${e.name}=${e.value}`).join(' ')}; quoted: ${s.env.map((e) => JSON.stringify(`${e.name}=${e.value}`)).join(' ')})` : '';
+    return `${prefix}Error response from daemon: simulated deploy failure for stack '${s.name}'${echoed}`;
   }
   return undefined;
 }

@@ -48,6 +48,10 @@ export class FaultInjector {
     return (this.knobs.failDeployFor ?? []).some((n) => n.toLowerCase() === stackName.toLowerCase());
   }
 
+  get echoesEnv(): boolean {
+    return this.knobs.echoEnvOnFailure ?? false;
+  }
+
   decide(): FaultDecision {
     const [r1, r2, r3, r4] = [this.random(), this.random(), this.random(), this.random()];
     const statuses = this.knobs.errorStatuses?.length ? this.knobs.errorStatuses : [500];

@@ -44,7 +44,7 @@ async function update(ctx: Ctx, params: string[]): Promise<Reply> {
   // Sync versions: the request lasts the whole deploy; the DB record is only
   // written on success, but the file on disk is written before the deploy.
   const previousFile = stack.composeText;
-  const error = deployError(rt, { ...stack, endpointId, composeText });
+  const error = deployError(rt, { ...stack, endpointId, composeText, env });
   await sleep(rt.faults.deployMs);
   if (error !== undefined) {
     // ≤ 2.15 keeps the new (failed) file; 2.16+ rolls it back (§2.7 item 5).

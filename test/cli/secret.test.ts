@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, lchownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -48,6 +48,11 @@ describe('phoenix secret set/list/delete and secret env values (simulator, files
     const doc = JSON.parse(plan.stdout);
     expect(doc.result.plan.items[0]).toMatchObject({ stack: 'grafana', action: 'create', env: { added: ['GF_PORT', 'GF_SECURITY_ADMIN_PASSWORD'] } });
     expect(plan.stderr).toContain('[http] GET /api/endpoints');
+
+    // The keyring is unusable here (no Secret Service): a found secret file is no reason to say so.
+    const quiet = await portainer(['1002', 'plan']);
+    expect(quiet.exitCode).toBe(0);
+    expect(quiet.stderr).not.toContain('no usable OS keyring');
 
     const converge = await portainer(['1002', 'converge', '--yes', '--debug']);
     expect(converge.exitCode).toBe(0);
@@ -102,5 +107,58 @@ describe('phoenix secret set/list/delete and secret env values (simulator, files
     expect(bad.exitCode).toBe(64);
     expect(bad.stderr).toContain('is not a valid secret name');
     expect(existsSync(secretsDir)).toBe(false);
+  });
+});
+
+describe('the secrets directory and its files are held to ssh’s StrictModes rule (exit 77 with the fix)', () => {
+  const isRoot = process.getuid?.() === 0;
+  const fill = (mode: number) => {
+    mkdirSync(secretsDir, { mode: 0o700 });
+    chmodSync(secretsDir, mode);
+    writeFileSync(join(secretsDir, 'grafana_admin'), `${VALUE}\n`, { mode: 0o600 });
+  };
+  const expectRefused = (run: { stdout: string; stderr: string; exitCode: number }, message: string, hint: string) => {
+    expect(run.exitCode).toBe(77);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain(message);
+    expect(run.stderr).toContain(hint);
+    expect(sim.requests).toHaveLength(0); // refused before any request
+  };
+
+  it('a 0777 directory is refused, with the chmod that fixes it; list refuses it too', async () => {
+    fill(0o777);
+    expectRefused(await portainer(['1002', 'plan']), `Error: secrets directory ${secretsDir} is writable by others (mode 0777)`, `Hint: Fix it with: chmod go-w ${secretsDir}`);
+    const list = await secret(['list']);
+    expect(list.exitCode).toBe(77);
+    expect(list.stderr).toContain('is writable by others (mode 0777)');
+    const json = await portainer(['1002', 'plan', '--json']);
+    expect(json.exitCode).toBe(77);
+    expect(JSON.parse(json.stdout).error).toMatchObject({ code: 'SECRETS_DIR_UNSAFE', exitCode: 77 });
+    chmodSync(secretsDir, 0o755); // group/other read is fine for a directory: no write bit
+    expect((await portainer(['1002', 'plan'])).exitCode).toBe(0);
+  });
+
+  it('a group-readable secret file is refused with chmod 600', async () => {
+    fill(0o700);
+    chmodSync(join(secretsDir, 'grafana_admin'), 0o640);
+    expectRefused(await portainer(['1002', 'plan']), 'secret file', `Hint: Fix it with: chmod 600 ${join(secretsDir, 'grafana_admin')}`);
+  });
+
+  (isRoot ? it : it.skip)('a symlink planted by another user, to a root-only file, is not followed', async () => {
+    mkdirSync(secretsDir, { mode: 0o700 });
+    const rootOnly = join(dir, 'root-only-key');
+    writeFileSync(rootOnly, `${VALUE}\n`, { mode: 0o600 });
+    const link = join(secretsDir, 'grafana_admin');
+    symlinkSync(rootOnly, link);
+    lchownSync(link, 65534, 65534);
+    expectRefused(await portainer(['1002', 'plan']), `secret file ${link} is a symbolic link owned by uid 65534, not by root or by you; it is not followed`, `chown -h root ${link}`);
+    lchownSync(link, 0, 0); // the same link, owned by root: followed, and its target passes
+    expect((await portainer(['1002', 'plan'])).exitCode).toBe(0);
+  });
+
+  (isRoot ? it : it.skip)('a directory owned by another user is refused with the chown that fixes it', async () => {
+    fill(0o700);
+    chownSync(secretsDir, 65534, 65534);
+    expectRefused(await portainer(['1002', 'plan']), `secrets directory ${secretsDir} is owned by uid 65534, not by root or by you`, `Fix it with: chown root ${secretsDir}`);
   });
 });

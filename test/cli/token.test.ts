@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -197,5 +197,110 @@ describe('phoenix portainer token create', () => {
     expect(result.exitCode).toBe(64);
     expect(result.stderr).toContain('--password-stdin');
     expect(sim.requests).toEqual([]);
+  });
+});
+
+describe('./.env: loaded only when it is a regular file of root or yours, writable by no one else', () => {
+  const isRoot = process.getuid?.() === 0;
+  /** `token status` from a directory holding a .env (no --url: the URL comes from the .env). */
+  const status = (cwd: string, args: string[] = [], env: NodeJS.ProcessEnv = {}) => runCli(['portainer', 'token', 'status', ...args], { cwd, env });
+  const writeDotEnv = (content: string, mode = 0o600) => {
+    const path = join(dir, '.env');
+    writeFileSync(path, content, { mode });
+    chmodSync(path, mode);
+    return path;
+  };
+  const expectRefused = (run: { stdout: string; stderr: string; exitCode: number }, message: string, hint: string) => {
+    expect(run.exitCode).toBe(77);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain(`Error: ${message}`);
+    expect(run.stderr).toContain(`Hint: ${hint}`);
+    expect(sim.requests).toHaveLength(0); // the planted URL was never contacted
+  };
+
+  it('a safe .env sets PORTAINER_URL and the token, and token status names it as the source', async () => {
+    await setup();
+    const path = writeDotEnv(`PORTAINER_URL=${sim.url}\nPORTAINER_API_KEY=${TOKEN}\n`, 0o644);
+    const run = await status(dir);
+    expect(run.exitCode).toBe(0);
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toBe(`Token ptr_si… for ${sim.url}, from PORTAINER_API_KEY (set by ${path}).\nPortainer 2.21.4 accepts it (1 environment(s) visible).\n`);
+    const json = await status(dir, ['--json']);
+    expect(JSON.parse(json.stdout).result).toMatchObject({ source: 'env', where: `PORTAINER_API_KEY (set by ${path})` });
+  });
+
+  it('variables already set in the environment win over .env (and the key is then not "from .env")', async () => {
+    await setup();
+    writeDotEnv(`PORTAINER_URL=http://127.0.0.1:9\nPORTAINER_API_KEY=ptr_from_dotenv_loses\n`);
+    const run = await status(dir, [], { PORTAINER_URL: sim.url, PORTAINER_API_KEY: TOKEN });
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toContain(`Token ptr_si… for ${sim.url}, from PORTAINER_API_KEY.`);
+  });
+
+  it('a .env writable by others is refused (77) with the chmod, before any request; --json gets the envelope', async () => {
+    await setup();
+    const path = writeDotEnv(`PORTAINER_URL=${sim.url}\nPORTAINER_API_KEY=${TOKEN}\n`, 0o666);
+    expectRefused(await status(dir), `${path} is writable by others (mode 0666)`, `Fix it with: chmod go-w ${path}`);
+    const json = await status(dir, ['--json']);
+    expect(json.exitCode).toBe(77);
+    expect(json.stderr).toBe('');
+    expect(JSON.parse(json.stdout)).toMatchObject({ ok: false, exitCode: 77, error: { code: 'DOTENV_UNSAFE', exitCode: 77 } });
+    chmodSync(path, 0o620); // the group write bit alone is enough to refuse
+    expect((await status(dir)).exitCode).toBe(77);
+  });
+
+  it('a .env that is a symbolic link is not followed (77), even to a safe file', async () => {
+    await setup();
+    const real = join(dir, 'real.env');
+    writeFileSync(real, `PORTAINER_URL=${sim.url}\n`, { mode: 0o600 });
+    symlinkSync(real, join(dir, '.env'));
+    expectRefused(await status(dir), `${join(dir, '.env')} is a symbolic link; phoenix does not follow it`, 'Replace the link with a copy of the file');
+  });
+
+  (isRoot ? it : it.skip)('a .env owned by another user is refused (77) with the chown', async () => {
+    await setup();
+    const path = writeDotEnv(`PORTAINER_URL=${sim.url}\n`);
+    chownSync(path, 65534, 65534);
+    expectRefused(await status(dir), `${path} is owned by uid 65534, not by root or by you`, `If you trust its content, fix it with: chown root ${path}; else remove it.`);
+  });
+});
+
+describe('a refused token names its source; delete reminds to revoke', () => {
+  it('token status: a stale PORTAINER_API_KEY is named in the message and the hint, not "token set"', async () => {
+    await setup();
+    const run = await token(['status'], { env: { PORTAINER_API_KEY: WRONG } });
+    expect(run.exitCode).toBe(77);
+    expect(run.stdout).toBe(`Token ptr_wro… for ${sim.url}, from PORTAINER_API_KEY.\n`);
+    expect(run.stderr).toContain('Error: Portainer refused the token from PORTAINER_API_KEY (');
+    expect(run.stderr).toContain('Hint: The token from PORTAINER_API_KEY was refused: unset PORTAINER_API_KEY (it wins over the keyring and the token file) or replace its value.');
+  });
+
+  it('the 401 of a plan names the source too: the token file', async () => {
+    await setup();
+    const file = join(dir, 'key');
+    writeFileSync(file, `${WRONG}\n`, { mode: 0o600 });
+    const run = await runCli(['portainer', '1002', 'plan', '--config', config, '--url', sim.url], { env: { PHOENIX_TOKEN_FILE: file } });
+    expect(run.exitCode).toBe(77);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain(`Hint: The token from the token file ${file} was refused: replace it with phoenix portainer token set --store file.`);
+    const env = await runCli(['portainer', '1002', 'plan', '--config', config, '--url', sim.url], { env: { PORTAINER_API_KEY: WRONG } });
+    expect(env.exitCode).toBe(77);
+    expect(env.stderr).toContain('Hint: The token from PORTAINER_API_KEY was refused: unset PORTAINER_API_KEY');
+  });
+
+  it('delete says to revoke the token in Portainer; with PORTAINER_API_KEY set the shared file is kept', async () => {
+    await setup();
+    const file = join(dir, 'key');
+    writeFileSync(file, `${TOKEN}\n`, { mode: 0o600 });
+    const kept = await token(['delete'], { env: { PHOENIX_TOKEN_FILE: file, PORTAINER_API_KEY: TOKEN } });
+    expect(kept.exitCode).toBe(0);
+    expect(kept.stdout).toBe('No stored token found; nothing removed.\n');
+    expect(kept.stderr).toContain('Warning: the token in use comes from PORTAINER_API_KEY; phoenix cannot unset it: unset it yourself.');
+    expect(existsSync(file)).toBe(true);
+    const removed = await token(['delete'], { env: { PHOENIX_TOKEN_FILE: file } });
+    expect(removed.exitCode).toBe(0);
+    expect(removed.stdout).toBe(`Removed the token from the token file ${file}.\n`);
+    expect(removed.stderr).toContain('The token stays valid in Portainer until it is revoked there: My account > Access tokens.');
+    expect(existsSync(file)).toBe(false);
   });
 });

@@ -45,7 +45,8 @@ export interface CliOptions {
 /**
  * Run the built CLI as an operator would (a subprocess, real argv, no TTY) and return stdout,
  * stderr and the exit code separately. Every run is checked against the suite-wide guard: a
- * registered token or secret value in either stream fails the test that caused it.
+ * registered token or secret value in either stream, raw, escaped (JSON, percent) or inside a
+ * JSON string once decoded, fails the test that caused it.
  */
 export async function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
   const env: NodeJS.ProcessEnv = { ...baseEnv(), ...options.env };
@@ -59,12 +60,62 @@ export async function runCli(args: string[], options: CliOptions = {}): Promise<
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   child.stdin.end(options.secretInput ?? options.input ?? '');
   const exitCode = await new Promise<number>((done) => child.on('close', (code) => done(code ?? -1)));
-  for (const secret of SECRETS) {
-    if (stdout.includes(secret) || stderr.includes(secret)) {
-      throw new Error(`secret leak: "${secret.slice(0, 6)}..." appeared in the output of phoenix ${args.join(' ')}`);
+  const leak = findLeak(stdout, stderr);
+  if (leak) throw new Error(`secret leak: "${leak.secret.slice(0, 6)}..." appeared ${leak.how} in the output of phoenix ${args.join(' ')}`);
+  return { stdout, stderr, exitCode };
+}
+
+/**
+ * The forms a secret takes once encoded (written here independently of phoenix's redactor, so a
+ * bug there cannot hide itself): raw, JSON/Go-quoted, quoted twice, percent-encoded.
+ */
+function leakForms(secret: string): Array<[string, string]> {
+  const quoted = JSON.stringify(secret).slice(1, -1);
+  return [
+    [secret, 'raw'],
+    [quoted, 'JSON-escaped'],
+    [JSON.stringify(quoted).slice(1, -1), 'JSON-escaped twice'],
+    [encodeURIComponent(secret), 'percent-encoded'],
+  ];
+}
+
+/** Every string (keys too) of a decoded JSON value. */
+function decodedStrings(value: unknown, out: string[] = []): string[] {
+  if (typeof value === 'string') out.push(value);
+  else if (Array.isArray(value)) for (const item of value) decodedStrings(item, out);
+  else if (typeof value === 'object' && value !== null) {
+    for (const [key, item] of Object.entries(value)) {
+      out.push(key);
+      decodedStrings(item, out);
     }
   }
-  return { stdout, stderr, exitCode };
+  return out;
+}
+
+/** JSON documents in a stream: the whole of it (--json), or any line that is one (JSON lines). */
+function jsonDocuments(stream: string): unknown[] {
+  const docs: unknown[] = [];
+  const tryParse = (text: string) => {
+    try {
+      docs.push(JSON.parse(text));
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (stream.trim() !== '' && tryParse(stream)) return docs;
+  for (const line of stream.split('\n')) if (/^\s*[[{"]/.test(line)) tryParse(line);
+  return docs;
+}
+
+/** The first registered secret found in either stream, in any encoded form or decoded from JSON output. */
+export function findLeak(stdout: string, stderr: string): { secret: string; how: string } | undefined {
+  const decoded = [...jsonDocuments(stdout), ...jsonDocuments(stderr)].flatMap((doc) => decodedStrings(doc));
+  for (const secret of SECRETS) {
+    for (const [form, how] of leakForms(secret)) if (stdout.includes(form) || stderr.includes(form)) return { secret, how };
+    if (decoded.some((text) => text.includes(secret))) return { secret, how: 'in a decoded JSON string' };
+  }
+  return undefined;
 }
 
 export interface FixtureStack {

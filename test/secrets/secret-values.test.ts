@@ -30,6 +30,20 @@ async function refusal(promise: Promise<unknown>): Promise<AuthError> {
 const env = () => ({ PHOENIX_SECRETS_DIR: dir });
 
 describe('SecretResolver: keyring (phoenix-secrets) > <secrets dir>/<name>', () => {
+  it('an unavailable keyring is not warned about when the file has the value (only --debug hears it), and said once when a secret is found nowhere', async () => {
+    secretFile('db_password', 'from-file\n');
+    const note = 'no usable OS keyring (Cannot autolaunch D-Bus without X11 $DISPLAY); using root-only files instead.';
+    const warnings: string[] = [];
+    const debug: string[] = [];
+    const resolver = new SecretResolver({ env: env(), keyring: new FakeKeyring('Cannot autolaunch D-Bus without X11 $DISPLAY'), warn: (l) => warnings.push(l), debug: (l) => debug.push(l) });
+    await expect(resolver.resolve('db_password')).resolves.toMatchObject({ value: 'from-file', source: 'file' });
+    expect(warnings).toEqual([]);
+    expect(debug).toEqual([note]);
+    await expect(resolver.resolve('missing_one')).rejects.toMatchObject({ code: 'SECRET_MISSING' });
+    await expect(resolver.resolve('missing_two')).rejects.toMatchObject({ code: 'SECRET_MISSING' });
+    expect(warnings).toEqual([note]);
+  });
+
   it('takes the keyring value over the file', async () => {
     secretFile('db_password', 'from-file\n');
     const keyring = new FakeKeyring();
@@ -47,14 +61,16 @@ describe('SecretResolver: keyring (phoenix-secrets) > <secrets dir>/<name>', () 
     expect(found).toEqual({ value: 'correct horse  battery\n', source: 'file', where: join(dir, 'db_password') });
   });
 
-  it('an unavailable keyring falls back to the file, said once', async () => {
+  it('an unavailable keyring falls back to the file, said once (to --debug only: the files had the values)', async () => {
     secretFile('a', 'x1');
     secretFile('b', 'x2');
     const warnings: string[] = [];
-    const resolver = new SecretResolver({ env: env(), keyring: new FakeKeyring('Cannot autolaunch D-Bus without X11 $DISPLAY'), warn: (l) => warnings.push(l) });
+    const debug: string[] = [];
+    const resolver = new SecretResolver({ env: env(), keyring: new FakeKeyring('Cannot autolaunch D-Bus without X11 $DISPLAY'), warn: (l) => warnings.push(l), debug: (l) => debug.push(l) });
     await expect(resolver.resolve('a')).resolves.toMatchObject({ value: 'x1' });
     await expect(resolver.resolve('b')).resolves.toMatchObject({ value: 'x2' });
-    expect(warnings).toHaveLength(1);
+    expect(warnings).toHaveLength(0);
+    expect(debug).toHaveLength(1);
   });
 
   it('a missing secret: exit 77, naming phoenix secret set', async () => {
