@@ -13,6 +13,8 @@ export interface ConnectionFlags {
   insecure: boolean;
   concurrency: number;
   deployTimeoutMs: number;
+  /** Per read request (--read-timeout); the client's default (30 s) when absent. */
+  readTimeoutMs?: number;
   /** A token given to the command itself (token set/create check one before storing it): no lookup. */
   apiKey?: string;
 }
@@ -62,6 +64,7 @@ export async function connect(
     insecure,
     connections: flags.concurrency,
     deployTimeoutMs: flags.deployTimeoutMs,
+    readTimeoutMs: flags.readTimeoutMs,
     log,
   });
   return { client, url, secrets: [token.token], token };
