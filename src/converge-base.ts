@@ -5,7 +5,6 @@ import { createInterface } from 'node:readline/promises';
 import { executeConverge, prepareConverge } from './app/converge';
 import { applyMany, manyExitCode, prepareMany } from './app/converge-many';
 import type { ManyRequest, VmRun } from './app/converge-many';
-import { acquireVmLock } from './app/lock';
 import type { PreparedConverge } from './app/converge';
 import { BaseCommand } from './base-command';
 import { ApplyError, ConflictError, ExitCode, UsageError } from './errors';
@@ -120,24 +119,19 @@ export abstract class ConvergeBase extends ManyVmCommand<typeof ConvergeBase> {
       throw new UsageError('--prune cannot be combined with a stack argument', { hint: 'Prune works on the whole VM: drop the stack argument, or drop --prune.' });
     }
     const deployTimeoutMs = deployTimeout(flags);
-    // The lock covers plan and apply, so the plan that is applied is not stale.
-    const lock = this.applies && !flags['dry-run']
-      ? await acquireVmLock(vmid, { waitMs: waitLockMs(flags), command: `phoenix portainer ${vmid} converge` })
-      : undefined;
-    try {
-      return await this.planAndApply(vmid, deployTimeoutMs);
-    } finally {
-      await lock?.release();
-    }
+    // The lock (per Portainer and vmid) covers plan and apply, so the plan that is applied is not stale.
+    const lock = this.applies && !flags['dry-run'] ? { waitMs: waitLockMs(flags), command: `phoenix portainer ${vmid} converge` } : undefined;
+    return this.planAndApply(vmid, deployTimeoutMs, lock);
   }
 
-  private async planAndApply(vmid: number, deployTimeoutMs: number): Promise<unknown> {
+  private async planAndApply(vmid: number, deployTimeoutMs: number, lock: { waitMs: number; command: string } | undefined): Promise<unknown> {
     const flags = this.flags;
-    const prepared = await prepareConverge({ ...this.portainerRequest(flags), vmid, stack: this.args.stack, prune: flags.prune, adopt: flags.adopt });
+    const prepared = await prepareConverge({ ...this.portainerRequest(flags), vmid, stack: this.args.stack, prune: flags.prune, adopt: flags.adopt, lock });
     this.secrets.push(...prepared.secrets);
     try {
       return await this.showAndApply(prepared, deployTimeoutMs);
     } finally {
+      await prepared.lock?.release();
       await prepared.client.close();
     }
   }

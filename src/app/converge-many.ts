@@ -5,7 +5,7 @@ import { ConfigError, ExitCode, PhoenixError } from '../errors';
 import type { ExitCodeValue } from '../errors';
 import { hasChanges } from '../plan';
 import { mapLimit } from '../util/concurrency';
-import { executeConverge, openSession, planVm } from './converge';
+import { afterLock, executeConverge, openSession, planVm } from './converge';
 import type { PortainerSession, PreparedConverge, SessionRequest } from './converge';
 import { StackSecrets } from './desired-env';
 import { acquireVmLock } from './lock';
@@ -141,8 +141,8 @@ export async function prepareMany(request: ManyRequest): Promise<PreparedMany> {
     ? await mapLimit(toPlan, request.parallelVms, async (vm): Promise<VmRun> => {
         let lock: VmLock | undefined;
         try {
-          if (request.lock) lock = await acquireVmLock(vm.vmid, request.lock);
-          const prepared = await planVm(session, config, vm, { prune: request.prune, adopt: request.adopt, concurrency: request.concurrency, stackSecrets });
+          if (request.lock) lock = await acquireVmLock(vm.vmid, { ...request.lock, portainerUrl: session.url });
+          const prepared = await planVm(await afterLock(session, lock), config, vm, { prune: request.prune, adopt: request.adopt, concurrency: request.concurrency, stackSecrets });
           const outcome: VmOutcome = prepared.plan.summary.conflict > 0 ? 'conflict' : hasChanges(prepared.plan) ? 'planned' : 'unchanged';
           const exitCode = outcome === 'conflict' ? ExitCode.CONFLICT : ExitCode.OK;
           if (outcome !== 'planned') await lock?.release();
