@@ -3,8 +3,8 @@ import type { Command } from '@oclif/core';
 import { createInterface } from 'node:readline/promises';
 
 import { executeConverge, prepareConverge } from './app/converge';
-import { applyMany, manyExitCode, prepareMany } from './app/converge-many';
-import type { ManyRequest, VmRun } from './app/converge-many';
+import { applyMany, manyExitCode, prepareMany, unnamedProtected } from './app/converge-many';
+import type { ManyRequest, PreparedMany, VmRun } from './app/converge-many';
 import type { PreparedConverge } from './app/converge';
 import { BaseCommand } from './base-command';
 import { ApplyError, ConflictError, ExitCode, UsageError } from './errors';
@@ -40,6 +40,7 @@ export abstract class ManyVmCommand<T extends typeof Command> extends BaseComman
       const planned = prepared.runs.filter((run) => run.prepared !== undefined);
       if (!settings.markdown) for (const run of planned) if (run.prepared) this.out(`${renderPlanText(headerOf(run.prepared), run.prepared.plan, this.paint)}\n`);
       const pending = prepared.runs.filter((run) => run.outcome === 'planned');
+      for (const run of prepared.runs.filter((r) => r.outcome === 'protected')) this.note(protectedNote(run, prepared.config, request.selection));
       let applied = false;
       if (settings.applying && pending.length > 0) {
         await this.confirmApply(settings.yes, pending.reduce((sum, run) => sum + (run.prepared?.plan.summary.delete ?? 0), 0), pending.length);
@@ -54,7 +55,7 @@ export abstract class ManyVmCommand<T extends typeof Command> extends BaseComman
         for (const run of planned) if (run.prepared) this.out(`${renderPlanMarkdown(headerOf(run.prepared), run.prepared.plan, run.results)}\n`);
         this.out(renderManyMarkdown(rows));
       } else this.out(renderManySummary(rows, this.paint));
-      if (pending.length === 0 && prepared.runs.every((run) => run.exitCode === ExitCode.OK)) this.note('Nothing to do: every selected VM matches the config.');
+      if (pending.length === 0 && prepared.runs.every((run) => run.exitCode === ExitCode.OK && run.outcome !== 'protected')) this.note('Nothing to do: every selected VM matches the config.');
       this.exitCode = manyExitCode(prepared.runs, settings.detailed);
       return { portainer: prepared.session ? { url: prepared.session.url, version: prepared.session.version.raw } : null, applied, vms: manyToJson(rows) };
     } finally {
@@ -102,6 +103,10 @@ export abstract class ConvergeBase extends ManyVmCommand<typeof ConvergeBase> {
     'wait-lock': Flags.string({ summary: 'When another converge holds this VM’s lock, wait up to this long (e.g. 5m) instead of exiting 75.' }),
     all: Flags.boolean({ summary: 'Every VM of the config (VMs without docker_stacks are listed as skipped).', exclusive: ['env'], helpGroup: 'MANY VMS' }),
     env: Flags.string({ summary: 'Every VM of this environment (its "environment", or a docker_stacks entry in it).', exclusive: ['all'], helpGroup: 'MANY VMS' }),
+    'include-protected': Flags.boolean({
+      summary: 'With --all/--env: also apply to VMs of protected environments that the selection does not name (by default they are planned, not applied).',
+      helpGroup: 'MANY VMS',
+    }),
     'parallel-vms': Flags.integer({ summary: 'With --all/--env: VMs planned and applied at once.', default: 4, min: 1, max: 32, helpGroup: 'MANY VMS' }),
   };
 
@@ -194,6 +199,7 @@ export abstract class ConvergeBase extends ManyVmCommand<typeof ConvergeBase> {
         adopt: flags.adopt,
         parallelVms: flags['parallel-vms'],
         lock: applying ? { waitMs: waitLockMs(flags), command: `phoenix portainer converge ${this.argv.join(' ')}` } : undefined,
+        guardProtected: applying && !flags['include-protected'],
       },
       applying,
       markdown: flags.markdown,
@@ -202,6 +208,16 @@ export abstract class ConvergeBase extends ManyVmCommand<typeof ConvergeBase> {
     });
     return { selection: flags.all ? { all: true } : { env: flags.env }, ...result };
   }
+}
+
+/** Why a VM with changes was not applied, and the three ways to apply it. */
+function protectedNote(run: VmRun, config: PreparedMany['config'], selection: ManyRequest['selection']): string {
+  const envs = unnamedProtected(config, run.vm, selection);
+  const named = envs.map((env) => `"${env}"`).join(', ');
+  return (
+    `Not applied: VM ${run.vm.vmid} (${run.vm.name}) writes to protected environment ${named}, which this run does not name. ` +
+    `To apply it: --env ${envs[0]}, or phoenix portainer ${run.vm.vmid} converge, or add --include-protected.`
+  );
 }
 
 function headerOf(prepared: PreparedConverge): PlanHeader {
