@@ -12,6 +12,7 @@ import { hasChanges } from './plan';
 import { deployTimeout, parseVmid, planFlags, waitLockMs } from './portainer-flags';
 import { manyToJson, planToJson, renderManyMarkdown, renderManySummary, renderPlanMarkdown, renderPlanText, renderResultText, resultsToJson } from './render';
 import type { PlanHeader, VmRow } from './render';
+import { ElapsedLine } from './util/elapsed';
 
 /** What a multi-VM converge needs besides the request: how to show it and whether to write. */
 export interface ManySettings {
@@ -45,7 +46,7 @@ export abstract class ManyVmCommand<T extends typeof Command> extends BaseComman
       if (settings.applying && pending.length > 0) {
         await this.confirmApply(settings.yes, pending.reduce((sum, run) => sum + (run.prepared?.plan.summary.delete ?? 0), 0), pending.length);
         await this.interruptible((signal) =>
-          applyMany(prepared, { parallelVms: request.parallelVms, concurrency: request.concurrency, deployTimeoutMs: request.deployTimeoutMs, signal, progress: (line) => this.note(line) }),
+          applyMany(prepared, { parallelVms: request.parallelVms, concurrency: request.concurrency, deployTimeoutMs: request.deployTimeoutMs, signal, ...this.progressOptions() }),
         );
         applied = true;
         if (!settings.markdown) for (const run of pending) if (run.results) this.out(`VM ${run.vm.vmid} (${run.vm.name}):\n${renderResultText(run.results, this.paint)}\n`);
@@ -61,6 +62,16 @@ export abstract class ManyVmCommand<T extends typeof Command> extends BaseComman
     } finally {
       await prepared.close();
     }
+  }
+
+  /**
+   * Progress lines on stderr; on a terminal (and not with --json) also an elapsed-time line,
+   * redrawn in place, for actions slower than a few seconds.
+   */
+  protected progressOptions(): { progress: (line: string) => void; activity?: (label: string) => () => void } {
+    if (!process.stderr.isTTY || this.jsonEnabled()) return { progress: (line) => this.note(line) };
+    const elapsed = new ElapsedLine((text) => process.stderr.write(this.redact(text)));
+    return { progress: (line) => elapsed.print(this.redact(line)), activity: (label) => elapsed.start(label) };
   }
 
   /** terraform's rule: on a terminal ask, and only "yes" goes on; elsewhere --yes is required. */
@@ -171,7 +182,7 @@ export abstract class ConvergeBase extends ManyVmCommand<typeof ConvergeBase> {
     }
     await this.confirmApply(this.flags.yes, plan.summary.delete);
     const { result: outcome, interrupted } = await this.interruptible((signal) =>
-      executeConverge(prepared, { concurrency: this.flags.concurrency, deployTimeoutMs, signal, progress: (line) => this.note(line) }),
+      executeConverge(prepared, { concurrency: this.flags.concurrency, deployTimeoutMs, signal, ...this.progressOptions() }),
     );
     document.applied = true;
     document.results = resultsToJson(outcome.results);

@@ -140,7 +140,7 @@ export async function afterLock(session: PortainerSession, lock: VmLock | undefi
 
 export async function executeConverge(
   prepared: PreparedConverge,
-  options: { concurrency: number; deployTimeoutMs: number; signal?: AbortSignal; progress?: (line: string) => void },
+  options: { concurrency: number; deployTimeoutMs: number; signal?: AbortSignal; progress?: (line: string) => void; activity?: (label: string) => () => void },
 ): Promise<ApplyResult> {
   return applyPlan(prepared.plan, prepared.writer, { vmid: prepared.vm.vmid, ...options });
 }
