@@ -75,6 +75,15 @@ describe('a Portainer read that fails while planning', () => {
     expect(sim.writes()).toEqual([]);
   });
 
+  it('converge --all: the VM fails alone with 69 (not "apply failed"), nothing written', async () => {
+    await setup(stackFile500);
+    const result = await runCli(['portainer', 'converge', '--all', '--yes', '--config', config, '--url', proxyUrl], { env: { PORTAINER_API_KEY: TOKEN } });
+    expect(result.exitCode).toBe(69);
+    expect(result.stdout).toMatch(new RegExp(`^${VM} +readvm .*error \\(exit 69\\)$`, 'm'));
+    expect(result.stdout).toContain('Unable to retrieve stack file from disk');
+    expect(sim.writes()).toEqual([]);
+  });
+
   it('the same in --json: one error document with exit code 69', async () => {
     await setup(stackFile500);
     const result = await run(['plan', '--json']);
