@@ -4,7 +4,7 @@ import type { Interfaces } from '@oclif/core';
 import { findConfigPath } from './config';
 import { VMID_VERBS } from './argv';
 import { CancelledError, EXIT_CODE_TABLE, ExitCode, PhoenixError, signalExitCode, UsageError } from './errors';
-import { deployTimeout } from './portainer-flags';
+import { deployTimeout, readTimeout } from './portainer-flags';
 import type { ExitCodeValue } from './errors';
 import { colourWanted, painter } from './render';
 import { Redactor } from './secrets/redactor';
@@ -79,7 +79,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   }
 
   /** The request fields of every use case that talks to Portainer, from the shared flags. */
-  protected portainerRequest(flags: { config?: string; url?: string; 'ca-file'?: string; insecure: boolean; concurrency: number; timeout: string }) {
+  protected portainerRequest(flags: { config?: string; url?: string; 'ca-file'?: string; insecure: boolean; concurrency: number; timeout: string; 'read-timeout'?: string }) {
     return {
       configPath: findConfigPath(flags.config),
       url: flags.url,
@@ -87,6 +87,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       insecure: flags.insecure,
       concurrency: flags.concurrency,
       deployTimeoutMs: deployTimeout(flags),
+      readTimeoutMs: readTimeout(flags),
       env: process.env,
       log: this.debugLog(),
       warn: (line: string) => this.note(`Warning: ${line}`),

@@ -3,9 +3,8 @@ import type { Command } from '@oclif/core';
 import { createInterface } from 'node:readline';
 
 import { executeConverge, prepareConverge } from './app/converge';
-import { applyMany, manyExitCode, prepareMany } from './app/converge-many';
-import type { ManyRequest, VmRun } from './app/converge-many';
-import { acquireVmLock } from './app/lock';
+import { applyMany, manyExitCode, prepareMany, unnamedProtected } from './app/converge-many';
+import type { ManyRequest, PreparedMany, VmRun } from './app/converge-many';
 import type { PreparedConverge } from './app/converge';
 import { BaseCommand } from './base-command';
 import { CancelledError, ConflictError, ExitCode, UsageError } from './errors';
@@ -13,6 +12,7 @@ import { hasChanges } from './plan';
 import { deployTimeout, parseVmid, planFlags, waitLockMs } from './portainer-flags';
 import { manyToJson, planToJson, renderManyMarkdown, renderManySummary, renderPlanMarkdown, renderPlanText, renderResultText, resultsToJson } from './render';
 import type { PlanHeader, VmRow } from './render';
+import { ElapsedLine } from './util/elapsed';
 
 /** What a multi-VM converge needs besides the request: how to show it and whether to write. */
 export interface ManySettings {
@@ -41,11 +41,12 @@ export abstract class ManyVmCommand<T extends typeof Command> extends BaseComman
       const planned = prepared.runs.filter((run) => run.prepared !== undefined);
       if (!settings.markdown) for (const run of planned) if (run.prepared) this.out(`${renderPlanText(headerOf(run.prepared), run.prepared.plan, this.paint)}\n`);
       const pending = prepared.runs.filter((run) => run.outcome === 'planned');
+      for (const run of prepared.runs.filter((r) => r.outcome === 'protected')) this.note(protectedNote(run, prepared.config, request.selection));
       let applied = false;
       if (settings.applying && pending.length > 0) {
         await this.confirmApply(settings.yes, pending.reduce((sum, run) => sum + (run.prepared?.plan.summary.delete ?? 0), 0), pending.length);
         await this.interruptible((signal) =>
-          applyMany(prepared, { parallelVms: request.parallelVms, concurrency: request.concurrency, deployTimeoutMs: request.deployTimeoutMs, signal, progress: (line) => this.note(line) }),
+          applyMany(prepared, { parallelVms: request.parallelVms, concurrency: request.concurrency, deployTimeoutMs: request.deployTimeoutMs, signal, ...this.progressOptions() }),
         );
         applied = true;
         if (!settings.markdown) for (const run of pending) if (run.results) this.out(`VM ${run.vm.vmid} (${run.vm.name}):\n${renderResultText(run.results, this.paint)}\n`);
@@ -55,12 +56,22 @@ export abstract class ManyVmCommand<T extends typeof Command> extends BaseComman
         for (const run of planned) if (run.prepared) this.out(`${renderPlanMarkdown(headerOf(run.prepared), run.prepared.plan, run.results)}\n`);
         this.out(renderManyMarkdown(rows));
       } else this.out(renderManySummary(rows, this.paint));
-      if (pending.length === 0 && prepared.runs.every((run) => run.exitCode === ExitCode.OK)) this.note('Nothing to do: every selected VM matches the config.');
+      if (pending.length === 0 && prepared.runs.every((run) => run.exitCode === ExitCode.OK && run.outcome !== 'protected')) this.note('Nothing to do: every selected VM matches the config.');
       this.exitCode = manyExitCode(prepared.runs, settings.detailed);
       return { portainer: prepared.session ? { url: prepared.session.url, version: prepared.session.version.raw } : null, applied, vms: manyToJson(rows) };
     } finally {
       await prepared.close();
     }
+  }
+
+  /**
+   * Progress lines on stderr; on a terminal (and not with --json) also an elapsed-time line,
+   * redrawn in place, for actions slower than a few seconds.
+   */
+  protected progressOptions(): { progress: (line: string) => void; activity?: (label: string) => () => void } {
+    if (!process.stderr.isTTY || this.jsonEnabled()) return { progress: (line) => this.note(line) };
+    const elapsed = new ElapsedLine((text) => process.stderr.write(this.redact(text)));
+    return { progress: (line) => elapsed.print(this.redact(line)), activity: (label) => elapsed.start(label) };
   }
 
   /** terraform's rule: on a terminal ask, and only "yes" goes on; elsewhere --yes is required. */
@@ -121,6 +132,10 @@ export abstract class ConvergeBase extends ManyVmCommand<typeof ConvergeBase> {
     'wait-lock': Flags.string({ summary: 'When another converge holds this VM’s lock, wait up to this long (e.g. 5m) instead of exiting 75.' }),
     all: Flags.boolean({ summary: 'Every VM of the config (VMs without docker_stacks are listed as skipped).', exclusive: ['env'], helpGroup: 'MANY VMS' }),
     env: Flags.string({ summary: 'Every VM of this environment (its "environment", or a docker_stacks entry in it).', exclusive: ['all'], helpGroup: 'MANY VMS' }),
+    'include-protected': Flags.boolean({
+      summary: 'With --all/--env: also apply to VMs of protected environments that the selection does not name (by default they are planned, not applied).',
+      helpGroup: 'MANY VMS',
+    }),
     'parallel-vms': Flags.integer({ summary: 'With --all/--env: VMs planned and applied at once.', default: 4, min: 1, max: 32, helpGroup: 'MANY VMS' }),
   };
 
@@ -138,24 +153,19 @@ export abstract class ConvergeBase extends ManyVmCommand<typeof ConvergeBase> {
       throw new UsageError('--prune cannot be combined with a stack argument', { hint: 'Prune works on the whole VM: drop the stack argument, or drop --prune.' });
     }
     const deployTimeoutMs = deployTimeout(flags);
-    // The lock covers plan and apply, so the plan that is applied is not stale.
-    const lock = this.applies && !flags['dry-run']
-      ? await acquireVmLock(vmid, { waitMs: waitLockMs(flags), command: `phoenix portainer ${vmid} converge` })
-      : undefined;
-    try {
-      return await this.planAndApply(vmid, deployTimeoutMs);
-    } finally {
-      await lock?.release();
-    }
+    // The lock (per Portainer and vmid) covers plan and apply, so the plan that is applied is not stale.
+    const lock = this.applies && !flags['dry-run'] ? { waitMs: waitLockMs(flags), command: `phoenix portainer ${vmid} converge` } : undefined;
+    return this.planAndApply(vmid, deployTimeoutMs, lock);
   }
 
-  private async planAndApply(vmid: number, deployTimeoutMs: number): Promise<unknown> {
+  private async planAndApply(vmid: number, deployTimeoutMs: number, lock: { waitMs: number; command: string } | undefined): Promise<unknown> {
     const flags = this.flags;
-    const prepared = await prepareConverge({ ...this.portainerRequest(flags), vmid, stack: this.args.stack, prune: flags.prune, adopt: flags.adopt });
+    const prepared = await prepareConverge({ ...this.portainerRequest(flags), vmid, stack: this.args.stack, prune: flags.prune, adopt: flags.adopt, lock });
     this.secrets.push(...prepared.secrets);
     try {
       return await this.showAndApply(prepared, deployTimeoutMs);
     } finally {
+      await prepared.lock?.release();
       await prepared.client.close();
     }
   }
@@ -195,7 +205,7 @@ export abstract class ConvergeBase extends ManyVmCommand<typeof ConvergeBase> {
     }
     await this.confirmApply(this.flags.yes, plan.summary.delete);
     const { result: outcome, interrupted } = await this.interruptible((signal) =>
-      executeConverge(prepared, { concurrency: this.flags.concurrency, deployTimeoutMs, signal, progress: (line) => this.note(line) }),
+      executeConverge(prepared, { concurrency: this.flags.concurrency, deployTimeoutMs, signal, ...this.progressOptions() }),
     );
     document.applied = true;
     document.results = resultsToJson(outcome.results);
@@ -223,6 +233,7 @@ export abstract class ConvergeBase extends ManyVmCommand<typeof ConvergeBase> {
         adopt: flags.adopt,
         parallelVms: flags['parallel-vms'],
         lock: applying ? { waitMs: waitLockMs(flags), command: `phoenix portainer converge ${this.argv.join(' ')}` } : undefined,
+        guardProtected: applying && !flags['include-protected'],
       },
       applying,
       markdown: flags.markdown,
@@ -231,6 +242,16 @@ export abstract class ConvergeBase extends ManyVmCommand<typeof ConvergeBase> {
     });
     return { selection: flags.all ? { all: true } : { env: flags.env }, ...result };
   }
+}
+
+/** Why a VM with changes was not applied, and the three ways to apply it. */
+function protectedNote(run: VmRun, config: PreparedMany['config'], selection: ManyRequest['selection']): string {
+  const envs = unnamedProtected(config, run.vm, selection);
+  const named = envs.map((env) => `"${env}"`).join(', ');
+  return (
+    `Not applied: VM ${run.vm.vmid} (${run.vm.name}) writes to protected environment ${named}, which this run does not name. ` +
+    `To apply it: --env ${envs[0]}, or phoenix portainer ${run.vm.vmid} converge, or add --include-protected.`
+  );
 }
 
 function headerOf(prepared: PreparedConverge): PlanHeader {

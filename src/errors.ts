@@ -163,7 +163,7 @@ export class PortainerApiError extends PhoenixError {
       code: PortainerApiError.codeFor(fields.status),
       hint: options.hint ?? PortainerApiError.hintFor(fields.status),
       cause: options.cause,
-      exitCode: fields.status === 401 || fields.status === 403 ? ExitCode.AUTH : ExitCode.APPLY_FAILED,
+      exitCode: PortainerApiError.exitCodeFor(fields),
     });
     this.method = fields.method;
     this.path = fields.path;
@@ -194,6 +194,17 @@ export class PortainerApiError extends PhoenixError {
         ...(this.portainerDetails === undefined ? {} : { details: this.portainerDetails }),
       },
     };
+  }
+
+  /**
+   * 77 for a refused token or permission; otherwise it depends on what failed. A read (GET)
+   * changed nothing: that is Portainer failing (69), even while planning a converge. Only a
+   * write that Portainer refused may have left something half-done (1, "apply failed"); apply
+   * itself reports its failed actions as results and decides the run's exit code.
+   */
+  private static exitCodeFor(fields: PortainerApiErrorFields): ExitCodeValue {
+    if (fields.status === 401 || fields.status === 403) return ExitCode.AUTH;
+    return fields.method === 'GET' ? ExitCode.UNAVAILABLE : ExitCode.APPLY_FAILED;
   }
 
   private static codeFor(status: number): string {

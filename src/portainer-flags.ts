@@ -9,7 +9,8 @@ export const connectionFlags = {
   'ca-file': Flags.string({ env: 'PHOENIX_CA_FILE', summary: 'Extra CA bundle (PEM) for Portainer’s TLS certificate.', helpGroup: 'PORTAINER' }),
   insecure: Flags.boolean({ summary: 'Skip TLS verification (prints a warning every run).', helpGroup: 'PORTAINER' }),
   concurrency: Flags.integer({ summary: 'Parallel API requests per VM (with --all/--env, VMs also run in parallel: see --parallel-vms).', default: 8, min: 1, max: 64, helpGroup: 'PORTAINER' }),
-  timeout: Flags.string({ summary: 'Time allowed per deploy (create/update), e.g. 15m; reads use a short timeout.', default: '15m', helpGroup: 'PORTAINER' }),
+  timeout: Flags.string({ summary: 'Time allowed per deploy (create/update), e.g. 15m; reads use --read-timeout.', default: '15m', helpGroup: 'PORTAINER' }),
+  'read-timeout': Flags.string({ env: 'PHOENIX_READ_TIMEOUT', summary: 'Time allowed per read request (status, lists, stack files, login), e.g. 30s or 2m, for a slow Portainer.', default: '30s', helpGroup: 'PORTAINER' }),
 };
 
 /** Flags of plan and converge. */
@@ -35,7 +36,11 @@ export function deployTimeout(flags: { timeout: string }): number {
   return parseDuration(flags.timeout, '--timeout');
 }
 
+export function readTimeout(flags: { 'read-timeout'?: string }): number {
+  return parseDuration(flags['read-timeout'] ?? '30s', '--read-timeout');
+}
+
 /** How long to wait for a held VM lock: --wait-lock, else 0 (exit 75 at once). */
 export function waitLockMs(flags: { 'wait-lock'?: string }): number {
-  return flags['wait-lock'] ? parseDuration(flags['wait-lock'], '--wait-lock') : 0;
+  return flags['wait-lock'] !== undefined ? parseDuration(flags['wait-lock'], '--wait-lock') : 0;
 }

@@ -13,6 +13,8 @@ export interface ConnectionFlags {
   insecure: boolean;
   concurrency: number;
   deployTimeoutMs: number;
+  /** Per read request (--read-timeout); the client's default (30 s) when absent. */
+  readTimeoutMs?: number;
   /** A token given to the command itself (token set/create check one before storing it): no lookup. */
   apiKey?: string;
   /** The run's resolved secret env values: Portainer's error text (compose output) may echo them. */
@@ -66,6 +68,7 @@ export async function connect(
     insecure,
     connections: flags.concurrency,
     deployTimeoutMs: flags.deployTimeoutMs,
+    readTimeoutMs: flags.readTimeoutMs,
     log,
   });
   return { client, url, secrets: [token.token, ...(flags.stackSecrets?.all() ?? [])], token };

@@ -5,7 +5,7 @@ import { ConfigError, ExitCode, PhoenixError, signalExitCode } from '../errors';
 import type { ExitCodeValue } from '../errors';
 import { hasChanges } from '../plan';
 import { mapLimit } from '../util/concurrency';
-import { executeConverge, openSession, planVm } from './converge';
+import { afterLock, executeConverge, openSession, planVm } from './converge';
 import type { PortainerSession, PreparedConverge, SessionRequest } from './converge';
 import { StackSecrets } from './desired-env';
 import { acquireVmLock } from './lock';
@@ -48,7 +48,8 @@ export type VmOutcome =
   | 'conflict'
   | 'locked'
   | 'error' // config, Portainer or auth problem of this VM
-  | 'not-applied'; // interrupted or cancelled before this VM's apply
+  | 'not-applied' // interrupted or cancelled before this VM's apply
+  | 'protected'; // has changes, but writes to a protected environment that the run did not name
 
 export interface VmRun {
   vm: VmSummary;
@@ -75,6 +76,11 @@ export interface ManyRequest extends SessionRequest {
   parallelVms: number;
   /** Converge takes each VM's lock around plan and apply; plan does not. */
   lock?: { waitMs: number; command: string };
+  /**
+   * Converge: a VM that would write to a `protected` environment is planned but not applied
+   * unless the run names that environment (`--env prod`); `--include-protected` turns this off.
+   */
+  guardProtected?: boolean;
 }
 
 export interface PreparedMany {
@@ -121,6 +127,7 @@ function failed(vm: VmSummary, error: unknown, lock?: VmLock): VmRun {
 export async function prepareMany(request: ManyRequest): Promise<PreparedMany> {
   const config = await loadConfig(request.configPath);
   const { selected, skipped } = selectVms(config, request.selection);
+  const summaries = new Map(selected.map((vm) => [vm.vmid, vm]));
   const stackSecrets = StackSecrets.for(config, request.env, request.warn);
   const resolved = await Promise.all(
     selected.map(async (vm): Promise<ResolvedVm | VmRun> => {
@@ -143,9 +150,11 @@ export async function prepareMany(request: ManyRequest): Promise<PreparedMany> {
     ? await mapLimit(toPlan, request.parallelVms, async (vm): Promise<VmRun> => {
         let lock: VmLock | undefined;
         try {
-          if (request.lock) lock = await acquireVmLock(vm.vmid, request.lock);
-          const prepared = await planVm(session, config, vm, { prune: request.prune, adopt: request.adopt, concurrency: request.concurrency, stackSecrets });
-          const outcome: VmOutcome = prepared.plan.summary.conflict > 0 ? 'conflict' : hasChanges(prepared.plan) ? 'planned' : 'unchanged';
+          if (request.lock) lock = await acquireVmLock(vm.vmid, { ...request.lock, portainerUrl: session.url });
+          const prepared = await planVm(await afterLock(session, lock), config, vm, { prune: request.prune, adopt: request.adopt, concurrency: request.concurrency, stackSecrets });
+          const summary = summaries.get(vm.vmid);
+          const guarded = request.guardProtected === true && summary !== undefined && unnamedProtected(config, summary, request.selection).length > 0;
+          const outcome: VmOutcome = prepared.plan.summary.conflict > 0 ? 'conflict' : !hasChanges(prepared.plan) ? 'unchanged' : guarded ? 'protected' : 'planned';
           const exitCode = outcome === 'conflict' ? ExitCode.CONFLICT : ExitCode.OK;
           if (outcome !== 'planned') await lock?.release();
           return { vm, outcome, exitCode, prepared, lock: outcome === 'planned' ? lock : undefined };
@@ -168,12 +177,21 @@ export async function prepareMany(request: ManyRequest): Promise<PreparedMany> {
 }
 
 /**
+ * The protected environments a VM's converge would write to (its own environment and those of
+ * its docker_stacks entries) that the selection does not name: `--all` names none, `--env X` names X.
+ */
+export function unnamedProtected(config: LoadedConfig, vm: VmSummary, selection: Selection): string[] {
+  const envs = new Set([...(vm.environment ? [vm.environment] : []), ...vm.stackEnvironments]);
+  return [...envs].filter((env) => config.environments[env]?.protected === true && !(selection.env === env && !selection.all)).sort();
+}
+
+/**
  * Applies every VM whose plan has changes and no conflict, `parallelVms` at a time; one VM's
  * failure does not stop the others. Each lock is released as soon as its VM is done.
  */
 export async function applyMany(
   prepared: PreparedMany,
-  options: { parallelVms: number; concurrency: number; deployTimeoutMs: number; signal?: AbortSignal; progress?: (line: string) => void },
+  options: { parallelVms: number; concurrency: number; deployTimeoutMs: number; signal?: AbortSignal; progress?: (line: string) => void; activity?: (label: string) => () => void },
 ): Promise<void> {
   const pending = prepared.runs.filter((run) => run.outcome === 'planned' && run.prepared !== undefined);
   await mapLimit(pending, options.parallelVms, async (run) => {
@@ -191,6 +209,7 @@ export async function applyMany(
         deployTimeoutMs: options.deployTimeoutMs,
         signal: options.signal,
         progress: progress ? (line) => progress(`vm ${run.vm.vmid}: ${line}`) : undefined,
+        activity: options.activity ? (label) => options.activity?.(`vm ${run.vm.vmid}: ${label}`) ?? (() => undefined) : undefined,
       });
       run.results = outcome.results;
       run.outcome = outcome.ok ? 'applied' : 'apply-failed';
@@ -207,6 +226,8 @@ export async function applyMany(
 /** The run's exit code: the worst VM's; with --detailed-exitcode, changes planned or applied give 2. */
 export function manyExitCode(runs: readonly VmRun[], detailed: boolean): ExitCodeValue {
   return worstExitCode(
-    runs.map((run) => (detailed && run.exitCode === ExitCode.OK && (run.outcome === 'planned' || run.outcome === 'applied') ? ExitCode.CHANGES : run.exitCode)),
+    runs.map((run) =>
+      detailed && run.exitCode === ExitCode.OK && (run.outcome === 'planned' || run.outcome === 'applied' || run.outcome === 'protected') ? ExitCode.CHANGES : run.exitCode,
+    ),
   );
 }

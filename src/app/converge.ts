@@ -10,6 +10,8 @@ import { mapLimit } from '../util/concurrency';
 import { desiredInput, StackSecrets } from './desired-env';
 import { connect } from './connection';
 import type { ConnectionFlags } from './connection';
+import { acquireVmLock } from './lock';
+import type { VmLock } from './lock';
 
 export interface ConvergeRequest extends ConnectionFlags {
   configPath: string;
@@ -20,6 +22,8 @@ export interface ConvergeRequest extends ConnectionFlags {
   env: NodeJS.ProcessEnv;
   log?: (line: string) => void;
   warn: (line: string) => void;
+  /** Converge holds the VM's lock (per Portainer and vmid) from before the plan until after the apply. */
+  lock?: { waitMs: number; command: string };
 }
 
 export interface PreparedConverge {
@@ -34,6 +38,8 @@ export interface PreparedConverge {
   secrets: string[];
   /** The live stacks of the environment whose files were read (what the plan saw). */
   live: LiveStackInput[];
+  /** Held when the request asked for the lock; the caller releases it after the apply. */
+  lock?: VmLock;
 }
 
 /**
@@ -115,17 +121,26 @@ export async function prepareConverge(request: ConvergeRequest): Promise<Prepare
   const stackSecrets = StackSecrets.for(config, request.env, request.warn);
   await stackSecrets.load(vm.stacks); // a missing or unsafe secret is refused before any request
   const session = await openSession(config, { ...request, stackSecrets });
+  let lock: VmLock | undefined;
   try {
-    return await planVm(session, config, vm, { ...request, stackSecrets });
+    // Taken once the Portainer URL is known (the lock is per Portainer), before the plan reads.
+    if (request.lock) lock = await acquireVmLock(vm.vmid, { ...request.lock, portainerUrl: session.url });
+    return { ...(await planVm(await afterLock(session, lock), config, vm, { ...request, stackSecrets })), ...(lock ? { lock } : {}) };
   } catch (error) {
+    await lock?.release();
     await session.client.close();
     throw error;
   }
 }
 
+/** The session to plan with once the lock is held: after waiting for another run, its stacks list is re-read. */
+export async function afterLock(session: PortainerSession, lock: VmLock | undefined): Promise<PortainerSession> {
+  return lock?.waited ? { ...session, stacks: await session.client.listStacks() } : session;
+}
+
 export async function executeConverge(
   prepared: PreparedConverge,
-  options: { concurrency: number; deployTimeoutMs: number; signal?: AbortSignal; progress?: (line: string) => void },
+  options: { concurrency: number; deployTimeoutMs: number; signal?: AbortSignal; progress?: (line: string) => void; activity?: (label: string) => () => void },
 ): Promise<ApplyResult> {
   return applyPlan(prepared.plan, prepared.writer, { vmid: prepared.vm.vmid, ...options });
 }

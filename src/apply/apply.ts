@@ -31,6 +31,8 @@ export interface ApplyOptions {
   now?: () => number;
   /** Progress lines for stderr. */
   progress?: (line: string) => void;
+  /** Called when an action starts; the returned function when it ends (an elapsed-time line on a terminal). */
+  activity?: (label: string) => () => void;
 }
 
 export interface ApplyResult {
@@ -65,15 +67,17 @@ function isWrite(item: PlanItem): item is PlanItem & { action: WriteAction } {
 
 async function applyOne(item: PlanItem, action: WriteAction, writer: StackWriter, options: ApplyOptions): Promise<ActionResult> {
   const base = { stack: item.stack, action };
+  // One progress line per action, when it starts: its outcome is in the results (stdout), which
+  // already name the action, so "done"/"failed" progress lines only repeated it.
   options.progress?.(`${verb(action)} ${item.stack}...`);
+  const end = options.activity?.(`${action === 'delete' ? 'deleting' : 'deploying'} ${item.stack}`);
   try {
     const { recovered } = await execute(item, action, writer, options);
-    options.progress?.(`${item.stack}: ${action} done${recovered ? ' (confirmed by re-reading Portainer)' : ''}`);
     return { ...base, outcome: 'done', ...(recovered ? { recovered } : {}) };
   } catch (error) {
-    const failure = describe(error);
-    options.progress?.(`${item.stack}: ${action} failed: ${failure.message}`);
-    return { ...base, outcome: 'failed', error: failure };
+    return { ...base, outcome: 'failed', error: describe(error) };
+  } finally {
+    end?.();
   }
 }
 

@@ -12,8 +12,8 @@
  *   value changes in place; otherwise it is added to `stacks.<s>.environments.<to>.env`. Keys
  *   whose resolved values already agree are left alone.
  */
-import { applyEdits, modify } from 'jsonc-parser';
-import type { FormattingOptions, JSONPath } from 'jsonc-parser';
+import { applyEdits, findNodeAtLocation, modify, parseTree } from 'jsonc-parser';
+import type { Edit, FormattingOptions, JSONPath } from 'jsonc-parser';
 import { ConfigError } from '../errors';
 import { didYouMean } from './problems';
 import type { ConfigDocument, StackDocument } from './schema';
@@ -135,12 +135,51 @@ export function formattingOf(text: string): FormattingOptions {
   return indent.startsWith('\t') ? { insertSpaces: false, tabSize: 1, eol } : { insertSpaces: true, tabSize: indent.length, eol };
 }
 
-/** The file text with the changes made, and nothing else touched. */
+/**
+ * The file text with the changes made, and nothing else touched: every byte outside the changed
+ * values stays as it was. jsonc-parser's `modify` with formatting options re-formats every line
+ * the edit touches (so a compact one-line sibling on that line became five lines); it is
+ * called without them, and an inserted key is then laid out like its neighbours: on its own
+ * line, indented like the previous key, in a multi-line object; inline in a one-line object.
+ */
 export function applyPromotion(text: string, changes: readonly PromotionChange[]): string {
   const formattingOptions = formattingOf(text);
   let result = text;
   for (const change of changes) {
-    result = applyEdits(result, modify(result, change.path, change.action === 'removed' ? undefined : change.after, { formattingOptions }));
+    const value = change.action === 'removed' ? undefined : change.after;
+    const edits = modify(result, change.path, value, {}).map((edit) => (edit.length === 0 ? styledInsert(result, edit, change.path, value, formattingOptions) : edit));
+    result = applyEdits(result, edits);
   }
   return result;
+}
+
+/** An insertion rewritten in the surrounding object's layout (same offset, same JSON value). */
+function styledInsert(text: string, edit: Edit, path: JSONPath, value: unknown, options: FormattingOptions): Edit {
+  const tree = parseTree(text);
+  if (tree === undefined) return edit;
+  // The deepest object of the path that exists receives the key; the rest of the path becomes nested objects.
+  let depth = path.length - 1;
+  let parent = findNodeAtLocation(tree, path.slice(0, depth));
+  while (parent === undefined && depth > 0) parent = findNodeAtLocation(tree, path.slice(0, --depth));
+  if (parent === undefined || parent.type !== 'object') return edit;
+  const nested = path.slice(depth + 1).reduceRight<unknown>((inner, key) => ({ [String(key)]: inner }), value);
+  const property = (layout: (v: unknown) => string) => `${JSON.stringify(String(path[depth]))}: ${layout(nested)}`;
+  const children = parent.children ?? [];
+  const multiLine = /\r?\n/.test(text.slice(parent.offset, parent.offset + parent.length));
+  if (children.length === 0) return { ...edit, content: ` ${property(inline)} ` };
+  if (!multiLine) return { ...edit, content: `, ${property(inline)}` };
+  const previous = children[children.length - 1];
+  const lineStart = Math.max(text.lastIndexOf('\n', previous.offset) + 1, 0);
+  const indent = /^[ \t]*/.exec(text.slice(lineStart, previous.offset))?.[0] ?? '';
+  const unit = options.insertSpaces === false ? '\t' : ' '.repeat(options.tabSize ?? 2);
+  const eol = options.eol ?? '\n';
+  const pretty = (v: unknown) => JSON.stringify(v, null, unit).split('\n').join(`${eol}${indent}`);
+  return { ...edit, content: `,${eol}${indent}${property(pretty)}` };
+}
+
+/** `{ "a": "1", "b": { "c": "2" } }`: the compact style of one-line blocks in hand-written configs. */
+function inline(value: unknown): string {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return JSON.stringify(value);
+  const entries = Object.entries(value);
+  return entries.length === 0 ? '{}' : `{ ${entries.map(([k, v]) => `${JSON.stringify(k)}: ${inline(v)}`).join(', ')} }`;
 }

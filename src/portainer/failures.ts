@@ -75,15 +75,16 @@ export interface FailureContext {
   scrub: Scrub;
 }
 
-export function timeoutError(ctx: FailureContext, timeoutMs: number, cause: unknown): UnavailableError {
+/** `kind` is which timeout ran out (the read or the deploy one), so the hint names the flag that raises it. */
+export function timeoutError(ctx: FailureContext, timeoutMs: number, cause: unknown, kind: 'read' | 'deploy' = ctx.method === 'GET' ? 'read' : 'deploy'): UnavailableError {
   return new UnavailableError(
-    `Portainer at ${ctx.url} did not answer ${ctx.method} ${ctx.path} within ${Math.round(timeoutMs / 1000)} s`,
+    `Portainer at ${ctx.url} did not answer ${ctx.method} ${ctx.path} within ${timeoutMs < 1000 ? `${timeoutMs} ms` : `${Math.round(timeoutMs / 1000)} s`}`,
     {
       code: 'PORTAINER_TIMEOUT',
       hint:
-        ctx.method === 'GET'
-          ? 'Check that Portainer is up and reachable; raise the read timeout if it is slow.'
-          : 'The deploy may still be running in Portainer: check the stack before retrying, or raise the deploy timeout.',
+        kind === 'read'
+          ? 'Check that Portainer is up and reachable; if it is only slow, raise the read timeout with --read-timeout 2m (or PHOENIX_READ_TIMEOUT=2m).'
+          : 'The deploy may still be running in Portainer: check the stack before retrying, or raise the deploy timeout with --timeout 30m.',
       cause,
     },
   );

@@ -208,7 +208,7 @@ export class Transport {
       } catch (error) {
         if (isTimeout(error)) {
           this.log(`${label()} -> timeout ${took()}`);
-          throw timeoutError(ctx, timeoutMs, error);
+          throw timeoutError(ctx, timeoutMs, error, spec.timeout);
         }
         const code = networkCode(error) ?? 'network error';
         const failure = { code: networkCode(error), retryable: isRetryableNetworkError(error) };

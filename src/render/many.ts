@@ -27,6 +27,7 @@ const OUTCOME_TEXT: Record<string, string> = {
   locked: 'locked by another converge',
   error: 'error',
   'not-applied': 'not applied',
+  protected: 'protected: not applied',
 };
 
 function counts(summary: PlanSummary | undefined): string[] {

@@ -47,7 +47,7 @@ afterEach(async () => {
 describe('phoenix portainer converge --all / --env (simulator, real sockets)', () => {
   it('converges prod, test and dev in one run, with one version check and one stacks list, and lists the VM without stacks as skipped', async () => {
     await setup();
-    const first = await run(['converge', '--all', '--yes']);
+    const first = await run(['converge', '--all', '--yes', '--include-protected']);
     expect(first.exitCode).toBe(0);
     expect(byEndpoint(2).map((s) => s.name).sort()).toEqual(['db', 'web']);
     expect(byEndpoint(3).map((s) => s.env)).toEqual([[{ name: 'NGINX_TAG', value: '1.28' }]]);
@@ -63,7 +63,7 @@ describe('phoenix portainer converge --all / --env (simulator, real sockets)', (
     expect(reads('/api/stacks')).toBe(1);
 
     const writes = sim.writes().length;
-    const second = await run(['converge', '--all', '--yes', '--detailed-exitcode']);
+    const second = await run(['converge', '--all', '--yes', '--include-protected', '--detailed-exitcode']);
     expect(second.exitCode).toBe(0);
     expect(second.stderr).toContain('Nothing to do');
     expect(sim.writes().length).toBe(writes);
@@ -83,7 +83,7 @@ describe('phoenix portainer converge --all / --env (simulator, real sockets)', (
 
   it('a conflict on one VM blocks that VM only; the others are applied and the run exits 73', async () => {
     await setup({ stacks: [{ name: 'web', endpointId: 3, composeText: 'services:\n  theirs:\n    image: busybox\n' }] });
-    const result = await run(['converge', '--all', '--yes', '--json']);
+    const result = await run(['converge', '--all', '--yes', '--include-protected', '--json']);
     expect(result.exitCode).toBe(73);
     const doc = JSON.parse(result.stdout);
     expect(doc).toMatchObject({ ok: false, exitCode: 73, result: { selection: { all: true }, applied: true } });
@@ -103,7 +103,7 @@ describe('phoenix portainer converge --all / --env (simulator, real sockets)', (
       stacks: [{ name: 'web', endpointId: 3, composeText: 'services:\n  theirs:\n    image: busybox\n' }],
       faults: { failDeployFor: ['db'] },
     });
-    const result = await run(['converge', '--all', '--yes']);
+    const result = await run(['converge', '--all', '--yes', '--include-protected']);
     expect(result.exitCode).toBe(1);
     expect(result.stdout).toMatch(/^2001\s+prod-box.*APPLY FAILED \(exit 1\)$/m);
     expect(result.stdout).toMatch(/^3001\s+test-box.*conflict: nothing written \(exit 73\)$/m);
@@ -113,7 +113,7 @@ describe('phoenix portainer converge --all / --env (simulator, real sockets)', (
 
   it('a VM whose Portainer environment is missing fails alone with 65', async () => {
     await setup({ endpoints: [{ id: 2, name: 'prod-box', type: 2 }, { id: 3, name: 'test-box', type: 2 }] });
-    const result = await run(['converge', '--all', '--yes']);
+    const result = await run(['converge', '--all', '--yes', '--include-protected']);
     expect(result.exitCode).toBe(65);
     expect(result.stdout).toMatch(/^4001\s+dev-box.*error \(exit 65\)$/m);
     expect(result.stdout).toContain('vm 4001: VM 4001: Portainer has no environment named "dev-box"');

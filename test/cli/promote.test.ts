@@ -82,7 +82,7 @@ echo PIPELINE OK
 describe('phoenix portainer promote (simulator, real sockets)', () => {
   it('a CI script promotes a stack from test to prod, gating each step on its exit code', async () => {
     await setup();
-    expect((await run(['converge', '--all', '--yes'])).exitCode).toBe(0);
+    expect((await run(['converge', '--all', '--yes', '--include-protected'])).exitCode).toBe(0);
     expect(webOn(2)?.env).toContainEqual({ name: 'NGINX_TAG', value: '1.27' });
 
     const result = await bash(PIPELINE, dirname(config));
@@ -100,7 +100,7 @@ describe('phoenix portainer promote (simulator, real sockets)', () => {
 
   it('refuses (73, nothing written) when test does not run what its config says; --force promotes anyway', async () => {
     await setup();
-    await run(['converge', '--all', '--yes']);
+    await run(['converge', '--all', '--yes', '--include-protected']);
     writeFileSync(config, readFileSync(config, 'utf8').replace('"NGINX_TAG": "1.28"', '"NGINX_TAG": "1.29"')); // edited, never converged
     const before = readFileSync(config, 'utf8');
     const refused = await run(['promote', '--from', 'test', '--to', 'prod', '--write', '--yes']);
@@ -120,7 +120,7 @@ describe('phoenix portainer promote (simulator, real sockets)', () => {
 
   it('a protected target needs --yes (64 without a terminal); without --write nothing is saved', async () => {
     await setup();
-    await run(['converge', '--all', '--yes']);
+    await run(['converge', '--all', '--yes', '--include-protected']);
     const before = readFileSync(config, 'utf8');
     const dry = await run(['promote', '--from', 'test', '--to', 'prod']);
     expect(dry.exitCode).toBe(0);
@@ -136,7 +136,7 @@ describe('phoenix portainer promote (simulator, real sockets)', () => {
 
   it('--write --converge converges every VM of the target environment in the same run', async () => {
     await setup();
-    await run(['converge', '--all', '--yes']);
+    await run(['converge', '--all', '--yes', '--include-protected']);
     const result = await run(['promote', '--from', 'test', '--to', 'prod', '--write', '--converge', '--yes']);
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toMatch(/^2001\s+prod-box\s+prod\s+0\s+1\s+0\s+0\s+0\s+applied$/m);

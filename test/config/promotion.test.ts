@@ -103,3 +103,75 @@ describe('planPromotion + applyPromotion', () => {
     expect(formattingOf('{\r\n\t"a": 1\r\n}')).toMatchObject({ insertSpaces: false, eol: '\r\n' });
   });
 });
+
+describe('promote --write leaves untouched siblings byte-identical', () => {
+  /** A config whose environments block holds compact one-line siblings; prod has no block yet. */
+  const compact = (environments: string) => `{
+  "vms": [ { "vmid": 2001, "name": "prod-box", "environment": "prod", "docker_stacks": ["web"] } ],
+  "environments": { "test": {}, "dev": {}, "prod": { "protected": true } },
+  "stacks": {
+    "web": {
+      "promote": ["TAG"],
+      "compose_file": "stacks/web/docker-compose.yml",
+      "env": { "TAG": "1.0" },
+      "environments": ${environments}
+    }
+  }
+}
+`;
+
+  /** The text with `inserted` removed must be the original: the edit added bytes and changed none. */
+  function onlyInserted(before: string, after: string, inserted: string): void {
+    const at = after.lastIndexOf(inserted);
+    expect(at).toBeGreaterThan(0);
+    expect(after.slice(0, at) + after.slice(at + inserted.length)).toBe(before);
+  }
+
+  it('a new target block in a multi-line object goes on its own lines; the one-line sibling before it is kept', () => {
+    const text = compact(`{
+        "test": { "env": { "TAG": "1.1" } }, "dev": { "env": { "TAG": "0.9" } }
+      }`);
+    const { after } = promote(text, ['web']);
+    onlyInserted(text, after, ',\n        "prod": {\n          "env": {\n            "TAG": "1.1"\n          }\n        }');
+    expect(after).toContain('\n        "test": { "env": { "TAG": "1.1" } }, "dev": { "env": { "TAG": "0.9" } },\n');
+    expect(parseConfigText(after, 'x').document.stacks?.web.environments?.prod).toEqual({ env: { TAG: '1.1' } });
+  });
+
+  it('a new target block in a one-line object stays on that line, inline', () => {
+    const text = compact('{ "test": { "env": { "TAG": "1.1" } } }');
+    const { after } = promote(text, ['web']);
+    onlyInserted(text, after, ', "prod": { "env": { "TAG": "1.1" } }');
+  });
+
+  it('a key added to a one-line target block stays inline; the compact sibling on the same line is kept', () => {
+    const text = compact('{ "test": { "env": { "TAG": "1.1" } }, "prod": { "env": { "HOST": "p" } } }');
+    const { after } = promote(text, ['web']);
+    onlyInserted(text, after, ', "TAG": "1.1"');
+  });
+
+  it('a key added to a multi-line target block gets its own line, indented like its neighbour', () => {
+    const text = compact(`{
+        "test": { "env": { "TAG": "1.1" } },
+        "prod": {
+          "env": {
+            "HOST": "p"
+          }
+        }
+      }`);
+    const { after } = promote(text, ['web']);
+    onlyInserted(text, after, ',\n            "TAG": "1.1"');
+  });
+
+  it('an empty target env gets the key inline; CRLF files keep CRLF', () => {
+    const text = compact('{ "test": { "env": { "TAG": "1.1" } }, "prod": { "env": {} } }').replace(/\n/g, '\r\n');
+    const { after } = promote(text, ['web']);
+    onlyInserted(text, after, ' "TAG": "1.1" ');
+    expect(after.replace(/\r\n/g, '')).not.toContain('\n');
+  });
+
+  it('keys and values with quotes, backslashes and newlines are written as valid JSON', () => {
+    const text = compact('{ "test": { "env": { "TAG": "a\\"b\\\\c\\nd" } } }');
+    const { after } = promote(text, ['web']);
+    expect(parseConfigText(after, 'x').document.stacks?.web.environments?.prod?.env?.TAG).toBe('a"b\\c\nd');
+  });
+});

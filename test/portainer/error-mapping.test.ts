@@ -26,7 +26,8 @@ describe('HTTP error statuses become PortainerApiError', () => {
     const error = await rejection(h.client.getStack(42));
     expect(error).toMatchObject({
       kind: 'not-found',
-      exitCode: 1,
+      // A failed read is Portainer failing (69); exit 1 means a write failed.
+      exitCode: 69,
       method: 'GET',
       path: '/api/stacks/42',
       portainerMessage: 'Unable to find a stack with the specified identifier inside the database',
