@@ -7,12 +7,12 @@ import * as nodePath from 'node:path';
 import { ConfigError, PhoenixError } from '../errors';
 import { ComposeProblem, composeProblem, readComposeFile } from './compose';
 import { displayPath } from './load';
-import { findPhoenixLayoutStack } from './phoenix-layout';
+import { findPhoenixLayoutStack, LayoutStack } from './phoenix-layout';
 import { didYouMean, formatPath } from './problems';
 import { ConfigDocument, StackDocument, StackEntryDocument, VmDocument } from './schema';
 import { closest } from './suggest';
 import { DesiredStack, EnvValue, LoadedConfig, ResolvedVm, VmSummary } from './types';
-import { problemsError, validateDocument } from './validate';
+import { problemsError, validDocument } from './validate';
 
 interface Entry {
   name: string;
@@ -25,7 +25,20 @@ function entryOf(entry: StackEntryDocument): Entry {
 }
 
 function documentOf(config: LoadedConfig): ConfigDocument {
-  return validateDocument(config.data, displayPath(config.path));
+  return validDocument(config.data, displayPath(config.path));
+}
+
+/** vmid → index in `vms`, built once per document (a scan per VM made `--all` quadratic). */
+const vmIndexes = new WeakMap<object, Map<number, number>>();
+
+function vmIndexOf(document: ConfigDocument, vmid: number): number {
+  let indexes = vmIndexes.get(document.vms);
+  if (indexes === undefined) {
+    indexes = new Map();
+    for (const [i, vm] of document.vms.entries()) if (!indexes.has(vm.vmid)) indexes.set(vm.vmid, i);
+    vmIndexes.set(document.vms, indexes);
+  }
+  return indexes.get(vmid) ?? -1;
 }
 
 function summaryOf(vm: VmDocument): VmSummary {
@@ -82,6 +95,44 @@ function findStack(document: ConfigDocument, name: string): [string, StackDocume
   return key === undefined ? undefined : [key, stacks[key]];
 }
 
+/**
+ * What one loaded config has already read and checked: a compose file used by many VMs is read
+ * and parsed once, and the Phoenix layout file once per stack and environment. Keyed by the
+ * validated document, so it lives exactly as long as one load of the config.
+ */
+interface ResolveCache {
+  files: Map<string, Promise<string>>;
+  problems: Map<string, ComposeProblem | undefined>;
+  layout: Map<string, Promise<LayoutStack | undefined>>;
+}
+
+const resolveCaches = new WeakMap<ConfigDocument, ResolveCache>();
+
+function cacheOf(document: ConfigDocument): ResolveCache {
+  let cache = resolveCaches.get(document);
+  if (cache === undefined) {
+    cache = { files: new Map(), problems: new Map(), layout: new Map() };
+    resolveCaches.set(document, cache);
+  }
+  return cache;
+}
+
+function memo<T>(map: Map<string, T>, key: string, make: () => T): T {
+  if (map.has(key)) return map.get(key) as T;
+  const value = make();
+  map.set(key, value);
+  return value;
+}
+
+/** The compose file's text, read once per (file, place in the config) per loaded config. */
+function readCompose(document: ConfigDocument, source: string, where: string): Promise<string> {
+  return memo(cacheOf(document).files, `${source}\0${where}`, () => readComposeFile(source, where));
+}
+
+function checkCompose(document: ConfigDocument, text: string): ComposeProblem | undefined {
+  return memo(cacheOf(document).problems, text, () => composeProblem(text));
+}
+
 interface Compose {
   text: string;
   /** Absolute path or 'inline'. */
@@ -99,14 +150,15 @@ function fromFile(source: string, text: string): Compose {
  * The compose of a stack in an environment: the environment's own `compose_file`/`compose` when
  * it sets one (what promotion copies), else the stack's.
  */
-async function composeOf(config: LoadedConfig, file: string, name: string, stack: StackDocument, environment: string | undefined): Promise<Compose> {
+async function composeOf(config: LoadedConfig, document: ConfigDocument, name: string, stack: StackDocument, environment: string | undefined): Promise<Compose> {
+  const file = displayPath(config.path);
   const override = environment === undefined ? undefined : stack.environments?.[environment];
   const overridden = override?.compose_file !== undefined || override?.compose !== undefined;
   const from = overridden && override !== undefined ? override : stack;
   const base = overridden ? `stacks.${name}.environments.${environment}` : `stacks.${name}`;
   if (from.compose_file !== undefined) {
     const source = nodePath.resolve(config.dir, from.compose_file);
-    return fromFile(source, await readComposeFile(source, `${file}: ${base}.compose_file`));
+    return fromFile(source, await readCompose(document, source, `${file}: ${base}.compose_file`));
   }
   const where = `${file}: ${base}.compose`;
   const locate = (p: ComposeProblem) => (p.line === undefined ? where : `${where}: line ${p.line}, column ${p.column ?? 1} of the inline YAML`);
@@ -114,25 +166,26 @@ async function composeOf(config: LoadedConfig, file: string, name: string, stack
 }
 
 async function resolveEntry(config: LoadedConfig, document: ConfigDocument, vm: VmDocument, entry: Entry, where: string): Promise<DesiredStack> {
-  const file = displayPath(config.path);
   const environment = entry.environment ?? vm.environment;
   const found = findStack(document, entry.name);
   let compose: Compose;
   let env: Record<string, EnvValue>;
   if (found !== undefined) {
-    compose = await composeOf(config, file, found[0], found[1], environment);
+    compose = await composeOf(config, document, found[0], found[1], environment);
     env = overlayEnv(found[1], environment, entry.env);
   } else {
-    const layout = await findPhoenixLayoutStack(config.dir, entry.name, environment);
+    const layout = await memo(cacheOf(document).layout, `${entry.name.toLowerCase()}\0${environment ?? ''}`, () =>
+      findPhoenixLayoutStack(config.dir, entry.name, environment),
+    );
     if (layout === undefined) {
       const defined = Object.keys(document.stacks ?? {}).sort();
       const known = defined.length === 0 ? 'no stacks are defined' : `defined: ${defined.join(', ')}`;
       throw new ConfigError(`${where}: unknown stack "${entry.name}"; ${known}${didYouMean(entry.name, defined)}`, { code: 'UNKNOWN_STACK' });
     }
-    compose = fromFile(layout.composeFile, await readComposeFile(layout.composeFile, where));
+    compose = fromFile(layout.composeFile, await readCompose(document, layout.composeFile, where));
     env = { ...layout.env, ...entry.env };
   }
-  const problem = composeProblem(compose.text);
+  const problem = checkCompose(document, compose.text);
   if (problem !== undefined) throw new ConfigError(`${compose.locate(problem)}: ${problem.message}`, { code: 'COMPOSE_INVALID' });
   return { name: entry.name, composeText: compose.text, composeSource: compose.source, env, environment };
 }
@@ -158,7 +211,7 @@ function pickEntries(vm: VmDocument, entries: Entry[], onlyStack: string | undef
 export async function resolveVm(config: LoadedConfig, vmid: number, onlyStack?: string): Promise<ResolvedVm> {
   const file = displayPath(config.path);
   const document = documentOf(config);
-  const index = document.vms.findIndex((vm) => vm.vmid === vmid);
+  const index = vmIndexOf(document, vmid);
   if (index < 0) throw unknownVmid(document, vmid, file);
   const vm = document.vms[index];
   const entries = (vm.docker_stacks ?? []).map(entryOf);

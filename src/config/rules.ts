@@ -96,11 +96,13 @@ const PHOENIX_VM_KEYS = ['docker_stacks', 'environment', 'portainer_environment_
  * silently, and `docker_stak` would make the VM declare no stacks (and `--prune` delete them all).
  * A key one or two edits away from one of phoenix's is therefore an error.
  */
-function nearMissKeys(vm: Json, index: number): Problem[] {
+function nearMissKeys(vm: Json, index: number, nearOf: Map<string, string | undefined>): Problem[] {
   const problems: Problem[] = [];
   for (const key of Object.keys(vm)) {
     if (PHOENIX_VM_KEYS.includes(key) || key.length < 5) continue;
-    const near = PHOENIX_VM_KEYS.find((known) => levenshtein(key.toLowerCase(), known) <= 2);
+    // Every VM repeats the same provisioning keys: compute each key's verdict once per document.
+    if (!nearOf.has(key)) nearOf.set(key, PHOENIX_VM_KEYS.find((known) => levenshtein(key.toLowerCase(), known) <= 2));
+    const near = nearOf.get(key);
     if (near !== undefined) problems.push({ path: ['vms', index, key], message: `unknown key "${key}"; did you mean "${near}"? (phoenix reads only its own spelling)` });
   }
   return problems;
@@ -109,6 +111,7 @@ function nearMissKeys(vm: Json, index: number): Problem[] {
 function vmProblems(vms: unknown[], declaredEnvs: string[] | undefined): Problem[] {
   const problems: Problem[] = [];
   const vmids = new Map<number, number>();
+  const nearOf = new Map<string, string | undefined>();
   vms.forEach((vm, i) => {
     if (!isObject(vm)) return;
     if (typeof vm.vmid === 'number') {
@@ -118,7 +121,7 @@ function vmProblems(vms: unknown[], declaredEnvs: string[] | undefined): Problem
     }
     const problem = environmentProblem(vm.environment, declaredEnvs);
     if (problem !== undefined) problems.push({ path: ['vms', i, 'environment'], message: problem });
-    problems.push(...nearMissKeys(vm, i));
+    problems.push(...nearMissKeys(vm, i, nearOf));
     problems.push(...entryProblems(vm, i, declaredEnvs));
   });
   return problems;

@@ -1,6 +1,8 @@
 /** From a loaded config to one VM's desired stacks: overlays, paths, and every refusal (exit 65). */
 import * as path from 'node:path';
 import { checkAllVms, findPhoenixLayoutStack, listVms, loadConfig, overlayEnv, resolveVm } from '../../src/config';
+import * as compose from '../../src/config/compose';
+import { configSchema } from '../../src/config/schema';
 import { configError, FIXTURES, REPO_ROOT, tempDir } from './config-helpers';
 
 const shown = (file: string) => path.relative(process.cwd(), file);
@@ -182,5 +184,39 @@ describe('Phoenix Hypervisor layout seam', () => {
   it('finds stacks/<name>/docker-compose.yml beside the config (the stacks block still comes first in resolveVm)', async () => {
     await expect(findPhoenixLayoutStack(REPO_ROOT, 'monitoring', 'test')).resolves.toEqual({ composeFile: path.join(REPO_ROOT, 'stacks/monitoring/docker-compose.yml'), env: {} });
     await expect(findPhoenixLayoutStack(REPO_ROOT, 'no-such-stack')).resolves.toBeUndefined();
+  });
+});
+
+describe('linear in the number of VMs', () => {
+  /** A config of `count` VMs sharing one compose file and one inline stack. */
+  function manyVms(count: number): string {
+    const vms = Array.from({ length: count }, (_, i) => ({ vmid: 2000 + i, name: `vm-${i}`, portainer_environment_name: `env-${i}`, docker_stacks: ['filed', 'inline'] }));
+    const stacks = { filed: { compose_file: 'stacks/filed.yml' }, inline: { compose: 'services:\n  app:\n    image: nginx\n' } };
+    return tempDir({ 'phoenix_vm_configs.json': { stacks, vms }, 'stacks/filed.yml': 'services:\n  web:\n    image: nginx\n' });
+  }
+
+  afterEach(() => jest.restoreAllMocks());
+
+  it('validates the document once per load, however many VMs are resolved', async () => {
+    const dir = manyVms(40);
+    const safeParse = jest.spyOn(configSchema, 'safeParse');
+    const parse = jest.spyOn(configSchema, 'parse');
+    const config = await loadConfig(path.join(dir, 'phoenix_vm_configs.json'));
+    const resolved = await checkAllVms(config);
+    expect(resolved).toHaveLength(40);
+    listVms(config);
+    await resolveVm(config, 2001);
+    expect(safeParse).toHaveBeenCalledTimes(1);
+    expect(parse).not.toHaveBeenCalled();
+  });
+
+  it('reads and parses a compose file shared by every VM once per load', async () => {
+    const dir = manyVms(40);
+    const yaml = jest.spyOn(compose, 'composeProblem');
+    const read = jest.spyOn(compose, 'readComposeFile');
+    const config = await loadConfig(path.join(dir, 'phoenix_vm_configs.json'));
+    await checkAllVms(config);
+    expect(read).toHaveBeenCalledTimes(1);
+    expect(yaml).toHaveBeenCalledTimes(2);
   });
 });
