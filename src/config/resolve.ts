@@ -223,7 +223,7 @@ export async function resolveVm(config: LoadedConfig, vmid: number, onlyStack?: 
   const problems: string[] = [];
   for (const result of results) {
     if (result.status === 'fulfilled') stacks.push(result.value);
-    else if (result.reason instanceof PhoenixError) problems.push(result.reason.message);
+    else if (result.reason instanceof PhoenixError) problems.push(...(result.reason.details.length > 0 ? result.reason.details : [result.reason.message]));
     else throw result.reason;
   }
   if (problems.length > 0) {
