@@ -9,6 +9,7 @@ import { ComposeProblem, composeProblem, readComposeFile } from './compose';
 import { displayPath } from './load';
 import { findPhoenixLayoutStack, LayoutStack } from './phoenix-layout';
 import { didYouMean, formatPath } from './problems';
+import { environmentProblems } from './rules';
 import { ConfigDocument, StackDocument, StackEntryDocument, VmDocument } from './schema';
 import { closest } from './suggest';
 import { DesiredStack, EnvValue, LoadedConfig, ResolvedVm, VmSummary } from './types';
@@ -236,12 +237,14 @@ export async function resolveVm(config: LoadedConfig, vmid: number, onlyStack?: 
 
 /**
  * Resolves every VM and throws one ConfigError listing every stack problem of the whole file
- * (unknown stacks, missing or invalid compose), for `phoenix config validate`: resolving VM by
- * VM would stop at the first bad one.
+ * (unknown stacks, missing or invalid compose, VMs without a Portainer environment, a stack
+ * claimed twice on one environment), for `phoenix config validate`: resolving VM by VM would
+ * stop at the first bad one.
  */
 export async function checkAllVms(config: LoadedConfig): Promise<ResolvedVm[]> {
   const resolved: ResolvedVm[] = [];
-  const lines: string[] = [];
+  const file = displayPath(config.path);
+  const lines = environmentProblems(documentOf(config).vms).map((problem) => `${file}: ${formatPath(problem.path)}: ${problem.message}`);
   for (const vm of listVms(config)) {
     try {
       resolved.push(await resolveVm(config, vm.vmid));
@@ -250,6 +253,6 @@ export async function checkAllVms(config: LoadedConfig): Promise<ResolvedVm[]> {
       lines.push(...(error.details.length > 0 ? error.details : [error.message]));
     }
   }
-  if (lines.length > 0) throw problemsError(displayPath(config.path), [...new Set(lines)]);
+  if (lines.length > 0) throw problemsError(file, [...new Set(lines)]);
   return resolved;
 }

@@ -6,6 +6,7 @@
 import { didYouMean, Problem } from './problems';
 import { levenshtein } from './suggest';
 import { STACK_NAME_PATTERN } from './schema';
+import type { VmDocument } from './schema';
 
 type Json = Record<string, unknown>;
 
@@ -135,4 +136,49 @@ export function ruleProblems(data: unknown): Problem[] {
     ...(isObject(data.stacks) ? stackProblems(data.stacks, declaredEnvs) : []),
     ...(Array.isArray(data.vms) ? vmProblems(data.vms, declaredEnvs) : []),
   ];
+}
+
+/**
+ * What `config validate` can say offline about where each VM's stacks go: a VM with stacks must
+ * name its Portainer environment, and two VMs mapped to the same environment (same
+ * `portainer_endpoint_id` or same `portainer_environment_name`) may not declare the same stack:
+ * each would claim it, and they would undo each other's deploys forever. Mappings that only
+ * meet once Portainer resolves names to ids are checked at plan time. Not a document rule, so
+ * `plan` of an unrelated VM still runs.
+ */
+export function environmentProblems(vms: readonly VmDocument[]): Problem[] {
+  const problems: Problem[] = [];
+  const claims = new Map<string, Map<string, { index: number; vmid: number }>>();
+  vms.forEach((vm, i) => {
+    const entries = vm.docker_stacks ?? [];
+    if (entries.length === 0) return;
+    const mappings: Array<[string, string]> = [];
+    if (vm.portainer_endpoint_id !== undefined) mappings.push([`id ${vm.portainer_endpoint_id}`, `portainer_endpoint_id ${vm.portainer_endpoint_id}`]);
+    if (vm.portainer_environment_name !== undefined) mappings.push([`name ${vm.portainer_environment_name}`, `portainer_environment_name "${vm.portainer_environment_name}"`]);
+    if (mappings.length === 0) {
+      problems.push({
+        path: ['vms', i],
+        message: `vm ${vm.vmid} declares docker_stacks but names no Portainer environment: add "portainer_environment_name" (phoenix portainer environments lists them) or "portainer_endpoint_id"`,
+      });
+      return;
+    }
+    entries.forEach((entry, j) => {
+      const name = typeof entry === 'string' ? entry : entry.name;
+      let reported = false;
+      for (const [key, label] of mappings) {
+        let stacks = claims.get(key);
+        if (stacks === undefined) claims.set(key, (stacks = new Map()));
+        const first = stacks.get(name.toLowerCase());
+        if (first === undefined) stacks.set(name.toLowerCase(), { index: i, vmid: vm.vmid });
+        else if (first.index !== i && !reported) {
+          reported = true;
+          problems.push({
+            path: ['vms', i, 'docker_stacks', j],
+            message: `stack "${name}" is also declared by vm ${first.vmid} (vms[${first.index}]) on the same Portainer environment (${label}): each VM would claim it; declare it on one of them, or map them to different environments`,
+          });
+        }
+      }
+    });
+  });
+  return problems;
 }

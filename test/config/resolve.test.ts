@@ -220,3 +220,32 @@ describe('linear in the number of VMs', () => {
     expect(yaml).toHaveBeenCalledTimes(2);
   });
 });
+
+describe('checkAllVms: where each VM deploys', () => {
+  const inline = { compose: 'services:\n  app:\n    image: nginx\n' };
+  async function problemsOf(vms: unknown[]): Promise<string[]> {
+    const dir = tempDir({ 'phoenix_vm_configs.json': { stacks: { web: inline, api: inline }, vms } });
+    const file = path.join(dir, 'phoenix_vm_configs.json');
+    const error = await configError(async () => checkAllVms(await loadConfig(file)));
+    return error.details.map((line) => line.replace(`${file}: `, ''));
+  }
+
+  it('a VM with stacks needs portainer_environment_name or portainer_endpoint_id; one without stacks does not', async () => {
+    expect(await problemsOf([{ vmid: 1, name: 'a', docker_stacks: ['web'] }, { vmid: 2, name: 'b' }, { vmid: 3, name: 'c', docker_stacks: [] }])).toEqual([
+      'vms[0]: vm 1 declares docker_stacks but names no Portainer environment: add "portainer_environment_name" (phoenix portainer environments lists them) or "portainer_endpoint_id"',
+    ]);
+  });
+
+  it('one stack declared twice on the same id or name is reported once per later VM; other environments are fine', async () => {
+    const lines = await problemsOf([
+      { vmid: 1, name: 'a', portainer_environment_name: 'dev', portainer_endpoint_id: 7, docker_stacks: ['web', 'api'] },
+      { vmid: 2, name: 'b', portainer_environment_name: 'dev', portainer_endpoint_id: 7, docker_stacks: [{ name: 'web' }] },
+      { vmid: 3, name: 'c', portainer_endpoint_id: 7, docker_stacks: ['api'] },
+      { vmid: 4, name: 'd', portainer_environment_name: 'test', docker_stacks: ['web', 'api'] },
+    ]);
+    expect(lines).toEqual([
+      'vms[1].docker_stacks[0]: stack "web" is also declared by vm 1 (vms[0]) on the same Portainer environment (portainer_endpoint_id 7): each VM would claim it; declare it on one of them, or map them to different environments',
+      'vms[2].docker_stacks[0]: stack "api" is also declared by vm 1 (vms[0]) on the same Portainer environment (portainer_endpoint_id 7): each VM would claim it; declare it on one of them, or map them to different environments',
+    ]);
+  });
+});
