@@ -138,29 +138,29 @@ function liveInput(stack: PortainerStack, composeText: string | undefined): Live
 
 /** The VM's Portainer environment, by id when the config gives one, else by name. Ids are never assumed. */
 export function findEnvironment(vm: ResolvedVm, environments: PortainerEnvironment[]): PortainerEnvironment {
-  const names = environments.map((e) => e.name);
-  const listing = environments.map((e) => `${e.name} (id ${e.id})`).join(', ') || 'none';
+  // Built only for an error message: eagerly, it made planning every VM of --all quadratic.
+  const listing = () => environments.map((e) => `${e.name} (id ${e.id})`).join(', ') || 'none';
   if (vm.portainerEndpointId !== undefined) {
     const byId = environments.find((e) => e.id === vm.portainerEndpointId);
     if (byId) return sameAsName(vm, byId, environments);
     throw new ConfigError(`VM ${vm.vmid}: Portainer has no environment with id ${vm.portainerEndpointId}`, {
       code: 'ENVIRONMENT_UNKNOWN',
-      hint: `Portainer's environments: ${listing}. Fix portainer_endpoint_id, or use portainer_environment_name.`,
+      hint: `Portainer's environments: ${listing()}. Fix portainer_endpoint_id, or use portainer_environment_name.`,
     });
   }
   const wanted = vm.portainerEnvironmentName;
   if (wanted === undefined) {
     throw new ConfigError(`VM ${vm.vmid} names no Portainer environment`, {
       code: 'ENVIRONMENT_MISSING',
-      hint: `Add "portainer_environment_name" (one of: ${listing}) or "portainer_endpoint_id" to the VM in the config.`,
+      hint: `Add "portainer_environment_name" (one of: ${listing()}) or "portainer_endpoint_id" to the VM in the config.`,
     });
   }
   const match = environments.find((e) => e.name === wanted) ?? environments.find((e) => e.name.toLowerCase() === wanted.toLowerCase());
   if (match) return match;
-  const suggestion = closest(wanted, names);
+  const suggestion = closest(wanted, environments.map((e) => e.name));
   throw new ConfigError(`VM ${vm.vmid}: Portainer has no environment named "${wanted}"${suggestion ? `; did you mean "${suggestion}"?` : ''}`, {
     code: 'ENVIRONMENT_UNKNOWN',
-    hint: `Portainer's environments: ${listing}. Fix portainer_environment_name in the config.`,
+    hint: `Portainer's environments: ${listing()}. Fix portainer_environment_name in the config.`,
   });
 }
 
