@@ -325,3 +325,15 @@ describe('env names and values (each becomes a NAME=VALUE line of stack.env)', (
     expect(() => parseConfigText(JSON.stringify(doc), FILE)).not.toThrow();
   });
 });
+
+describe('keys that reading JSON would drop', () => {
+  it('refuses "__proto__" as an env name or stack name instead of silently losing it', () => {
+    const text = JSON.stringify(base()).replace('"GRAFANA_PORT":"3000"', '"GRAFANA_PORT":"3000","__proto__":{"secret":"x"}').replace('"qdrant":{', '"__proto__":{"compose":"services: {}"},"qdrant":{');
+    const error = configErrorSync(() => parseConfigText(text, FILE));
+    expect(error.details).toEqual([
+      `${FILE}: stacks.monitoring.env.__proto__: the key "__proto__" cannot be used: it would be dropped silently when the file is read; rename it`,
+      `${FILE}: stacks.__proto__: the key "__proto__" cannot be used: it would be dropped silently when the file is read; rename it`,
+      `${FILE}: stacks.__proto__: invalid stack name "__proto__": use lower-case letters, digits, "-" and "_", starting with a letter or digit (Portainer would silently store it as "__proto__")`,
+    ]);
+  });
+});
