@@ -12,7 +12,7 @@ const { parseArgs } = require('node:util');
 const { perStackRedeploy } = require('./baseline');
 const { idealRead } = require('./ideal');
 const { phoenix, run, hookAnswerClock, lastAnswer } = require('./lib/child');
-const { makeFixture, simulatorOptions, TOKEN } = require('./lib/fixture');
+const { makeFixture, makeValidateFixture, simulatorOptions, TOKEN } = require('./lib/fixture');
 const { median, medianRun, table, ms, ratio, mib } = require('./lib/report');
 const { snapshotBuild } = require('./lib/snapshot');
 
@@ -25,7 +25,9 @@ const USAGE = `Usage: npm run bench -- [--latency MS] [--deploy-ms MS] [--runs K
   --quick          fewer runs, baseline at N=100 only, no drift row at N=1000 (about 1 minute)
   --full           also the per-stack baseline at N=1000 (adds about 90 s at 20 ms)`;
 
-const TARGETS = { noopRatioAt300: 1.5, helpRatio: 2.5, rssMiB: 150 };
+const TARGETS = { noopRatioAt300: 1.5, helpRatio: 2.5, rssMiB: 150, validateMs: 1000 };
+/** `phoenix config validate` of this many VMs (3 stacks each from a pool of 20): linear, about a second. */
+const VALIDATE_VMS = 2000;
 const SIZES = [100, 300, 1000];
 const VMID = 9101;
 const MANY = { vms: 10, stacks: 50, firstVmid: 9201 };
@@ -79,6 +81,7 @@ async function main() {
     converge: [],
     baseline: [],
     startup: undefined,
+    validate: undefined,
     manyVms: undefined,
     targets: {},
   };
@@ -217,6 +220,21 @@ async function main() {
     }
   }
 
+  // 5: config validation of a big file: no network, so only phoenix's own work is timed.
+  {
+    const fixture = makeValidateFixture({ dir: join(work, 'validate'), vms: VALIDATE_VMS });
+    const args = ['config', 'validate', '--config', fixture.configPath];
+    say(`  config validate ${VALIDATE_VMS} VMs: ${runs} run(s)...`);
+    await phoenix(snapshot, args, { cwd: work }); // warm the file cache once
+    const times = [];
+    for (let r = 0; r < runs; r++) {
+      const result = await phoenix(snapshot, args, { cwd: work });
+      if (result.code !== 0) fail(`phoenix config validate (${VALIDATE_VMS} VMs) exited ${result.code}\n${result.stderr.slice(-2000)}`);
+      times.push(result.ms);
+    }
+    results.validate = { vms: fixture.vms, deployments: fixture.deployments, medianMs: median(times), runsMs: times.map(Math.round) };
+  }
+
   // 6: many VMs, when `converge --all` exists.
   {
     const help = await phoenix(snapshot, ['portainer', 'converge', '--help'], { cwd: work });
@@ -264,6 +282,7 @@ async function main() {
     noopRatioAt300: { target: `<= ${TARGETS.noopRatioAt300}`, wall: at300.ratioWall, network: at300.ratioNetwork, met: at300.ratioWall <= TARGETS.noopRatioAt300 },
     helpOverNode: { target: `<= ${TARGETS.helpRatio}`, value: help.overNode, met: help.overNode <= TARGETS.helpRatio },
     peakRssMiBAt1000: { target: `<= ${TARGETS.rssMiB}`, value: at1000.maxRssKiB / 1024, met: at1000.maxRssKiB / 1024 <= TARGETS.rssMiB },
+    validateMs: { target: `<= ${TARGETS.validateMs} ms`, value: results.validate.medianMs, met: results.validate.medianMs <= TARGETS.validateMs },
   };
   results.totalSeconds = (Date.now() - benchStarted) / 1000;
   writeFileSync(join(__dirname, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
@@ -298,6 +317,9 @@ function render(r) {
   out.push('Start-up (zero-latency simulator, median of runs, interleaved):');
   out.push(table(['command', 'median ms', 'x node -e 0'], r.startup.map((s) => [s.command, ms(s.medianMs), ratio(s.overNode)])));
   out.push('');
+  out.push(`Config validation (phoenix config validate, ${r.validate.vms} VMs, ${r.validate.deployments} stack deployments, median of ${r.runs}):`);
+  out.push(table(['VMs', 'median ms', 'runs ms'], [[r.validate.vms, ms(r.validate.medianMs), r.validate.runsMs.join(', ')]]));
+  out.push('');
   if (r.manyVms.available) {
     const m = r.manyVms;
     out.push(`Many VMs: converge --all, ${m.vms} VMs x ${m.stacksPerVm} stacks (no-op):`);
@@ -317,6 +339,7 @@ function render(r) {
   out.push(`  no-op N=300 wall/limit ${ratio(t.noopRatioAt300.wall)} (network/limit ${ratio(t.noopRatioAt300.network)}) ${t.noopRatioAt300.target}: ${verdict(t.noopRatioAt300.met)}`);
   out.push(`  phoenix --help ${ratio(t.helpOverNode.value)} node -e 0 ${t.helpOverNode.target}: ${verdict(t.helpOverNode.met)}`);
   out.push(`  peak RSS no-op N=1000 ${t.peakRssMiBAt1000.value.toFixed(1)} MiB ${t.peakRssMiBAt1000.target}: ${verdict(t.peakRssMiBAt1000.met)}`);
+  out.push(`  config validate ${r.validate.vms} VMs ${ms(t.validateMs.value)} ms ${t.validateMs.target}: ${verdict(t.validateMs.met)}`);
   out.push(`Bench took ${r.totalSeconds.toFixed(0)} s; figures in bench/results.json.`);
   return out.join('\n');
 }

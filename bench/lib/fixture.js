@@ -87,9 +87,40 @@ function makeFixture(plan, spec) {
   return { configPath, endpoints, seeds, drifted, total: seeds.length };
 }
 
+/**
+ * A config of `vms` VMs for timing `phoenix config validate` (no simulator): each VM on its own
+ * Portainer environment, with `stacksPerVm` stacks drawn from a shared pool of `pool` stacks
+ * (half compose files, half inline), one of them with a per-entry env.
+ */
+function makeValidateFixture(spec) {
+  const { dir, vms: count, stacksPerVm = 3, pool = 20 } = spec;
+  mkdirSync(join(dir, 'stacks'), { recursive: true });
+  const stacks = {};
+  for (let i = 0; i < pool; i++) {
+    const name = `app-${String(i).padStart(2, '0')}`;
+    if (i % 2 === 0) {
+      writeFileSync(join(dir, 'stacks', `${name}.yml`), composeFor(name, i));
+      stacks[name] = { compose_file: `stacks/${name}.yml`, env: envFor(i) };
+    } else {
+      stacks[name] = { compose: composeFor(name, i), env: envFor(i) };
+    }
+  }
+  const vms = [];
+  for (let v = 0; v < count; v++) {
+    const vmid = 10000 + v;
+    const docker_stacks = [];
+    for (let k = 0; k < stacksPerVm; k++) docker_stacks.push(`app-${String((v + k) % pool).padStart(2, '0')}`);
+    docker_stacks[0] = { name: docker_stacks[0], env: { LOG_LEVEL: 'debug' } };
+    vms.push({ vmid, name: `vm-${vmid}`, portainer_environment_name: `env-${vmid}`, cores: 2, memory_mb: 4096, network_config: { ip: `10.${v >> 8}.${v & 255}.10/24` }, docker_stacks });
+  }
+  const configPath = join(dir, 'phoenix_vm_configs.json');
+  writeFileSync(configPath, `${JSON.stringify({ portainer: { url: 'http://127.0.0.1:9' }, stacks, vm_defaults: { cores: 2 }, vms }, null, 2)}\n`);
+  return { configPath, vms: count, deployments: count * stacksPerVm };
+}
+
 /** The simulator options for a fixture. */
 function simulatorOptions(fixture, faults) {
   return { version: '2.21.4', apiKeys: [TOKEN], endpoints: fixture.endpoints, stacks: fixture.seeds, faults };
 }
 
-module.exports = { makeFixture, simulatorOptions, composeFor, envFor, TOKEN };
+module.exports = { makeFixture, makeValidateFixture, simulatorOptions, composeFor, envFor, TOKEN };

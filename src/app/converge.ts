@@ -9,6 +9,7 @@ import type { LiveStackInput, Plan } from '../plan';
 import { mapLimit } from '../util/concurrency';
 import { desiredInput, StackSecrets } from './desired-env';
 import { connect } from './connection';
+import { assertSoleClaim } from './stack-claims';
 import type { ConnectionFlags } from './connection';
 import { acquireVmLock } from './lock';
 import type { VmLock } from './lock';
@@ -87,6 +88,7 @@ export async function planVm(session: PortainerSession, config: LoadedConfig, vm
   const { client, version } = session;
   const desired = vm.stacks.map((s) => desiredInput(s, options.stackSecrets));
   const environment = findEnvironment(vm, session.environments);
+  assertSoleClaim(config, vm, environment, session.environments);
   const swarmId = environment.swarm ? await client.swarmClusterId(environment.id) : undefined;
   const onEndpoint = session.stacks.filter((s) => s.endpointId === environment.id);
   // Read the file of every stack of the environment (only the named one with a stack filter):
@@ -151,30 +153,45 @@ function liveInput(stack: PortainerStack, composeText: string | undefined): Live
 
 /** The VM's Portainer environment, by id when the config gives one, else by name. Ids are never assumed. */
 export function findEnvironment(vm: ResolvedVm, environments: PortainerEnvironment[]): PortainerEnvironment {
-  const names = environments.map((e) => e.name);
-  const listing = environments.map((e) => `${e.name} (id ${e.id})`).join(', ') || 'none';
+  // Built only for an error message: eagerly, it made planning every VM of --all quadratic.
+  const listing = () => environments.map((e) => `${e.name} (id ${e.id})`).join(', ') || 'none';
   if (vm.portainerEndpointId !== undefined) {
     const byId = environments.find((e) => e.id === vm.portainerEndpointId);
-    if (byId) return byId;
+    if (byId) return sameAsName(vm, byId, environments);
     throw new ConfigError(`VM ${vm.vmid}: Portainer has no environment with id ${vm.portainerEndpointId}`, {
       code: 'ENVIRONMENT_UNKNOWN',
-      hint: `Portainer's environments: ${listing}. Fix portainer_endpoint_id, or use portainer_environment_name.`,
+      hint: `Portainer's environments: ${listing()}. Fix portainer_endpoint_id, or use portainer_environment_name.`,
     });
   }
   const wanted = vm.portainerEnvironmentName;
   if (wanted === undefined) {
     throw new ConfigError(`VM ${vm.vmid} names no Portainer environment`, {
       code: 'ENVIRONMENT_MISSING',
-      hint: `Add "portainer_environment_name" (one of: ${listing}) or "portainer_endpoint_id" to the VM in the config.`,
+      hint: `Add "portainer_environment_name" (one of: ${listing()}) or "portainer_endpoint_id" to the VM in the config.`,
     });
   }
   const match = environments.find((e) => e.name === wanted) ?? environments.find((e) => e.name.toLowerCase() === wanted.toLowerCase());
   if (match) return match;
-  const suggestion = closest(wanted, names);
+  const suggestion = closest(wanted, environments.map((e) => e.name));
   throw new ConfigError(`VM ${vm.vmid}: Portainer has no environment named "${wanted}"${suggestion ? `; did you mean "${suggestion}"?` : ''}`, {
     code: 'ENVIRONMENT_UNKNOWN',
-    hint: `Portainer's environments: ${listing}. Fix portainer_environment_name in the config.`,
+    hint: `Portainer's environments: ${listing()}. Fix portainer_environment_name in the config.`,
   });
+}
+
+/**
+ * A VM that gives both an id and a name must mean one environment: deploying to the id while the
+ * name says another environment (in a review: prod instead of dev) is refused before any write.
+ */
+function sameAsName(vm: ResolvedVm, byId: PortainerEnvironment, environments: PortainerEnvironment[]): PortainerEnvironment {
+  const wanted = vm.portainerEnvironmentName;
+  if (wanted === undefined || byId.name === wanted || byId.name.toLowerCase() === wanted.toLowerCase()) return byId;
+  const named = environments.find((e) => e.name === wanted) ?? environments.find((e) => e.name.toLowerCase() === wanted.toLowerCase());
+  const other = named ? `environment "${named.name}" is id ${named.id}` : `Portainer has no environment named "${wanted}"`;
+  throw new ConfigError(
+    `VM ${vm.vmid}: portainer_endpoint_id ${byId.id} is Portainer environment "${byId.name}", but portainer_environment_name is "${wanted}" (${other})`,
+    { code: 'ENVIRONMENT_MISMATCH', hint: 'Make portainer_endpoint_id and portainer_environment_name name the same environment, or keep only one of them. Nothing was written.' },
+  );
 }
 
 function writerFor(client: PortainerClient, version: PortainerVersion, environment: PortainerEnvironment, swarmId: string | undefined): StackWriter {

@@ -1,5 +1,6 @@
 import type { DesiredStack, LoadedConfig } from '../config';
-import { PhoenixError, ExitCode } from '../errors';
+import { envValueProblem } from '../config';
+import { ConfigError, PhoenixError, ExitCode } from '../errors';
 import type { DesiredStackInput, EnvPair } from '../plan';
 import { SecretResolver } from '../secrets';
 
@@ -20,9 +21,18 @@ export class StackSecrets {
   /** Resolve every secret these stacks name. */
   async load(stacks: readonly DesiredStack[]): Promise<void> {
     for (const stack of stacks) {
-      for (const value of Object.values(stack.env)) {
+      for (const [env, value] of Object.entries(stack.env)) {
         if (typeof value !== 'string' && !this.values.has(value.secret)) {
-          this.values.set(value.secret, (await this.resolver.resolve(value.secret)).value);
+          const resolved = await this.resolver.resolve(value.secret);
+          // The config's rule for env values holds for secrets too; the value itself is never shown.
+          const problem = envValueProblem(resolved.value);
+          if (problem !== undefined) {
+            throw new ConfigError(`secret "${value.secret}" (env ${env} of stack ${stack.name}, from ${resolved.where}): ${problem.replace(/^env value/, 'its value')}`, {
+              code: 'SECRET_VALUE_INVALID',
+              hint: `Store it again on one line: phoenix secret set ${value.secret} (encode a multi-line value, e.g. base64, and decode it in the container).`,
+            });
+          }
+          this.values.set(value.secret, resolved.value);
         }
       }
     }

@@ -4,7 +4,7 @@ export { CONFIG_FILE_NAME, SYSTEM_CONFIG_PATH, displayPath, findConfigPath, load
 export { checkAllVms, listVms, overlayEnv, resolveVm } from './resolve';
 export { configJsonSchema } from './json-schema';
 export { closest, levenshtein } from './suggest';
-export { STACK_NAME_PATTERN } from './schema';
+export { ENV_NAME_PATTERN, STACK_NAME_PATTERN, envNameProblem, envValueProblem } from './schema';
 export { portainerNormalizedName, stackNameProblem } from './rules';
 export { composeProblem } from './compose';
 export type { ComposeProblem } from './compose';

@@ -110,6 +110,11 @@ function duplicateKeyProblems(node: Node, path: PathSegment[] = []): Problem[] {
     if (owned?.(key) && seen.has(key)) {
       problems.push({ path: [...path, key], message: `duplicate key "${key}" (JSON keeps only the last one)` });
     }
+    if (owned?.(key) && key === '__proto__') {
+      // Reading JSON into a JavaScript object turns this key into the object's prototype: the
+      // entry (an env variable, a stack) would vanish without a word.
+      problems.push({ path: [...path, key], message: 'the key "__proto__" cannot be used: it would be dropped silently when the file is read; rename it' });
+    }
     seen.add(key);
     if (valueNode !== undefined && (owned === undefined ? false : owned(key))) {
       problems.push(...duplicateKeyProblems(valueNode, [...path, key]));

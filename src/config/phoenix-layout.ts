@@ -17,7 +17,8 @@ import { parse, ParseError, printParseErrorCode } from 'jsonc-parser';
 import { z } from 'zod';
 import { ConfigError } from '../errors';
 import { errnoCode, readFailure } from './errno';
-import { didYouMean } from './problems';
+import { didYouMean, formatPath } from './problems';
+import { envNameProblem, envValueProblem } from './schema';
 import { EnvValue } from './types';
 
 export const STACKS_CONFIG_FILE = 'phoenix_stacks_config.json';
@@ -125,7 +126,23 @@ function layoutEnv(file: string, stack: string, environments: LayoutEnvironments
     });
   }
   const env: Record<string, EnvValue> = {};
-  for (const variable of environments[key].variables ?? []) env[variable.name] = variable.value;
+  const problems: string[] = [];
+  (environments[key].variables ?? []).forEach((variable, i) => {
+    // The same rule as the config's own env: these lines go into stack.env as they are.
+    const at = `${file}: ${formatPath(['docker_stacks', stack, 'environments', key, 'variables', i])}`;
+    const nameProblem = envNameProblem(variable.name);
+    if (nameProblem !== undefined) problems.push(`${at}.name: ${nameProblem}`);
+    const valueProblem = envValueProblem(variable.value);
+    if (valueProblem !== undefined) problems.push(`${at}.value: ${valueProblem}`);
+    env[variable.name] = variable.value;
+  });
+  if (problems.length > 0) {
+    throw new ConfigError(problems.length === 1 ? problems[0] : `${file} has ${problems.length} problems`, {
+      code: 'LAYOUT_ENV_INVALID',
+      hint: `fix the variables in ${file}; nothing was sent to Portainer`,
+      details: problems,
+    });
+  }
   return env;
 }
 

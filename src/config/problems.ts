@@ -123,6 +123,10 @@ export function problemsFromIssues(
         problems.push({ path, message: `expected one of ${values.join(', ')}, got ${describe(input)}${hint}` });
         break;
       }
+      case 'invalid_key':
+        // A record key that breaks its pattern (an env name): report the key's own problem.
+        problems.push({ path, message: issue.issues[0]?.message ?? issue.message });
+        break;
       case 'too_small':
         problems.push({
           path,

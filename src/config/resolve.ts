@@ -5,14 +5,16 @@
  */
 import * as nodePath from 'node:path';
 import { ConfigError, PhoenixError } from '../errors';
-import { checkCompose, ComposeProblem, composeProblem, readComposeFile } from './compose';
+import { mapLimit } from '../util/concurrency';
+import { checkCompose, ComposeCheck, ComposeProblem, composeProblem, readComposeFile } from './compose';
 import { displayPath } from './load';
-import { findPhoenixLayoutStack } from './phoenix-layout';
+import { findPhoenixLayoutStack, LayoutStack } from './phoenix-layout';
 import { didYouMean, formatPath } from './problems';
+import { environmentProblems } from './rules';
 import { ConfigDocument, StackDocument, StackEntryDocument, VmDocument } from './schema';
 import { closest } from './suggest';
 import { DesiredStack, EnvValue, LoadedConfig, ResolvedVm, VmSummary } from './types';
-import { problemsError, validateDocument } from './validate';
+import { problemsError, validDocument } from './validate';
 
 interface Entry {
   name: string;
@@ -25,7 +27,20 @@ function entryOf(entry: StackEntryDocument): Entry {
 }
 
 function documentOf(config: LoadedConfig): ConfigDocument {
-  return validateDocument(config.data, displayPath(config.path));
+  return validDocument(config.data, displayPath(config.path));
+}
+
+/** vmid → index in `vms`, built once per document (a scan per VM made `--all` quadratic). */
+const vmIndexes = new WeakMap<object, Map<number, number>>();
+
+function vmIndexOf(document: ConfigDocument, vmid: number): number {
+  let indexes = vmIndexes.get(document.vms);
+  if (indexes === undefined) {
+    indexes = new Map();
+    for (const [i, vm] of document.vms.entries()) if (!indexes.has(vm.vmid)) indexes.set(vm.vmid, i);
+    vmIndexes.set(document.vms, indexes);
+  }
+  return indexes.get(vmid) ?? -1;
 }
 
 function summaryOf(vm: VmDocument): VmSummary {
@@ -82,6 +97,58 @@ function findStack(document: ConfigDocument, name: string): [string, StackDocume
   return key === undefined ? undefined : [key, stacks[key]];
 }
 
+/**
+ * What one loaded config has already read and checked: a compose file used by many VMs is read
+ * and parsed once, and the Phoenix layout file once per stack and environment. Keyed by the
+ * validated document, so it lives exactly as long as one load of the config.
+ */
+interface ResolveCache {
+  files: Map<string, Promise<string>>;
+  problems: Map<string, ComposeProblem | undefined>;
+  checks: Map<string, ComposeCheck>;
+  layout: Map<string, Promise<LayoutStack | undefined>>;
+}
+
+const resolveCaches = new WeakMap<ConfigDocument, ResolveCache>();
+
+function cacheOf(document: ConfigDocument): ResolveCache {
+  let cache = resolveCaches.get(document);
+  if (cache === undefined) {
+    cache = { files: new Map(), problems: new Map(), checks: new Map(), layout: new Map() };
+    resolveCaches.set(document, cache);
+  }
+  return cache;
+}
+
+function memo<T>(map: Map<string, T>, key: string, make: () => T): T {
+  if (map.has(key)) return map.get(key) as T;
+  const value = make();
+  map.set(key, value);
+  return value;
+}
+
+/** The compose file's text, read once per (file, place in the config) per loaded config. */
+function readCompose(document: ConfigDocument, source: string, where: string): Promise<string> {
+  return memo(cacheOf(document).files, `${source}\0${where}`, () => readComposeFile(source, where));
+}
+
+/**
+ * The Compose Specification and interpolation check of one file under one env, once per loaded
+ * config: VMs that share a stack share its check. The check reads only which names the env sets
+ * and whether each is empty (a secret counts as set and not empty), so that is the key.
+ */
+function cachedComposeCheck(document: ConfigDocument, text: string, env: Record<string, EnvValue>): ComposeCheck {
+  const names = Object.keys(env)
+    .sort()
+    .map((name) => `${name}${env[name] === '' ? '=' : ''}`)
+    .join('\0');
+  return memo(cacheOf(document).checks, `${text}\0\0${names}`, () => checkCompose(text, env));
+}
+
+function cachedComposeProblem(document: ConfigDocument, text: string): ComposeProblem | undefined {
+  return memo(cacheOf(document).problems, text, () => composeProblem(text));
+}
+
 interface Compose {
   text: string;
   /** Absolute path or 'inline'. */
@@ -103,14 +170,15 @@ function fromFile(source: string, text: string, where: string): Compose {
  * The compose of a stack in an environment: the environment's own `compose_file`/`compose` when
  * it sets one (what promotion copies), else the stack's.
  */
-async function composeOf(config: LoadedConfig, file: string, name: string, stack: StackDocument, environment: string | undefined): Promise<Compose> {
+async function composeOf(config: LoadedConfig, document: ConfigDocument, name: string, stack: StackDocument, environment: string | undefined): Promise<Compose> {
+  const file = displayPath(config.path);
   const override = environment === undefined ? undefined : stack.environments?.[environment];
   const overridden = override?.compose_file !== undefined || override?.compose !== undefined;
   const from = overridden && override !== undefined ? override : stack;
   const base = overridden ? `stacks.${name}.environments.${environment}` : `stacks.${name}`;
   if (from.compose_file !== undefined) {
     const source = nodePath.resolve(config.dir, from.compose_file);
-    return fromFile(source, await readComposeFile(source, `${file}: ${base}.compose_file`), `${file}: ${base}`);
+    return fromFile(source, await readCompose(document, source, `${file}: ${base}.compose_file`), `${file}: ${base}`);
   }
   const where = `${file}: ${base}.compose`;
   const locate = (p: ComposeProblem) => (p.line === undefined ? where : `${where}: line ${p.line}, column ${p.column ?? 1} of the inline YAML`);
@@ -124,21 +192,23 @@ async function resolveEntry(config: LoadedConfig, document: ConfigDocument, vm: 
   let compose: Compose;
   let env: Record<string, EnvValue>;
   if (found !== undefined) {
-    compose = await composeOf(config, file, found[0], found[1], environment);
+    compose = await composeOf(config, document, found[0], found[1], environment);
     env = overlayEnv(found[1], environment, entry.env);
   } else {
-    const layout = await findPhoenixLayoutStack(config.dir, entry.name, environment);
+    const layout = await memo(cacheOf(document).layout, `${entry.name.toLowerCase()}\0${environment ?? ''}`, () =>
+      findPhoenixLayoutStack(config.dir, entry.name, environment),
+    );
     if (layout === undefined) {
       const defined = Object.keys(document.stacks ?? {}).sort();
       const known = defined.length === 0 ? 'no stacks are defined' : `defined: ${defined.join(', ')}`;
       throw new ConfigError(`${where}: unknown stack "${entry.name}"; ${known}${didYouMean(entry.name, defined)}`, { code: 'UNKNOWN_STACK' });
     }
-    compose = fromFile(layout.composeFile, await readComposeFile(layout.composeFile, where), where);
+    compose = fromFile(layout.composeFile, await readCompose(document, layout.composeFile, where), where);
     env = { ...layout.env, ...entry.env };
   }
-  const problem = composeProblem(compose.text);
+  const problem = cachedComposeProblem(document, compose.text);
   if (problem !== undefined) throw new ConfigError(`${compose.locate(problem)}: ${problem.message}`, { code: 'COMPOSE_INVALID' });
-  const check = checkCompose(compose.text, env);
+  const check = cachedComposeCheck(document, compose.text, env);
   const stack = `${where}: stack "${entry.name}"${environment === undefined ? '' : ` (environment ${environment})`}`;
   const lines = [
     ...check.spec.map((p) => `${compose.where}: compose: ${p.path ?? '(top level)'}: ${p.message}${p.line === undefined ? '' : ` (${compose.lineOf(p.line)})`}`),
@@ -172,7 +242,7 @@ function pickEntries(vm: VmDocument, entries: Entry[], onlyStack: string | undef
 export async function resolveVm(config: LoadedConfig, vmid: number, onlyStack?: string): Promise<ResolvedVm> {
   const file = displayPath(config.path);
   const document = documentOf(config);
-  const index = document.vms.findIndex((vm) => vm.vmid === vmid);
+  const index = vmIndexOf(document, vmid);
   if (index < 0) throw unknownVmid(document, vmid, file);
   const vm = document.vms[index];
   const entries = (vm.docker_stacks ?? []).map(entryOf);
@@ -199,22 +269,32 @@ export async function resolveVm(config: LoadedConfig, vmid: number, onlyStack?: 
   return { ...summaryOf(vm), stacks, ...(warnings.length > 0 ? { warnings } : {}) };
 }
 
+const RESOLVE_PARALLEL = 16;
+
 /**
  * Resolves every VM and throws one ConfigError listing every stack problem of the whole file
- * (unknown stacks, missing or invalid compose), for `phoenix config validate`: resolving VM by
- * VM would stop at the first bad one.
+ * (unknown stacks, missing or invalid compose, VMs without a Portainer environment, a stack
+ * claimed twice on one environment), for `phoenix config validate`: resolving VM by VM would
+ * stop at the first bad one.
  */
 export async function checkAllVms(config: LoadedConfig): Promise<ResolvedVm[]> {
   const resolved: ResolvedVm[] = [];
-  const lines: string[] = [];
-  for (const vm of listVms(config)) {
+  const file = displayPath(config.path);
+  const lines = environmentProblems(documentOf(config).vms).map((problem) => `${file}: ${formatPath(problem.path)}: ${problem.message}`);
+  // A few VMs at a time: one after the other, 2,000 VMs spent most of their time waiting on
+  // file reads; all at once could run out of file descriptors. Results keep the vmid order.
+  const outcomes = await mapLimit(listVms(config), RESOLVE_PARALLEL, async (vm) => {
     try {
-      resolved.push(await resolveVm(config, vm.vmid));
+      return await resolveVm(config, vm.vmid);
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
-      lines.push(...(error.details.length > 0 ? error.details : [error.message]));
+      return error;
     }
+  });
+  for (const outcome of outcomes) {
+    if (outcome instanceof ConfigError) lines.push(...(outcome.details.length > 0 ? outcome.details : [outcome.message]));
+    else resolved.push(outcome);
   }
-  if (lines.length > 0) throw problemsError(displayPath(config.path), [...new Set(lines)]);
+  if (lines.length > 0) throw problemsError(file, [...new Set(lines)]);
   return resolved;
 }

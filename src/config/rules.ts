@@ -6,6 +6,7 @@
 import { didYouMean, Problem } from './problems';
 import { levenshtein } from './suggest';
 import { STACK_NAME_PATTERN } from './schema';
+import type { VmDocument } from './schema';
 
 type Json = Record<string, unknown>;
 
@@ -96,11 +97,13 @@ const PHOENIX_VM_KEYS = ['docker_stacks', 'environment', 'portainer_environment_
  * silently, and `docker_stak` would make the VM declare no stacks (and `--prune` delete them all).
  * A key one or two edits away from one of phoenix's is therefore an error.
  */
-function nearMissKeys(vm: Json, index: number): Problem[] {
+function nearMissKeys(vm: Json, index: number, nearOf: Map<string, string | undefined>): Problem[] {
   const problems: Problem[] = [];
   for (const key of Object.keys(vm)) {
     if (PHOENIX_VM_KEYS.includes(key) || key.length < 5) continue;
-    const near = PHOENIX_VM_KEYS.find((known) => levenshtein(key.toLowerCase(), known) <= 2);
+    // Every VM repeats the same provisioning keys: compute each key's verdict once per document.
+    if (!nearOf.has(key)) nearOf.set(key, PHOENIX_VM_KEYS.find((known) => levenshtein(key.toLowerCase(), known) <= 2));
+    const near = nearOf.get(key);
     if (near !== undefined) problems.push({ path: ['vms', index, key], message: `unknown key "${key}"; did you mean "${near}"? (phoenix reads only its own spelling)` });
   }
   return problems;
@@ -109,6 +112,7 @@ function nearMissKeys(vm: Json, index: number): Problem[] {
 function vmProblems(vms: unknown[], declaredEnvs: string[] | undefined): Problem[] {
   const problems: Problem[] = [];
   const vmids = new Map<number, number>();
+  const nearOf = new Map<string, string | undefined>();
   vms.forEach((vm, i) => {
     if (!isObject(vm)) return;
     if (typeof vm.vmid === 'number') {
@@ -118,7 +122,7 @@ function vmProblems(vms: unknown[], declaredEnvs: string[] | undefined): Problem
     }
     const problem = environmentProblem(vm.environment, declaredEnvs);
     if (problem !== undefined) problems.push({ path: ['vms', i, 'environment'], message: problem });
-    problems.push(...nearMissKeys(vm, i));
+    problems.push(...nearMissKeys(vm, i, nearOf));
     problems.push(...entryProblems(vm, i, declaredEnvs));
   });
   return problems;
@@ -132,4 +136,49 @@ export function ruleProblems(data: unknown): Problem[] {
     ...(isObject(data.stacks) ? stackProblems(data.stacks, declaredEnvs) : []),
     ...(Array.isArray(data.vms) ? vmProblems(data.vms, declaredEnvs) : []),
   ];
+}
+
+/**
+ * What `config validate` can say offline about where each VM's stacks go: a VM with stacks must
+ * name its Portainer environment, and two VMs mapped to the same environment (same
+ * `portainer_endpoint_id` or same `portainer_environment_name`) may not declare the same stack:
+ * each would claim it, and they would undo each other's deploys forever. Mappings that only
+ * meet once Portainer resolves names to ids are checked at plan time. Not a document rule, so
+ * `plan` of an unrelated VM still runs.
+ */
+export function environmentProblems(vms: readonly VmDocument[]): Problem[] {
+  const problems: Problem[] = [];
+  const claims = new Map<string, Map<string, { index: number; vmid: number }>>();
+  vms.forEach((vm, i) => {
+    const entries = vm.docker_stacks ?? [];
+    if (entries.length === 0) return;
+    const mappings: Array<[string, string]> = [];
+    if (vm.portainer_endpoint_id !== undefined) mappings.push([`id ${vm.portainer_endpoint_id}`, `portainer_endpoint_id ${vm.portainer_endpoint_id}`]);
+    if (vm.portainer_environment_name !== undefined) mappings.push([`name ${vm.portainer_environment_name}`, `portainer_environment_name "${vm.portainer_environment_name}"`]);
+    if (mappings.length === 0) {
+      problems.push({
+        path: ['vms', i],
+        message: `vm ${vm.vmid} declares docker_stacks but names no Portainer environment: add "portainer_environment_name" (phoenix portainer environments lists them) or "portainer_endpoint_id"`,
+      });
+      return;
+    }
+    entries.forEach((entry, j) => {
+      const name = typeof entry === 'string' ? entry : entry.name;
+      let reported = false;
+      for (const [key, label] of mappings) {
+        let stacks = claims.get(key);
+        if (stacks === undefined) claims.set(key, (stacks = new Map()));
+        const first = stacks.get(name.toLowerCase());
+        if (first === undefined) stacks.set(name.toLowerCase(), { index: i, vmid: vm.vmid });
+        else if (first.index !== i && !reported) {
+          reported = true;
+          problems.push({
+            path: ['vms', i, 'docker_stacks', j],
+            message: `stack "${name}" is also declared by vm ${first.vmid} (vms[${first.index}]) on the same Portainer environment (${label}): each VM would claim it; declare it on one of them, or map them to different environments`,
+          });
+        }
+      }
+    });
+  });
+  return problems;
 }

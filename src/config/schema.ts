@@ -19,12 +19,46 @@ export const STACK_NAME_PATTERN = /^[a-z0-9][a-z0-9_-]*$/;
 
 const stackName = z.string().meta({ pattern: STACK_NAME_PATTERN.source, description: 'Stack name as Portainer stores it' });
 
+/**
+ * Portainer writes a stack's env as `NAME=VALUE` lines of `stack.env`, one per variable. A name
+ * outside this pattern, or a value holding a line break or a NUL, would inject other variables
+ * or break the deploy (which on Portainer 2.15+ takes the running stack down).
+ */
+export const ENV_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const ENV_VALUE_PATTERN = /^[^\n\r\0]*$/;
+
+/** Undefined when `name` is a usable env name; otherwise why not. Every source of env names uses it. */
+export function envNameProblem(name: string): string | undefined {
+  if (ENV_NAME_PATTERN.test(name)) return undefined;
+  return `invalid env name ${JSON.stringify(name)}: use letters, digits and "_", not starting with a digit (Portainer writes each variable as a NAME=VALUE line)`;
+}
+
+/**
+ * Undefined when `value` can be sent; otherwise why not, without the value itself (it may be a
+ * secret). Config values, Phoenix layout variables and resolved secrets all pass through it.
+ */
+export function envValueProblem(value: string): string | undefined {
+  if (ENV_VALUE_PATTERN.test(value)) return undefined;
+  const found = [value.includes('\n') ? 'a newline' : '', value.includes('\r') ? 'a carriage return' : '', value.includes('\0') ? 'a NUL' : ''].filter((w) => w !== '');
+  return `env value contains ${found.join(' and ')}: Portainer writes each variable as one NAME=VALUE line, so it would inject variables or break the deploy; keep the value on one line`;
+}
+
+const envName = z
+  .string()
+  .regex(ENV_NAME_PATTERN, { error: (issue) => envNameProblem(String(issue.input)) })
+  .meta({ description: 'Env name: letters, digits and "_", not starting with a digit' });
+
+const envString = z
+  .string()
+  .regex(ENV_VALUE_PATTERN, { error: (issue) => envValueProblem(String(issue.input)) })
+  .meta({ description: 'Env value on one line: no newline, carriage return or NUL' });
+
 export const envValueSchema = z.union(
-  [z.string(), z.strictObject({ secret: z.string().min(1).meta({ description: 'Name in the phoenix secret store' }) })],
+  [envString, z.strictObject({ secret: z.string().min(1).meta({ description: 'Name in the phoenix secret store' }) })],
   { error: 'expected a string or {"secret": "<name>"}' },
 );
 
-export const envSchema = z.record(z.string(), envValueSchema).meta({ description: 'Environment variables of the stack' });
+export const envSchema = z.record(envName, envValueSchema).meta({ description: 'Environment variables of the stack' });
 
 export const portainerSchema = z
   .strictObject({

@@ -103,6 +103,25 @@ describe('configJsonSchema', () => {
     expect(check(schema, badVmid)).toEqual(['$.vms[0].vmid: exclusiveMinimum']);
   });
 
+  it('rejects env names and one-line-breaking values wherever env appears', () => {
+    const bad = sample();
+    const stacks = bad.stacks as Record<string, Schema>;
+    const name = Object.keys(stacks)[0];
+    stacks[name].env = { 'A=B': 'x', TAG: '1.27\nINJECTED=1', CR: 'a\rb', NUL: 'a\u0000b', OK: 'a=b "c" \\d' };
+    expect(check(schema, bad)).toEqual([
+      `$.stacks.${name}.env.A=B (name): pattern`,
+      `$.stacks.${name}.env.TAG: anyOf`,
+      `$.stacks.${name}.env.CR: anyOf`,
+      `$.stacks.${name}.env.NUL: anyOf`,
+    ]);
+    const entry = sample();
+    (entry.vms as Schema[])[0].docker_stacks = [{ name, env: { '1ABC': 'x', 'HAS SPACE': 'y', '': 'z' } }];
+    // The entry is a string-or-object union, so the tiny validator names the entry, not the key.
+    expect(check(schema, entry)).toEqual(['$.vms[0].docker_stacks[0]: anyOf']);
+    (entry.vms as Schema[])[0].docker_stacks = [{ name, env: { _OK1: 'x' } }];
+    expect(check(schema, entry)).toEqual([]);
+  });
+
   it('is plain JSON (what `phoenix config schema` prints)', () => {
     expect(JSON.parse(JSON.stringify(schema))).toEqual(schema);
   });

@@ -29,6 +29,36 @@ describe('findPhoenixLayoutStack', () => {
     await configError(() => findPhoenixLayoutStack(dir, 'app'));
   });
 
+  it('refuses layout variables whose name or value would break stack.env, naming each, for the environment used only', async () => {
+    const variables = [
+      { name: 'A=B', value: '1' },
+      { name: 'TAG', value: '1.27\nINJECTED=1' },
+      { name: 'OK', value: 'fine' },
+    ];
+    const dir = tempDir({
+      'phoenix_stacks_config.json': { docker_stacks: { app: { environments: { production: { variables }, staging: { variables: [{ name: 'OK', value: 'x' }] } } } } },
+      'stacks/app/docker-compose.yml': compose,
+    });
+    const file = path.join(dir, 'phoenix_stacks_config.json');
+    const error = await configError(() => findPhoenixLayoutStack(dir, 'app'));
+    expect(error.message).toBe(`${file} has 2 problems`);
+    expect(error.details).toEqual([
+      `${file}: docker_stacks.app.environments.production.variables[0].name: invalid env name "A=B": use letters, digits and "_", not starting with a digit (Portainer writes each variable as a NAME=VALUE line)`,
+      `${file}: docker_stacks.app.environments.production.variables[1].value: env value contains a newline: Portainer writes each variable as one NAME=VALUE line, so it would inject variables or break the deploy; keep the value on one line`,
+    ]);
+    expect(JSON.stringify(error.details)).not.toContain('INJECTED');
+    expect((await findPhoenixLayoutStack(dir, 'app', 'staging'))?.env).toEqual({ OK: 'x' });
+
+    const configDir = tempDir({
+      'phoenix_vm_configs.json': { vms: [{ vmid: 7, name: 'x', portainer_environment_name: 'e', docker_stacks: ['app'] }] },
+      'phoenix_stacks_config.json': { docker_stacks: { app: { environments: { production: { variables } } } } },
+      'stacks/app/docker-compose.yml': compose,
+    });
+    const viaVm = await configError(async () => resolveVm(await loadConfig(path.join(configDir, 'phoenix_vm_configs.json')), 7));
+    expect(viaVm.details).toHaveLength(2);
+    expect(viaVm.details[1]).toContain('variables[1].value: env value contains a newline');
+  });
+
   it('resolveVm uses the layout for stacks missing from the stacks block, the stacks block first', async () => {
     const dir = tempDir({
       'phoenix_vm_configs.json': { stacks: { app: { compose }, }, vms: [{ vmid: 1, name: 'a', docker_stacks: ['app', 'other'] }] },

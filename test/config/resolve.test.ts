@@ -1,6 +1,8 @@
 /** From a loaded config to one VM's desired stacks: overlays, paths, and every refusal (exit 65). */
 import * as path from 'node:path';
 import { checkAllVms, findPhoenixLayoutStack, listVms, loadConfig, overlayEnv, resolveVm } from '../../src/config';
+import * as compose from '../../src/config/compose';
+import { configSchema } from '../../src/config/schema';
 import { configError, FIXTURES, REPO_ROOT, tempDir } from './config-helpers';
 
 const shown = (file: string) => path.relative(process.cwd(), file);
@@ -182,5 +184,68 @@ describe('Phoenix Hypervisor layout seam', () => {
   it('finds stacks/<name>/docker-compose.yml beside the config (the stacks block still comes first in resolveVm)', async () => {
     await expect(findPhoenixLayoutStack(REPO_ROOT, 'monitoring', 'test')).resolves.toEqual({ composeFile: path.join(REPO_ROOT, 'stacks/monitoring/docker-compose.yml'), env: {} });
     await expect(findPhoenixLayoutStack(REPO_ROOT, 'no-such-stack')).resolves.toBeUndefined();
+  });
+});
+
+describe('linear in the number of VMs', () => {
+  /** A config of `count` VMs sharing one compose file and one inline stack. */
+  function manyVms(count: number): string {
+    const vms = Array.from({ length: count }, (_, i) => ({ vmid: 2000 + i, name: `vm-${i}`, portainer_environment_name: `env-${i}`, docker_stacks: ['filed', 'inline'] }));
+    const stacks = { filed: { compose_file: 'stacks/filed.yml' }, inline: { compose: 'services:\n  app:\n    image: nginx\n' } };
+    return tempDir({ 'phoenix_vm_configs.json': { stacks, vms }, 'stacks/filed.yml': 'services:\n  web:\n    image: nginx\n' });
+  }
+
+  afterEach(() => jest.restoreAllMocks());
+
+  it('validates the document once per load, however many VMs are resolved', async () => {
+    const dir = manyVms(40);
+    const safeParse = jest.spyOn(configSchema, 'safeParse');
+    const parse = jest.spyOn(configSchema, 'parse');
+    const config = await loadConfig(path.join(dir, 'phoenix_vm_configs.json'));
+    const resolved = await checkAllVms(config);
+    expect(resolved).toHaveLength(40);
+    listVms(config);
+    await resolveVm(config, 2001);
+    expect(safeParse).toHaveBeenCalledTimes(1);
+    expect(parse).not.toHaveBeenCalled();
+  });
+
+  it('reads and parses a compose file shared by every VM once per load', async () => {
+    const dir = manyVms(40);
+    const yaml = jest.spyOn(compose, 'composeProblem');
+    const read = jest.spyOn(compose, 'readComposeFile');
+    const config = await loadConfig(path.join(dir, 'phoenix_vm_configs.json'));
+    await checkAllVms(config);
+    expect(read).toHaveBeenCalledTimes(1);
+    expect(yaml).toHaveBeenCalledTimes(2);
+  });
+});
+
+describe('checkAllVms: where each VM deploys', () => {
+  const inline = { compose: 'services:\n  app:\n    image: nginx\n' };
+  async function problemsOf(vms: unknown[]): Promise<string[]> {
+    const dir = tempDir({ 'phoenix_vm_configs.json': { stacks: { web: inline, api: inline }, vms } });
+    const file = path.join(dir, 'phoenix_vm_configs.json');
+    const error = await configError(async () => checkAllVms(await loadConfig(file)));
+    return error.details.map((line) => line.replace(`${file}: `, ''));
+  }
+
+  it('a VM with stacks needs portainer_environment_name or portainer_endpoint_id; one without stacks does not', async () => {
+    expect(await problemsOf([{ vmid: 1, name: 'a', docker_stacks: ['web'] }, { vmid: 2, name: 'b' }, { vmid: 3, name: 'c', docker_stacks: [] }])).toEqual([
+      'vms[0]: vm 1 declares docker_stacks but names no Portainer environment: add "portainer_environment_name" (phoenix portainer environments lists them) or "portainer_endpoint_id"',
+    ]);
+  });
+
+  it('one stack declared twice on the same id or name is reported once per later VM; other environments are fine', async () => {
+    const lines = await problemsOf([
+      { vmid: 1, name: 'a', portainer_environment_name: 'dev', portainer_endpoint_id: 7, docker_stacks: ['web', 'api'] },
+      { vmid: 2, name: 'b', portainer_environment_name: 'dev', portainer_endpoint_id: 7, docker_stacks: [{ name: 'web' }] },
+      { vmid: 3, name: 'c', portainer_endpoint_id: 7, docker_stacks: ['api'] },
+      { vmid: 4, name: 'd', portainer_environment_name: 'test', docker_stacks: ['web', 'api'] },
+    ]);
+    expect(lines).toEqual([
+      'vms[1].docker_stacks[0]: stack "web" is also declared by vm 1 (vms[0]) on the same Portainer environment (portainer_endpoint_id 7): each VM would claim it; declare it on one of them, or map them to different environments',
+      'vms[2].docker_stacks[0]: stack "api" is also declared by vm 1 (vms[0]) on the same Portainer environment (portainer_endpoint_id 7): each VM would claim it; declare it on one of them, or map them to different environments',
+    ]);
   });
 });

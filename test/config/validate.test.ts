@@ -264,3 +264,76 @@ describe('validation rules', () => {
     expect(configErrorSync(() => parseConfigText('{}', FILE)).details).toEqual([`${FILE}: vms: missing (expected an array)`]);
   });
 });
+
+describe('env names and values (each becomes a NAME=VALUE line of stack.env)', () => {
+  const NAME_RULE = 'use letters, digits and "_", not starting with a digit (Portainer writes each variable as a NAME=VALUE line)';
+  const VALUE_RULE = 'Portainer writes each variable as one NAME=VALUE line, so it would inject variables or break the deploy; keep the value on one line';
+
+  it.each([
+    ['A=B', 'stacks.monitoring.env["A=B"]'],
+    ['', 'stacks.monitoring.env[""]'],
+    ['HAS SPACE', 'stacks.monitoring.env["HAS SPACE"]'],
+    ['1ABC', 'stacks.monitoring.env.1ABC'],
+    ['NL\nX', 'stacks.monitoring.env["NL\\nX"]'],
+  ])('refuses the env name %j, naming its path', (name, at) => {
+    const lines = linesFor((d) => {
+      d.stacks.monitoring.env = { OK_1: 'x', [name]: 'y' };
+    });
+    expect(lines).toEqual([`${FILE}: ${at}: invalid env name ${JSON.stringify(name)}: ${NAME_RULE}`]);
+  });
+
+  it('accepts names with letters, digits and "_" and a leading "_"', () => {
+    const doc = base() as Doc & { stacks: Record<string, Doc> };
+    doc.stacks.monitoring.env = { _A: '1', a_b9: '2', Z: '' };
+    expect(() => parseConfigText(JSON.stringify(doc), FILE)).not.toThrow();
+  });
+
+  it.each([
+    ['a newline', '1.27\nINJECTED=1'],
+    ['a carriage return', '1.27\r'],
+    ['a NUL', 'a\u0000b'],
+    ['a newline and a carriage return', 'x\r\ny'],
+  ])('refuses a value with %s in every place a config value can be, without printing it', (what, value) => {
+    const lines = linesFor((d) => {
+      d.stacks.monitoring.env = { TAG: value };
+      d.stacks.monitoring.environments = { prod: { env: { TAG: value } } };
+      d.vms[0].docker_stacks = [{ name: 'monitoring', env: { TAG: value } }];
+    });
+    const message = `env value contains ${what}: ${VALUE_RULE}`;
+    expect(lines).toEqual([
+      `${FILE}: stacks.monitoring.env.TAG: ${message}`,
+      `${FILE}: stacks.monitoring.environments.prod.env.TAG: ${message}`,
+      `${FILE}: vms[0].docker_stacks[0].env.TAG: ${message}`,
+    ]);
+    expect(lines.join('\n')).not.toContain('INJECTED');
+  });
+
+  it('refuses a bad name in an entry env and in an environment overlay', () => {
+    const lines = linesFor((d) => {
+      d.stacks.monitoring.environments = { prod: { env: { 'HAS SPACE': 'x' } } };
+      d.vms[1].docker_stacks = ['monitoring', { name: 'qdrant', env: { 'A=B': '1' } }];
+    });
+    expect(lines).toEqual([
+      `${FILE}: stacks.monitoring.environments.prod.env["HAS SPACE"]: invalid env name "HAS SPACE": ${NAME_RULE}`,
+      `${FILE}: vms[1].docker_stacks[1].env["A=B"]: invalid env name "A=B": ${NAME_RULE}`,
+    ]);
+  });
+
+  it('keeps other characters of a value: "=", quotes, backslashes, "$", tabs and unicode are one line', () => {
+    const doc = base() as Doc & { stacks: Record<string, Doc> };
+    doc.stacks.monitoring.env = { V: 'a=b "c" \\d $e\tf ✓' };
+    expect(() => parseConfigText(JSON.stringify(doc), FILE)).not.toThrow();
+  });
+});
+
+describe('keys that reading JSON would drop', () => {
+  it('refuses "__proto__" as an env name or stack name instead of silently losing it', () => {
+    const text = JSON.stringify(base()).replace('"GRAFANA_PORT":"3000"', '"GRAFANA_PORT":"3000","__proto__":{"secret":"x"}').replace('"qdrant":{', '"__proto__":{"compose":"services: {}"},"qdrant":{');
+    const error = configErrorSync(() => parseConfigText(text, FILE));
+    expect(error.details).toEqual([
+      `${FILE}: stacks.monitoring.env.__proto__: the key "__proto__" cannot be used: it would be dropped silently when the file is read; rename it`,
+      `${FILE}: stacks.__proto__: the key "__proto__" cannot be used: it would be dropped silently when the file is read; rename it`,
+      `${FILE}: stacks.__proto__: invalid stack name "__proto__": use lower-case letters, digits, "-" and "_", starting with a letter or digit (Portainer would silently store it as "__proto__")`,
+    ]);
+  });
+});
