@@ -2,6 +2,7 @@ import { Command, Flags } from '@oclif/core';
 import type { Interfaces } from '@oclif/core';
 
 import { findConfigPath } from './config';
+import { releaseAllVmLocks } from './app/lock';
 import { VMID_VERBS } from './argv';
 import { CancelledError, EXIT_CODE_TABLE, ExitCode, PhoenixError, signalExitCode, UsageError } from './errors';
 import { deployTimeout, readTimeout } from './portainer-flags';
@@ -106,7 +107,10 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   ): Promise<Interfaces.ParserOutput<F, B, A>> {
     const input = options ?? (this.ctor as unknown as Interfaces.Input<F, B, A>);
     const args = Object.fromEntries(Object.entries(input.args ?? {}).map(([name, arg]) => [name, { ...arg, ignoreStdin: true }]));
-    return super.parse({ ...input, args: args as Interfaces.ArgInput<A> }, argv ?? this.argv);
+    // A command class passed as `input` (promote's `this.parse(Promote)`) keeps inherited statics
+    // (baseFlags, enableJsonFlag, strict) on its prototype chain, which a spread would lose.
+    const { flags, baseFlags, enableJsonFlag, strict } = input;
+    return super.parse({ ...input, flags, baseFlags, enableJsonFlag, strict, args: args as Interfaces.ArgInput<A> }, argv ?? this.argv);
   }
 
   /**
@@ -151,7 +155,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
    * The first signal during writes stops new ones and lets the run report what it did. Any other
    * signal exits at once: before or after the writes there is nothing to wait for, and a second
    * signal during them is the operator insisting (the warning says what that may leave behind).
-   * The VM lock is released on exit either way (proper-lockfile removes it in its exit hook).
+   * Every VM lock is released before the exit (releaseAllVmLocks), also one being taken right now.
    */
   private async handleSignal(signal: NodeJS.Signals): Promise<void> {
     if (this.writes && !this.writes.signal.aborted) {
@@ -169,6 +173,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       },
     );
     await this.catch(error);
+    await releaseAllVmLocks();
     process.exit(error.exitCode);
   }
 

@@ -111,6 +111,20 @@ function writeNoFollow(path: string, text: string, truncate: boolean): void {
   }
 }
 
+/** Locks being taken (proper-lockfile has made the directory but not yet registered it) and held. */
+const taking = new Set<Promise<unknown>>();
+const held = new Set<VmLock>();
+
+/**
+ * For a process about to exit on a signal: wait for a lock being taken, then release every lock
+ * this process holds. proper-lockfile's exit hook removes only locks it has registered, and it
+ * registers one only after a stat that follows the mkdir: an exit in between left the lock behind.
+ */
+export async function releaseAllVmLocks(): Promise<void> {
+  await Promise.allSettled([...taking]);
+  await Promise.all([...held].map((lock) => lock.release()));
+}
+
 /**
  * Two converges of the same VM never interleave. The lock is a proper-lockfile lock on
  * `vm-<hash of the Portainer origin>-<vmid>` (see lockName); beside it a small JSON file names the holder, so the
@@ -130,7 +144,9 @@ export async function acquireVmLock(vmid: number, options: LockOptions): Promise
   let waited = false;
   for (;;) {
     try {
-      const release = await lockfile.lock(target, { stale: STALE_MS, update: 2_000, realpath: false });
+      const attempt = lockfile.lock(target, { stale: STALE_MS, update: 2_000, realpath: false });
+      taking.add(attempt);
+      const release = await attempt.finally(() => taking.delete(attempt));
       const holder: LockHolder = { pid: process.pid, startedAt: new Date().toISOString(), command: options.command ?? 'converge' };
       try {
         writeNoFollow(holderFile, JSON.stringify(holder), true);
@@ -141,13 +157,16 @@ export async function acquireVmLock(vmid: number, options: LockOptions): Promise
           hint: `Something other than phoenix's holder file is in its place (a symlink is never followed): remove it, and check who can write to ${dir}.`,
         });
       }
-      return {
+      const lock: VmLock = {
         waited,
         release: async () => {
+          held.delete(lock);
           rmSync(holderFile, { force: true });
           await release().catch(() => undefined);
         },
       };
+      held.add(lock);
+      return lock;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw error;
       const holder = readHolder(holderFile);

@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
+import { ownershipMarker } from '../../src/plan';
 import { startSimulator } from '../../src/simulator';
 import type { Simulator } from '../../src/simulator';
 import { baseEnv, lockDir, REPO, writeConfig } from '../helpers/cli';
@@ -60,9 +61,11 @@ it('SIGINT during apply: no write after the signal but the in-flight one, result
   expect(stdout + stderr).not.toContain(TOKEN);
 });
 
+type SimulatorStacks = NonNullable<NonNullable<Parameters<typeof startSimulator>[0]>['stacks']>;
+
 /** The built CLI converging three slow stacks one at a time, with stdout and stderr kept apart. */
-async function startConverge(faults: { deployMs?: number; latencyMs?: number }, extra: string[] = []) {
-  sim = await startSimulator({ endpoints: [{ id: 3, name: 'sigvm', type: 2 }], faults });
+async function startConverge(faults: { deployMs?: number; latencyMs?: number }, extra: string[] = [], stacks: SimulatorStacks = []) {
+  sim = await startSimulator({ endpoints: [{ id: 3, name: 'sigvm', type: 2 }], faults, stacks });
   const compose = (image: string) => `services:\n  app:\n    image: ${image}\n`;
   const config = writeConfig(
     { alpha: { compose: compose('a') }, bravo: { compose: compose('b') }, charlie: { compose: compose('c') } },
@@ -89,8 +92,8 @@ async function firstWrite(out: { stdout: string; stderr: string }) {
   return sim.writes()[0];
 }
 
-/** proper-lockfile's lock of the VM is a directory `vm-<vmid>.lock` in the lock dir. */
-const lockHeld = () => readdirSync(lockDir()).includes(`vm-${VM}.lock`);
+/** proper-lockfile's lock of the VM is a directory `vm-<origin hash>-<vmid>.lock` in the lock dir. */
+const lockHeld = () => readdirSync(lockDir()).some((name) => new RegExp(`^vm-[0-9a-f]{12}-${VM}\\.lock$`).test(name));
 
 it('SIGTERM during apply (cron, systemd, CI timeout): like SIGINT, one JSON document, lock released, exit 143', async () => {
   const { child, out, exited } = await startConverge({ deployMs: 1_500 }, ['--json']);
@@ -137,7 +140,10 @@ it('a second signal while writes are in flight exits at once, warns what may sti
 });
 
 it('SIGTERM before any write (while planning): exits 143 at once with one JSON error document, nothing written, lock released', async () => {
-  const { child, out, exited } = await startConverge({ latencyMs: 1_500 }, ['--json']);
+  // The lock is taken once the stacks list is read; the files of the three live stacks are read
+  // after it (one at a time, 1.5 s each), so the signal lands while the plan is still being made.
+  const live = ['alpha', 'bravo', 'charlie'].map((name) => ({ name, endpointId: 3, composeText: `${ownershipMarker(VM)}\nservices:\n  app:\n    image: old\n` }));
+  const { child, out, exited } = await startConverge({ latencyMs: 1_500 }, ['--json'], live);
   const deadline = Date.now() + 10_000;
   while (!lockHeld()) {
     if (Date.now() > deadline) throw new Error(`lock never taken; phoenix said: ${out.stderr}`);
