@@ -186,7 +186,6 @@ async function composeOf(config: LoadedConfig, document: ConfigDocument, name: s
 }
 
 async function resolveEntry(config: LoadedConfig, document: ConfigDocument, vm: VmDocument, entry: Entry, where: string): Promise<[DesiredStack, string[]]> {
-  const file = displayPath(config.path);
   const environment = entry.environment ?? vm.environment;
   const found = findStack(document, entry.name);
   let compose: Compose;

@@ -49,6 +49,13 @@ export function didYouMean(words: string[], commandIds: string[]): string | unde
   return `phoenix ${fixed.join(' ')}`;
 }
 
+/** `portainer abc plan`: the verb is right, the vmid is not a number (the same words as the commands' own vmid check). */
+function notAVmid(words: string[]): UsageError | undefined {
+  const [topic, vmid, verb] = words;
+  if (topic !== 'portainer' || vmid === undefined || isVmid(vmid) || !(VMID_VERBS as readonly string[]).includes(verb)) return undefined;
+  return new UsageError(`${shown([vmid])} is not a vmid`, { hint: `A vmid is the Proxmox VM number, for example: phoenix portainer 1002 ${verb}` });
+}
+
 const hook: Hook<'command_not_found'> = async function (options) {
   const rest = options.argv ?? [];
   const typed = [...options.id.split(':'), ...rest].filter((word) => word !== '');
@@ -56,7 +63,7 @@ const hook: Hook<'command_not_found'> = async function (options) {
   const words = firstFlag === -1 ? typed : typed.slice(0, firstFlag);
   const visible = options.config.commands.filter((command) => !command.hidden).map((command) => command.id);
   const suggestion = didYouMean(words, visible);
-  const error = new UsageError(`phoenix has no command ${shown(words)}.`, {
+  const error = notAVmid(words) ?? new UsageError(`phoenix has no command ${shown(words)}.`, {
     code: 'UNKNOWN_COMMAND',
     hint: suggestion ? `Did you mean: ${suggestion}\nSee phoenix --help for every command.` : 'See phoenix --help for every command.',
   });

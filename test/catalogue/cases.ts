@@ -89,7 +89,7 @@ export const CASES: Case[] = [
   // ---- flags and arguments (64) ----
   { name: 'an unknown flag', args: (c) => plan(c, '--frobnicate'), exit: 64, first: 'Error: Nonexistent flag: --frobnicate' },
   { name: '--prune together with a stack argument', args: (c) => ['portainer', '1002', 'converge', 'web', '--prune', '--config', c.config, '--url', c.url], exit: 64, first: /^Error: --prune cannot be combined with a stack argument$/ },
-  { name: 'a vmid that is not a number', args: (c) => ['portainer', 'abc', 'plan', '--config', c.config, '--url', c.url], exit: 64, first: ' ›   Error: command portainer:abc:plan not found' },
+  { name: 'a vmid that is not a number', args: (c) => ['portainer', 'abc', 'plan', '--config', c.config, '--url', c.url], exit: 64, first: 'Error: "abc" is not a vmid' },
   { name: 'vmid 0', args: (c) => ['portainer', '0', 'plan', '--config', c.config, '--url', c.url], exit: 64, first: /^Error: "0" is not a vmid$/ },
   { name: 'a --timeout that is not a duration', args: (c) => plan(c, '--timeout', 'soon'), exit: 64, first: /^Error: --timeout: "soon" is not a duration$/ },
   { name: 'a --wait-lock that is not a duration', args: (c) => converge(c, '--wait-lock', 'forever'), exit: 64, first: /^Error: --wait-lock: "forever" is not a duration$/ },

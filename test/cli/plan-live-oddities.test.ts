@@ -4,7 +4,8 @@ import type { Simulator } from '../../src/simulator';
 import { runCli, writeConfig } from '../helpers/cli';
 
 const TOKEN = 'ptr_simulatortoken';
-const web = 'services:\n  web:\n    image: nginx:1.27\n';
+// PORT is referenced, so the compose check has no unused-env warning for stderr to carry.
+const web = 'services:\n  web:\n    image: nginx:1.27\n    ports:\n      - "${PORT}:80"\n';
 const owned = (text: string) => `${ownershipMarker(1002)}\n${text}`;
 
 let sim: Simulator;
@@ -61,7 +62,7 @@ describe('plan and converge against odd live state (simulator, real sockets)', (
 
   it('a multi-MB compose file rewritten live: plan completes and shows a summary instead of the diff, in text, Markdown and JSON', async () => {
     const lines = Array.from({ length: 170_000 }, (_, i) => `      - HAND_EDITED_${i}=${(i * 7919) % 10007}`);
-    const huge = `services:\n  web:\n    image: nginx:1.27\n    environment:\n${lines.join('\n')}\n`;
+    const huge = `${web}    environment:\n${lines.join('\n')}\n`;
     expect(huge.length).toBeGreaterThan(5_000_000);
     await setup([{ name: 'web', endpointId: 3, composeText: owned(huge), env: [{ name: 'PORT', value: '80' }] }]);
     const summary = /compose differs: 170,001 lines changed; diff too large to show/;

@@ -76,7 +76,7 @@ describe('oclif conventions: -v, -h, shell completion', () => {
     for (const flag of ['-v', '--version']) {
       const result = await runCli([flag]);
       expect(result.exitCode).toBe(0);
-      expect(result.stdout).toContain(`phoenix/${pkg.version}`);
+      expect(result.stdout).toContain(`${pkg.name}/${pkg.version}`); // oclif prints the package name
     }
   });
 
