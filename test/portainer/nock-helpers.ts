@@ -87,6 +87,14 @@ export function expectNoToken(logs: string[], error?: unknown, secret = TOKEN): 
   }
 }
 
+// nock patches node:http, and jest shares core modules between the test files of one worker:
+// when this file's tests end, give http back, or a later file's own http.request (the proxy in
+// front of the simulator in test/cli/read-failures.test.ts) is refused as a "net connect".
+afterAll(() => {
+  nock.enableNetConnect();
+  nock.restore();
+});
+
 /**
  * One fresh client per test, its debug lines checked for the token and the client closed after
  * it, with the network off: the setup every client test file shares. The returned object's
