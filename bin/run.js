@@ -7,6 +7,6 @@ require('../dist/secrets/dotenv').loadDotEnvOrExit(process.argv.slice(2));
 // version is checked by package.json engines, and execute() itself never needed the index.
 process.env.OCLIF_DISABLE_ENGINE_WARNING ??= '1';
 const { execute } = require('@oclif/core/execute');
-const { normalizeArgv } = require('../dist/argv');
+const { normalizeArgv } = require('../dist/cli/argv');
 
 execute({ dir: __dirname, args: normalizeArgv(process.argv.slice(2)) });

@@ -3,7 +3,7 @@ import type { Hook } from '@oclif/core';
 // oclif loads this file only when no command matches (hooks are required when their event
 // fires), and it imports only the two small modules below: a typo costs no start-up time on
 // every other run. No prompt and no "run it for you": a CI job must fail with exit 64.
-import { VMID_VERBS } from '../argv';
+import { VMID_VERBS } from '../cli/argv';
 import { closest } from '../config/suggest';
 import { UsageError } from '../errors';
 

@@ -1,4 +1,4 @@
-import { BaseCommand } from '../../base-command';
+import { BaseCommand } from '../../cli/base-command';
 import { configJsonSchema } from '../../config';
 
 export default class ConfigSchema extends BaseCommand<typeof ConfigSchema> {

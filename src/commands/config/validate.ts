@@ -1,4 +1,4 @@
-import { BaseCommand, EXIT_CODES_HELP } from '../../base-command';
+import { BaseCommand, EXIT_CODES_HELP } from '../../cli/base-command';
 import { checkAllVms, findConfigPath, loadConfig } from '../../config';
 
 export default class ConfigValidate extends BaseCommand<typeof ConfigValidate> {

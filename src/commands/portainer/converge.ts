@@ -1,5 +1,5 @@
 import { ConvergeBase } from '../../converge-base';
-import { EXIT_CODES_HELP } from '../../base-command';
+import { EXIT_CODES_HELP } from '../../cli/base-command';
 
 export default class Converge extends ConvergeBase {
   static override summary = 'Make the VM’s live stacks match the config: plan, show the plan, then apply it.';

@@ -1,6 +1,6 @@
 import { listEnvironments } from '../../app/environments';
-import { BaseCommand, EXIT_CODES_HELP } from '../../base-command';
-import { connectionFlags } from '../../portainer-flags';
+import { BaseCommand, EXIT_CODES_HELP } from '../../cli/base-command';
+import { connectionFlags } from '../../cli/flags';
 import { renderEnvironmentsText } from '../../render';
 
 export default class Environments extends BaseCommand<typeof Environments> {

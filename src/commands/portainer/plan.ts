@@ -1,5 +1,5 @@
 import { ConvergeBase } from '../../converge-base';
-import { EXIT_CODES_HELP } from '../../base-command';
+import { EXIT_CODES_HELP } from '../../cli/base-command';
 
 // plan never writes: the apply-only flags of converge mean nothing here.
 const { yes: _yes, 'dry-run': _dryRun, 'wait-lock': _waitLock, ...planOnlyFlags } = ConvergeBase.flags;

@@ -2,10 +2,10 @@ import { Args, Flags } from '@oclif/core';
 
 import type { ManyRequest } from '../../app/converge-many';
 import { preparePromotion, writePromotion } from '../../app/promote';
-import { EXIT_CODES_HELP } from '../../base-command';
+import { EXIT_CODES_HELP } from '../../cli/base-command';
 import { askYes, ManyVmCommand } from '../../converge-base';
 import { CancelledError, ExitCode, UsageError } from '../../errors';
-import { connectionFlags } from '../../portainer-flags';
+import { connectionFlags } from '../../cli/flags';
 import { promotionToJson, renderPromotionText } from '../../render';
 
 export default class Promote extends ManyVmCommand<typeof Promote> {

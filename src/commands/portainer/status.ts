@@ -1,9 +1,9 @@
 import { Args, Flags } from '@oclif/core';
 
 import { vmStatus } from '../../app/status';
-import { BaseCommand, EXIT_CODES_HELP } from '../../base-command';
+import { BaseCommand, EXIT_CODES_HELP } from '../../cli/base-command';
 import { ExitCode } from '../../errors';
-import { connectionFlags, parseVmid } from '../../portainer-flags';
+import { connectionFlags, parseVmid } from '../../cli/flags';
 import { renderStatusText, statusToJson } from '../../render';
 
 export default class Status extends BaseCommand<typeof Status> {

@@ -1,8 +1,8 @@
 import { Args } from '@oclif/core';
 
 import { deleteSecret } from '../../app/secrets';
-import { EXIT_CODES_HELP } from '../../base-command';
-import { deleteStoreFlag, SecretCommand } from '../../secret-command';
+import { EXIT_CODES_HELP } from '../../cli/base-command';
+import { deleteStoreFlag, SecretCommand } from '../../cli/secret-command';
 
 export default class SecretDelete extends SecretCommand<typeof SecretDelete> {
   static override summary = 'Remove a secret from the OS keyring and/or the secrets directory.';

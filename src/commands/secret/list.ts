@@ -1,6 +1,6 @@
 import { listSecrets } from '../../app/secrets';
-import { EXIT_CODES_HELP } from '../../base-command';
-import { SecretCommand } from '../../secret-command';
+import { EXIT_CODES_HELP } from '../../cli/base-command';
+import { SecretCommand } from '../../cli/secret-command';
 
 export default class SecretList extends SecretCommand<typeof SecretList> {
   static override summary = 'List stored secret names and where each is (never a value).';

@@ -1,8 +1,8 @@
 import { Args } from '@oclif/core';
 
 import { setSecret } from '../../app/secrets';
-import { EXIT_CODES_HELP } from '../../base-command';
-import { SecretCommand, storeFlag } from '../../secret-command';
+import { EXIT_CODES_HELP } from '../../cli/base-command';
+import { SecretCommand, storeFlag } from '../../cli/secret-command';
 import { readSecretInput } from '../../secrets';
 
 export default class SecretSet extends SecretCommand<typeof SecretSet> {

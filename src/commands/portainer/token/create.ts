@@ -1,8 +1,8 @@
 import { Flags } from '@oclif/core';
 
 import { createToken } from '../../../app/token';
-import { EXIT_CODES_HELP } from '../../../base-command';
-import { SecretCommand, storeFlag, tokenFlags, verifyFlag } from '../../../secret-command';
+import { EXIT_CODES_HELP } from '../../../cli/base-command';
+import { SecretCommand, storeFlag, tokenFlags, verifyFlag } from '../../../cli/secret-command';
 import { readSecretInput } from '../../../secrets';
 import { UsageError } from '../../../errors';
 

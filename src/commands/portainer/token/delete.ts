@@ -1,6 +1,6 @@
 import { deleteToken } from '../../../app/token';
-import { EXIT_CODES_HELP } from '../../../base-command';
-import { deleteStoreFlag, SecretCommand, tokenFlags } from '../../../secret-command';
+import { EXIT_CODES_HELP } from '../../../cli/base-command';
+import { deleteStoreFlag, SecretCommand, tokenFlags } from '../../../cli/secret-command';
 
 export default class TokenDelete extends SecretCommand<typeof TokenDelete> {
   static override summary = 'Remove the API token stored for this Portainer (its OS keyring entry, or the token file when that is its source).';

@@ -1,8 +1,8 @@
 import { Args } from '@oclif/core';
 
 import { setToken } from '../../../app/token';
-import { EXIT_CODES_HELP } from '../../../base-command';
-import { SecretCommand, storeFlag, tokenFlags, verifyFlag } from '../../../secret-command';
+import { EXIT_CODES_HELP } from '../../../cli/base-command';
+import { SecretCommand, storeFlag, tokenFlags, verifyFlag } from '../../../cli/secret-command';
 import { readSecretInput } from '../../../secrets';
 
 export default class TokenSet extends SecretCommand<typeof TokenSet> {

@@ -1,6 +1,6 @@
 import { tokenStatus } from '../../../app/token';
-import { EXIT_CODES_HELP } from '../../../base-command';
-import { SecretCommand, tokenFlags, verifyFlag } from '../../../secret-command';
+import { EXIT_CODES_HELP } from '../../../cli/base-command';
+import { SecretCommand, tokenFlags, verifyFlag } from '../../../cli/secret-command';
 
 export default class TokenStatus extends SecretCommand<typeof TokenStatus> {
   static override summary = 'Say where the API token comes from, show its first characters, and check it against Portainer.';

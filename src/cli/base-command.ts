@@ -1,15 +1,15 @@
 import { Command, Flags } from '@oclif/core';
 import type { Interfaces } from '@oclif/core';
 
-import { findConfigPath } from './config';
-import { releaseAllVmLocks } from './app/lock';
+import { findConfigPath } from '../config';
+import { releaseAllVmLocks } from '../app/lock';
 import { VMID_VERBS } from './argv';
-import { CancelledError, EXIT_CODE_TABLE, ExitCode, PhoenixError, signalExitCode, UsageError } from './errors';
-import { deployTimeout, readTimeout } from './portainer-flags';
-import type { ExitCodeValue } from './errors';
-import { colourWanted, painter } from './render';
-import { Redactor } from './secrets/redactor';
-import type { Paint } from './render';
+import { CancelledError, EXIT_CODE_TABLE, ExitCode, PhoenixError, signalExitCode, UsageError } from '../errors';
+import { deployTimeout, readTimeout } from './flags';
+import type { ExitCodeValue } from '../errors';
+import { colourWanted, painter } from '../render';
+import { Redactor } from '../secrets/redactor';
+import type { Paint } from '../render';
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>;
 export type BaseArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args']>;

@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core';
 
-import { UsageError } from './errors';
-import { parseDuration } from './util/duration';
+import { UsageError } from '../errors';
+import { parseDuration } from '../util/duration';
 
 /** Flags of every command that talks to Portainer (SPEC section 1), each with its env var. */
 export const connectionFlags = {

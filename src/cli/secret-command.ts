@@ -1,11 +1,11 @@
 import { Flags } from '@oclif/core';
 import type { Command } from '@oclif/core';
 
-import type { TokenRequest } from './app/token';
+import type { TokenRequest } from '../app/token';
 import { BaseCommand } from './base-command';
-import { UsageError } from './errors';
-import { connectionFlags } from './portainer-flags';
-import type { StoreChoice } from './secrets';
+import { UsageError } from '../errors';
+import { connectionFlags } from './flags';
+import type { StoreChoice } from '../secrets';
 
 /** Flags of the token commands: where Portainer is (no deploy knobs). */
 export const tokenFlags = { url: connectionFlags.url, 'ca-file': connectionFlags['ca-file'], insecure: connectionFlags.insecure };
