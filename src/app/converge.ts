@@ -1,9 +1,10 @@
 import { applyPlan } from '../apply';
-import type { ApplyResult, StackWriter, WrittenStack } from '../apply';
+import type { ApplyResult, StackWriter } from '../apply';
 import { closest, loadConfig, resolveVm } from '../config';
 import type { LoadedConfig, ResolvedVm } from '../config';
 import { ConfigError } from '../errors';
 import type { PortainerClient, PortainerEnvironment, PortainerStack, PortainerVersion } from '../portainer';
+import { liveInput, writerFor } from './portainer-adapter';
 import { plan, stackKey } from '../plan';
 import type { LiveStackInput, Plan } from '../plan';
 import { mapLimit } from '../util/concurrency';
@@ -147,10 +148,6 @@ export async function executeConverge(
   return applyPlan(prepared.plan, prepared.writer, { vmid: prepared.vm.vmid, ...options });
 }
 
-function liveInput(stack: PortainerStack, composeText: string | undefined): LiveStackInput {
-  return { id: stack.id, name: stack.name, composeText, env: stack.env, git: stack.git !== null, failed: stack.status === 4 };
-}
-
 /** The VM's Portainer environment, by id when the config gives one, else by name. Ids are never assumed. */
 export function findEnvironment(vm: ResolvedVm, environments: PortainerEnvironment[]): PortainerEnvironment {
   // Built only for an error message: eagerly, it made planning every VM of --all quadratic.
@@ -192,17 +189,4 @@ function sameAsName(vm: ResolvedVm, byId: PortainerEnvironment, environments: Po
     `VM ${vm.vmid}: portainer_endpoint_id ${byId.id} is Portainer environment "${byId.name}", but portainer_environment_name is "${wanted}" (${other})`,
     { code: 'ENVIRONMENT_MISMATCH', hint: 'Make portainer_endpoint_id and portainer_environment_name name the same environment, or keep only one of them. Nothing was written.' },
   );
-}
-
-function writerFor(client: PortainerClient, version: PortainerVersion, environment: PortainerEnvironment, swarmId: string | undefined): StackWriter {
-  const endpointId = environment.id;
-  const written = (s: PortainerStack): WrittenStack => ({ id: s.id, name: s.name, endpointId: s.endpointId, status: s.status, deploymentMessage: s.deploymentMessage, env: s.env });
-  return {
-    createStack: async (input) => written(await client.createStack(version, { endpointId, swarmId, ...input })),
-    updateStack: async (input) => written(await client.updateStack({ ...input, endpointId, swarm: swarmId !== undefined })),
-    deleteStack: (id) => client.deleteStack(id, endpointId),
-    getStack: async (id) => written(await client.getStack(id)),
-    listStacks: async () => (await client.listStacks()).filter((s) => s.endpointId === endpointId).map(written),
-    stackFile: (id) => client.stackFile(id),
-  };
 }

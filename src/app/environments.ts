@@ -1,19 +1,13 @@
 import { closest, listVms, loadConfig } from '../config';
 import type { VmSummary } from '../config';
-import type { PortainerEnvironment } from '../portainer';
+import type { EnvironmentKind, PortainerEnvironment } from '../portainer';
 import { openSession } from './converge';
 import type { SessionRequest } from './converge';
 
-/** Portainer's environment types (EndpointType), as a person reads them. */
-const TYPES: Record<number, string> = {
-  1: 'docker',
-  2: 'docker agent',
-  3: 'azure aci',
-  4: 'docker edge agent',
-  5: 'kubernetes',
-  6: 'kubernetes agent',
-  7: 'kubernetes edge agent',
-};
+/** An environment's kind as a person reads it: `docker-edge-agent` → `docker edge agent`. */
+function typeLabel(kind: EnvironmentKind): string {
+  return kind.replaceAll('-', ' ');
+}
 
 export interface EnvironmentRow {
   id: number;
@@ -52,7 +46,7 @@ function environmentOf(vm: VmSummary, environments: readonly PortainerEnvironmen
 export function mapEnvironments(environments: readonly PortainerEnvironment[], vms: readonly VmSummary[]): Pick<EnvironmentsReport, 'environments' | 'unmatched'> {
   const rows: EnvironmentRow[] = [...environments]
     .sort((a, b) => a.id - b.id)
-    .map((e) => ({ id: e.id, name: e.name, type: TYPES[e.type] ?? `type ${e.type}`, url: e.url, status: e.status === 1 ? 'up' : e.status === 2 ? 'down' : 'unknown', swarm: e.swarm, vms: [] }));
+    .map((e) => ({ id: e.id, name: e.name, type: typeLabel(e.kind), url: e.url, status: e.state, swarm: e.swarm, vms: [] }));
   const unmatched: UnmatchedVm[] = [];
   for (const vm of vms) {
     const match = environmentOf(vm, environments);

@@ -1,11 +1,9 @@
 import { ApplyError, ConflictError, PhoenixError, UnavailableError } from '../errors';
 import type { Plan, PlanItem } from '../plan';
-import { classifyWriteFailure } from '../portainer';
-import type { WriteFailure } from '../portainer';
 import { mapLimit } from '../util/concurrency';
 import { reread } from './recover';
 import type { WriteAction } from './recover';
-import type { StackWriter, WrittenStack } from './types';
+import type { StackWriter, WriteFailureKind, WrittenStack } from './types';
 
 export type { StackWriter, WrittenStack } from './types';
 
@@ -23,7 +21,7 @@ export interface ActionResult {
 export interface ApplyOptions {
   vmid: number;
   concurrency: number;
-  /** How long a deploy may stay in Status 3 (deploying) before apply gives up on it. */
+  /** How long a deploy may stay deploying before apply gives up on it. */
   deployTimeoutMs: number;
   /** When aborted (Ctrl-C), no new write starts (nor a resend); writes in flight finish. */
   signal?: AbortSignal;
@@ -49,7 +47,8 @@ export const MAX_SENDS = 3;
 const RESEND_DELAYS_MS = [500, 1500];
 
 /**
- * Execute exactly the writes of `plan` (STYLE.md habit 3): the same objects that were shown.
+ * Execute exactly the writes of `plan`, the same objects that were shown: preview and apply
+ * share one code path.
  * One failed action does not stop independent ones; each result says done, failed or
  * not attempted. The caller has already refused plans that hold a conflict.
  */
@@ -84,7 +83,8 @@ async function applyOne(item: PlanItem, action: WriteAction, writer: StackWriter
 /**
  * One action, to its end. A write whose outcome is unknown (answer lost, gateway error, timeout,
  * 409, a delete's 404) is never repeated blindly: Portainer is re-read and that decides
- * (SPEC section 5). It counts as done when the re-read shows it landed; it is sent again only when
+ * (docs/reliability.md#2-lost-answers-are-decided-by-re-reading-portainer-never-by-blind-repetition).
+ * It counts as done when the re-read shows it landed; it is sent again only when
  * the re-read shows it did not, the failure was not a client-side timeout (the deploy may still
  * run on the server), Ctrl-C was not pressed, and fewer than MAX_SENDS copies went out.
  */
@@ -96,7 +96,7 @@ async function execute(item: PlanItem, action: WriteAction, writer: StackWriter,
     try {
       written = await write(item, action, writer);
     } catch (error) {
-      const kind = classifyWriteFailure(error);
+      const kind = writer.failureKind(error);
       if (kind === 'definite') throw error;
       if (kind === 'not-found' && action !== 'delete') throw error;
       options.progress?.(`${item.stack}: ${explain(kind, error)}; re-reading Portainer`);
@@ -124,9 +124,9 @@ async function execute(item: PlanItem, action: WriteAction, writer: StackWriter,
 }
 
 /** Throws when the write that did not land must not be sent again; returns when it may. */
-function refuseResend(item: PlanItem, action: WriteAction, kind: WriteFailure, sends: number, options: ApplyOptions, error: unknown): void {
+function refuseResend(item: PlanItem, action: WriteAction, kind: WriteFailureKind, sends: number, options: ApplyOptions, error: unknown): void {
   // A 409 on create with no owned stack of that name: the name is taken (an external compose
-  // project, REFERENCE.md 2.12). A delete's 404 with the stack still listed: a wrong environment.
+  // project, docs/portainer-api.md#name-conflicts). A delete's 404 with the stack still listed: a wrong environment.
   if (kind === 'conflict' && action === 'create') throw error;
   if (kind === 'not-found') throw error;
   if (kind === 'timeout') {
@@ -150,10 +150,10 @@ async function write(item: PlanItem, action: WriteAction, writer: StackWriter): 
   return writer.updateStack({ id: required(item.liveId, 'liveId'), ...payload });
 }
 
-/** Polls (with backoff) while the stack is at Status 3; Status 4 fails with Portainer's message. */
+/** Polls (with backoff) while the stack is deploying; a failed deploy fails with Portainer's message. */
 async function waitForDeploy(stack: WrittenStack, writer: StackWriter, options: ApplyOptions): Promise<void> {
   const current = await waitWhileDeploying(stack, writer, options);
-  if (current.status === 4) {
+  if (current.status === 'failed') {
     throw new PhoenixError(`Portainer failed to deploy ${stack.name}: ${current.deploymentMessage ?? 'no message'}`, {
       code: 'DEPLOY_FAILED',
       exitCode: 1,
@@ -166,7 +166,7 @@ async function waitWhileDeploying(stack: WrittenStack, writer: StackWriter, opti
   const now = options.now ?? Date.now;
   const deadline = now() + options.deployTimeoutMs;
   let current = stack;
-  for (let attempt = 0; current.status === 3; attempt++) {
+  for (let attempt = 0; current.status === 'deploying'; attempt++) {
     if (now() >= deadline) {
       throw new UnavailableError(`stack ${stack.name} is still deploying after ${Math.round(options.deployTimeoutMs / 1000)} s`, {
         code: 'DEPLOY_TIMEOUT',
@@ -179,7 +179,7 @@ async function waitWhileDeploying(stack: WrittenStack, writer: StackWriter, opti
   return current;
 }
 
-function explain(kind: WriteFailure, error: unknown): string {
+function explain(kind: WriteFailureKind, error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   if (kind === 'conflict') return `Portainer answered a conflict (${message})`;
   if (kind === 'not-found') return `Portainer answered not found (${message})`;

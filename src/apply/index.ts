@@ -1,2 +1,3 @@
 export { applyPlan, MAX_SENDS } from './apply';
 export type { ActionResult, ApplyOptions, ApplyResult, Outcome, StackWriter, WrittenStack } from './apply';
+export type { DeployState, WriteFailureKind } from './types';

@@ -1,5 +1,6 @@
 /**
- * Deciding after an ambiguous write (SPEC section 5): the request may or may not have been
+ * Deciding after an ambiguous write
+ * (docs/reliability.md#2-lost-answers-are-decided-by-re-reading-portainer-never-by-blind-repetition): the request may or may not have been
  * carried out, so Portainer is re-read and the answer decides. Nothing here sends a write.
  */
 import { UnavailableError } from '../errors';
@@ -12,7 +13,7 @@ export type Reread =
   | { kind: 'landed'; stack?: WrittenStack }
   /** The write is not there (the stack is as before): sending it again is safe unless it may still run. */
   | { kind: 'absent' }
-  /** An update's target is mid-deploy (Status 3): wait, then re-read again. */
+  /** An update's target is mid-deploy: wait, then re-read again. */
   | { kind: 'deploying'; stack: WrittenStack }
   /** A create's name is now held by a stack phoenix does not own (for this VM). */
   | { kind: 'foreign'; ownerVmid?: number };
@@ -47,7 +48,8 @@ async function inspect(item: PlanItem, action: WriteAction, writer: StackWriter,
     const found = stacks.find((s) => stackKey(s.name) === stackKey(item.stack));
     if (!found) return { kind: 'absent' };
     const owner = markerVmid(await writer.stackFile(found.id));
-    // An owned stack of that name counts as created (SPEC section 5), whatever its deploy state.
+    // An owned stack of that name counts as created, whatever its deploy state
+    // (docs/reliability.md#2-lost-answers-are-decided-by-re-reading-portainer-never-by-blind-repetition).
     return owner === vmid ? { kind: 'landed', stack: found } : { kind: 'foreign', ...(owner === undefined ? {} : { ownerVmid: owner }) };
   }
   const found = stacks.find((s) => s.id === item.liveId);
@@ -56,8 +58,8 @@ async function inspect(item: PlanItem, action: WriteAction, writer: StackWriter,
   if (!payload) throw new Error('bug: update without payload');
   if (await matches(writer, found, payload)) return { kind: 'landed', stack: found };
   // Async versions store the file before deploying, so a landed update matches at once; a
-  // mismatch at Status 3 is someone else's deploy, whose end we wait for.
-  return found.status === 3 ? { kind: 'deploying', stack: found } : { kind: 'absent' };
+  // mismatch while deploying is someone else's deploy, whose end we wait for.
+  return found.status === 'deploying' ? { kind: 'deploying', stack: found } : { kind: 'absent' };
 }
 
 async function matches(writer: StackWriter, stack: WrittenStack, payload: { composeText: string; env: EnvPair[] }): Promise<boolean> {

@@ -7,9 +7,12 @@ export type { RouteSpec } from './routes';
 export type {
   ClientOptions,
   CreateStackInput,
+  EnvironmentKind,
+  EnvironmentState,
   EnvPair,
   PortainerEnvironment,
   PortainerStack,
   PortainerVersion,
+  StackStatus,
   UpdateStackInput,
 } from './types';

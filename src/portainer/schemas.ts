@@ -1,9 +1,10 @@
 /**
  * zod schemas for Portainer's answers: loose objects (unknown fields pass), strict on the
- * fields we read. Key casing is the live API's (REFERENCE.md 2.3, 3.2), not the spec's.
+ * fields we read. Key casing is the live API's (docs/portainer-api.md#stack-object,
+ * docs/portainer-api.md#environments), not the spec's.
  */
 import { z } from 'zod';
-import type { EnvPair, PortainerEnvironment, PortainerStack } from './types';
+import type { EnvironmentKind, EnvironmentState, EnvPair, PortainerEnvironment, PortainerStack, StackStatus } from './types';
 
 const int = z.number().int();
 
@@ -15,6 +16,26 @@ const envList = z
 
 const STACK_TYPES = { 1: 'swarm', 2: 'compose', 3: 'kubernetes' } as const;
 
+/**
+ * Portainer's numbers become words here, at the client boundary, so that no code above
+ * src/portainer/ compares one. A number not in a table (a newer Portainer) reads as 'unknown'.
+ */
+const STACK_STATUSES: Readonly<Record<number, StackStatus>> = { 1: 'active', 2: 'inactive', 3: 'deploying', 4: 'failed' };
+const ENVIRONMENT_KINDS: Readonly<Record<number, EnvironmentKind>> = {
+  1: 'docker',
+  2: 'docker-agent',
+  3: 'azure-aci',
+  4: 'docker-edge-agent',
+  5: 'kubernetes',
+  6: 'kubernetes-agent',
+  7: 'kubernetes-edge-agent',
+};
+const ENVIRONMENT_STATES: Readonly<Record<number, EnvironmentState>> = { 1: 'up', 2: 'down' };
+
+function word<T extends string>(table: Readonly<Record<number, T>>, n: number | undefined): T | 'unknown' {
+  return (n !== undefined && Object.hasOwn(table, n) ? table[n] : undefined) ?? 'unknown';
+}
+
 export const stackSchema = z
   .looseObject({
     Id: int,
@@ -23,7 +44,7 @@ export const stackSchema = z
     EndpointId: int,
     SwarmId: z.string().nullish(),
     Env: envList,
-    // Status arrived in 2.0.0; 0 means "not reported".
+    // Status arrived in 2.0.0; 0 means "not reported" (both read as 'unknown').
     Status: int.optional(),
     GitConfig: z.looseObject({ URL: z.string() }).nullish(),
     DeploymentStatus: z.array(z.looseObject({ Message: z.string().optional() })).nullish(),
@@ -36,7 +57,7 @@ export const stackSchema = z
       endpointId: s.EndpointId,
       swarmId: s.SwarmId ?? '',
       env: s.Env,
-      status: s.Status ?? 0,
+      status: word(STACK_STATUSES, s.Status),
       git: s.GitConfig ? { url: s.GitConfig.URL } : null,
     };
     const last = s.DeploymentStatus?.at(-1)?.Message;
@@ -65,9 +86,9 @@ export const environmentListSchema = z
         (e): PortainerEnvironment => ({
           id: e.Id,
           name: e.Name,
-          type: e.Type,
+          kind: word(ENVIRONMENT_KINDS, e.Type),
           url: e.URL ?? '',
-          status: e.Status,
+          state: word(ENVIRONMENT_STATES, e.Status),
           swarm: e.Snapshots?.[0]?.Swarm ?? false,
         }),
       ),

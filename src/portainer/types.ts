@@ -32,14 +32,29 @@ export interface PortainerVersion {
   patch: number;
 }
 
+/**
+ * What an environment (endpoint) is, from Portainer's `Type` number; `unknown` for a number this
+ * version of phoenix does not know (a newer Portainer), so callers never see the number.
+ */
+export type EnvironmentKind = 'docker' | 'docker-agent' | 'azure-aci' | 'docker-edge-agent' | 'kubernetes' | 'kubernetes-agent' | 'kubernetes-edge-agent' | 'unknown';
+
+/** Portainer's last word on reaching the environment (`Status` 1 up, 2 down). */
+export type EnvironmentState = 'up' | 'down' | 'unknown';
+
 export interface PortainerEnvironment {
   id: number;
   name: string;
-  type: number;
+  kind: EnvironmentKind;
   url: string;
-  status: number;
+  state: EnvironmentState;
   swarm: boolean;
 }
+
+/**
+ * A stack's `Status`: 1 active, 2 inactive (stopped), 3 deploying and 4 failed (the last two
+ * from the versions that deploy asynchronously); `unknown` when absent (before 2.0), 0 or new.
+ */
+export type StackStatus = 'active' | 'inactive' | 'deploying' | 'failed' | 'unknown';
 
 export interface EnvPair {
   name: string;
@@ -53,7 +68,7 @@ export interface PortainerStack {
   endpointId: number;
   swarmId: string;
   env: EnvPair[];
-  status: number;
+  status: StackStatus;
   git: { url: string } | null;
   /** Last DeploymentStatus[].Message when present (asynchronous versions). */
   deploymentMessage?: string;

@@ -5,6 +5,7 @@
  */
 import { applyPlan } from '../../src/apply';
 import type { StackWriter } from '../../src/apply';
+import { writeFailureKind } from '../../src/app/portainer-adapter';
 import { PortainerApiError } from '../../src/errors';
 import { plan } from '../../src/plan';
 
@@ -14,13 +15,14 @@ const compose = 'services:\n  a:\n    image: x\n';
 const writer: StackWriter = {
   async createStack({ name }) {
     if (name === 'bad') throw new PortainerApiError({ method: 'POST', path: '/api/stacks/create/standalone/string', status: 500, portainerMessage: 'compose up failed' });
-    return { id: name.length, name, endpointId: 1, status: 1 };
+    return { id: name.length, name, endpointId: 1, status: 'active' };
   },
   updateStack: async () => Promise.reject(new Error('not used')),
   deleteStack: async () => undefined,
   getStack: async () => Promise.reject(new Error('not used')),
   listStacks: async () => [],
   stackFile: async () => '',
+  failureKind: writeFailureKind,
 };
 
 it('prints each action once, when it starts, and times each one from start to end', async () => {

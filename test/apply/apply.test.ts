@@ -1,5 +1,6 @@
 import { applyPlan } from '../../src/apply';
-import type { StackWriter, WrittenStack } from '../../src/apply';
+import type { DeployState, StackWriter, WrittenStack } from '../../src/apply';
+import { writeFailureKind } from '../../src/app/portainer-adapter';
 import { PortainerApiError, UnavailableError } from '../../src/errors';
 import { ownershipMarker, plan } from '../../src/plan';
 import type { LiveStackInput } from '../../src/plan';
@@ -8,19 +9,19 @@ const VM = 5;
 const compose = 'services:\n  a:\n    image: x\n';
 
 /** An in-memory writer that records calls; behaviour per stack name is scripted. */
-function fakeWriter(script: { failCreate?: string[]; loseCreate?: string[]; asyncStatus?: Record<string, number[]> } = {}) {
+function fakeWriter(script: { failCreate?: string[]; loseCreate?: string[]; asyncStatus?: Record<string, DeployState[]> } = {}) {
   const calls: string[] = [];
   const stacks = new Map<number, WrittenStack & { text: string }>();
   let nextId = 100;
-  const statuses = new Map<number, number[]>();
+  const statuses = new Map<number, DeployState[]>();
   const writer: StackWriter = {
     async createStack({ name, composeText }) {
       calls.push(`create ${name}`);
       if (script.failCreate?.includes(name)) throw new PortainerApiError({ method: 'POST', path: '/api/stacks/create/standalone/string', status: 500, portainerMessage: 'compose up failed: port in use' });
-      const stack = { id: nextId++, name, endpointId: 1, status: 1, text: composeText };
+      const stack = { id: nextId++, name, endpointId: 1, status: 'active' as DeployState, text: composeText };
       const sequence = script.asyncStatus?.[name];
       if (sequence) {
-        stack.status = 3;
+        stack.status = 'deploying';
         statuses.set(stack.id, [...sequence]);
       }
       stacks.set(stack.id, stack);
@@ -42,7 +43,7 @@ function fakeWriter(script: { failCreate?: string[]; loseCreate?: string[]; asyn
       const stack = stacks.get(id)!;
       const sequence = statuses.get(id);
       if (sequence && sequence.length > 0) stack.status = sequence.shift()!;
-      return { ...stack, deploymentMessage: stack.status === 4 ? 'image not found: nginx:nope' : undefined };
+      return { ...stack, deploymentMessage: stack.status === 'failed' ? 'image not found: nginx:nope' : undefined };
     },
     async listStacks() {
       calls.push('list');
@@ -52,6 +53,7 @@ function fakeWriter(script: { failCreate?: string[]; loseCreate?: string[]; asyn
       calls.push(`file ${id}`);
       return stacks.get(id)!.text;
     },
+    failureKind: writeFailureKind,
   };
   return { writer, calls, stacks };
 }
@@ -90,7 +92,7 @@ describe('applyPlan', () => {
   });
 
   it('polls an asynchronous deploy until it is active', async () => {
-    const { writer, calls } = fakeWriter({ asyncStatus: { a: [3, 1] } });
+    const { writer, calls } = fakeWriter({ asyncStatus: { a: ['deploying', 'active'] } });
     const p = plan([desired('a')], [], { vmid: VM, prune: false, adopt: false });
     const result = await applyPlan(p, writer, options);
     expect(calls).toEqual(['create a', 'get 100', 'get 100']);
@@ -98,7 +100,7 @@ describe('applyPlan', () => {
   });
 
   it('fails an asynchronous deploy that ends in Status 4 with the deployment message', async () => {
-    const { writer } = fakeWriter({ asyncStatus: { a: [4] } });
+    const { writer } = fakeWriter({ asyncStatus: { a: ['failed'] } });
     const p = plan([desired('a')], [], { vmid: VM, prune: false, adopt: false });
     const result = await applyPlan(p, writer, options);
     expect(result.results[0]).toMatchObject({ outcome: 'failed', error: { code: 'DEPLOY_FAILED' } });
@@ -106,7 +108,7 @@ describe('applyPlan', () => {
   });
 
   it('gives up polling at the deploy timeout', async () => {
-    const { writer } = fakeWriter({ asyncStatus: { a: [3, 3, 3, 3, 3, 3] } });
+    const { writer } = fakeWriter({ asyncStatus: { a: ['deploying', 'deploying', 'deploying', 'deploying', 'deploying', 'deploying'] } });
     let clock = 0;
     const p = plan([desired('a')], [], { vmid: VM, prune: false, adopt: false });
     const result = await applyPlan(p, writer, { ...options, deployTimeoutMs: 1000, now: () => clock, sleep: async (ms) => void (clock += ms) });

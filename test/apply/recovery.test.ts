@@ -4,7 +4,8 @@
  * it out or not, then answer or lose the answer) and asserts the result and every call made.
  */
 import { applyPlan, MAX_SENDS } from '../../src/apply';
-import type { StackWriter, WrittenStack } from '../../src/apply';
+import type { DeployState, StackWriter, WrittenStack } from '../../src/apply';
+import { writeFailureKind } from '../../src/app/portainer-adapter';
 import { PortainerApiError, UnavailableError } from '../../src/errors';
 import { ownershipMarker, plan } from '../../src/plan';
 import type { EnvPair, LiveStackInput } from '../../src/plan';
@@ -18,7 +19,7 @@ interface Stored {
   id: number;
   name: string;
   endpointId: number;
-  status: number;
+  status: DeployState;
   text: string;
   env: EnvPair[];
   message?: string;
@@ -39,19 +40,23 @@ class FakePortainer implements StackWriter {
   readonly calls: string[] = [];
   faults: Partial<Record<'create' | 'update' | 'delete', Fault[]>> = {};
   /** Statuses a deploy goes through on getStack (async versions); empty = synchronous. */
-  deploySteps: number[] = [];
+  deploySteps: DeployState[] = [];
   listFails = 0;
   reportsEnv = true;
   /** Runs before the n-th create (1-based) is handled: lets a test finish an earlier deploy late. */
   beforeCreate?: (n: number) => void;
   private nextId = 100;
   private creates = 0;
-  private steps = new Map<number, number[]>();
+  private steps = new Map<number, DeployState[]>();
 
   seed(stack: Omit<Stored, 'id'> & { id?: number }): Stored {
     const stored = { ...stack, id: stack.id ?? this.nextId++ };
     this.stacks.set(stored.id, stored);
     return stored;
+  }
+
+  failureKind(error: unknown): ReturnType<StackWriter['failureKind']> {
+    return writeFailureKind(error);
   }
 
   private view(s: Stored): WrittenStack {
@@ -72,7 +77,7 @@ class FakePortainer implements StackWriter {
 
   private deploying(s: Stored): void {
     if (this.deploySteps.length === 0) return;
-    s.status = 3;
+    s.status = 'deploying';
     this.steps.set(s.id, [...this.deploySteps]);
   }
 
@@ -80,7 +85,7 @@ class FakePortainer implements StackWriter {
     this.calls.push(`create ${input.name}`);
     this.beforeCreate?.(++this.creates);
     return this.run('create', () => {
-      const s = this.seed({ name: input.name, endpointId: 1, status: 1, text: input.composeText, env: input.env });
+      const s = this.seed({ name: input.name, endpointId: 1, status: 'active', text: input.composeText, env: input.env });
       this.deploying(s);
       return this.view(s);
     });
@@ -90,7 +95,7 @@ class FakePortainer implements StackWriter {
     this.calls.push(`update ${input.id}`);
     return this.run('update', () => {
       const s = this.stacks.get(input.id)!;
-      Object.assign(s, { text: input.composeText, env: input.env, status: 1 });
+      Object.assign(s, { text: input.composeText, env: input.env, status: 'active' });
       this.deploying(s);
       return this.view(s);
     });
@@ -107,7 +112,7 @@ class FakePortainer implements StackWriter {
     const next = this.steps.get(id)?.shift();
     if (next !== undefined) {
       s.status = next;
-      if (next === 4) s.message = 'compose up operation failed: image not found: x';
+      if (next === 'failed') s.message = 'compose up operation failed: image not found: x';
     }
     return this.view(s);
   }
@@ -143,7 +148,7 @@ async function createA(p: FakePortainer) {
 
 function updateSetup(liveEnv: EnvPair[] = [{ name: 'K', value: 'old' }]) {
   const p = new FakePortainer();
-  const s = p.seed({ name: 'a', endpointId: 1, status: 1, text: `${ownershipMarker(VM)}\nservices: {}\n`, env: liveEnv });
+  const s = p.seed({ name: 'a', endpointId: 1, status: 'active', text: `${ownershipMarker(VM)}\nservices: {}\n`, env: liveEnv });
   const live: LiveStackInput[] = [{ id: s.id, name: 'a', composeText: s.text, env: s.env, git: false }];
   const thePlan = plan([desired('a', [{ name: 'K', value: 'new' }])], live, { vmid: VM, prune: false, adopt: false });
   return { p, s, thePlan };
@@ -175,7 +180,7 @@ describe('a create whose answer was lost', () => {
     // The first create is still deploying when the re-read looks, then finishes before the resend.
     p.faults.create = ['lost-before', 'conflict'];
     p.beforeCreate = (n) => {
-      if (n === 2) p.seed({ name: 'a', endpointId: 1, status: 1, text: owned, env: [] });
+      if (n === 2) p.seed({ name: 'a', endpointId: 1, status: 'active', text: owned, env: [] });
     };
     const result = await createA(p);
     expect(result.results[0]).toEqual({ stack: 'a', action: 'create', outcome: 'done', recovered: true });
@@ -194,7 +199,7 @@ describe('a create whose answer was lost', () => {
   it('fails, touching nothing, when a stack of that name that phoenix does not own appeared', async () => {
     const p = new FakePortainer();
     p.faults.create = ['lost-before'];
-    p.seed({ name: 'A', endpointId: 1, status: 1, text: compose, env: [] });
+    p.seed({ name: 'A', endpointId: 1, status: 'active', text: compose, env: [] });
     const result = await createA(p);
     expect(result.results[0]).toMatchObject({ outcome: 'failed', error: { code: 'STACK_APPEARED', message: expect.stringContaining('phoenix does not own') } });
     expect(writes(p)).toEqual(['create a']);
@@ -236,13 +241,13 @@ describe('a create whose answer was lost', () => {
   it('waits for an asynchronous deploy found at Status 3 after recovery, and fails on Status 4 with its message', async () => {
     const p = new FakePortainer();
     p.faults.create = ['lost-after'];
-    p.deploySteps = [3, 1];
+    p.deploySteps = ['deploying', 'active'];
     expect((await createA(p)).results[0]).toEqual({ stack: 'a', action: 'create', outcome: 'done', recovered: true });
     expect(p.calls).toEqual(['create a', 'list', 'file 100', 'get 100', 'get 100']);
 
     const q = new FakePortainer();
     q.faults.create = ['lost-after'];
-    q.deploySteps = [3, 4];
+    q.deploySteps = ['deploying', 'failed'];
     const failed = (await createA(q)).results[0];
     expect(failed).toMatchObject({ outcome: 'failed', error: { code: 'DEPLOY_FAILED', message: 'Portainer failed to deploy a: compose up operation failed: image not found: x' } });
   });
@@ -290,12 +295,12 @@ describe('an update whose answer was lost', () => {
 
   it('waits out another deploy on an async 409 "already in progress", then sends it again', async () => {
     const { p, s, thePlan } = updateSetup();
-    s.status = 3;
+    s.status = 'deploying';
     p.faults.update = ['conflict'];
     let polls = 0;
     const getStack = p.getStack.bind(p);
     p.getStack = async (id) => {
-      if (++polls === 2) s.status = 1;
+      if (++polls === 2) s.status = 'active';
       return getStack(id);
     };
     const result = await applyPlan(thePlan, p, options);
@@ -322,7 +327,7 @@ describe('an update whose answer was lost', () => {
 
 describe('a delete whose outcome is unknown', () => {
   const prunePlan = (p: FakePortainer) => {
-    const s = p.seed({ name: 'old', endpointId: 1, status: 1, text: owned, env: [] });
+    const s = p.seed({ name: 'old', endpointId: 1, status: 'active', text: owned, env: [] });
     return { s, thePlan: plan([], [{ id: s.id, name: 'old', composeText: s.text, env: [], git: false }], { vmid: VM, prune: true, adopt: false }) };
   };
 

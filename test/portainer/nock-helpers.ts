@@ -48,7 +48,7 @@ export function bearerApi(jwt: string): nock.Scope {
   return nock(BASE, { reqheaders: { authorization: `Bearer ${jwt}` }, badheaders: ['x-api-key', 'cookie'] });
 }
 
-/** A Stack as the live API serialises it (REFERENCE.md 2.3), with fields we do not read. */
+/** A Stack as the live API serialises it (docs/portainer-api.md#stack-object), with fields we do not read. */
 export function stackBody(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     Id: 7,

@@ -32,11 +32,49 @@ describe('environments', () => {
         { Id: 6, Name: 'never-seen', Type: 2, URL: 'tcp://x:9001', Status: 2, Snapshots: null },
       ]);
     await expect(h.client.environments()).resolves.toEqual([
-      { id: 1, name: 'local', type: 1, url: 'unix:///var/run/docker.sock', status: 1, swarm: false },
-      { id: 4, name: 'cluster', type: 2, url: 'tcp://agent:9001', status: 2, swarm: true },
-      { id: 5, name: 'edge', type: 4, url: '', status: 1, swarm: false },
-      { id: 6, name: 'never-seen', type: 2, url: 'tcp://x:9001', status: 2, swarm: false },
+      { id: 1, name: 'local', kind: 'docker', url: 'unix:///var/run/docker.sock', state: 'up', swarm: false },
+      { id: 4, name: 'cluster', kind: 'docker-agent', url: 'tcp://agent:9001', state: 'down', swarm: true },
+      { id: 5, name: 'edge', kind: 'docker-edge-agent', url: '', state: 'up', swarm: false },
+      { id: 6, name: 'never-seen', kind: 'docker-agent', url: 'tcp://x:9001', state: 'down', swarm: false },
     ]);
+    scope.done();
+  });
+
+  // Portainer's numbers stop at the client: every Type and Status has its word, and a number this
+  // phoenix does not know (a newer Portainer) reads as 'unknown' instead of failing the parse.
+  it.each([
+    [1, 'docker'],
+    [2, 'docker-agent'],
+    [3, 'azure-aci'],
+    [4, 'docker-edge-agent'],
+    [5, 'kubernetes'],
+    [6, 'kubernetes-agent'],
+    [7, 'kubernetes-edge-agent'],
+    [0, 'unknown'],
+    [8, 'unknown'],
+    [99, 'unknown'],
+  ])('maps environment Type %i to kind %s', async (type, kind) => {
+    const scope = api()
+      .get('/api/endpoints')
+      .query({ excludeSnapshotRaw: 'true' })
+      .reply(200, [{ Id: 1, Name: 'e', Type: type, URL: '', Status: 1, Snapshots: [] }]);
+    const [environment] = await h.client.environments();
+    expect(environment.kind).toBe(kind);
+    scope.done();
+  });
+
+  it.each([
+    [1, 'up'],
+    [2, 'down'],
+    [0, 'unknown'],
+    [3, 'unknown'],
+  ])('maps environment Status %i to state %s', async (status, state) => {
+    const scope = api()
+      .get('/api/endpoints')
+      .query({ excludeSnapshotRaw: 'true' })
+      .reply(200, [{ Id: 1, Name: 'e', Type: 1, URL: '', Status: status, Snapshots: [] }]);
+    const [environment] = await h.client.environments();
+    expect(environment.state).toBe(state);
     scope.done();
   });
 });
@@ -58,8 +96,8 @@ describe('stacks', () => {
         stackBody({ Id: 8, Name: 'db', Type: 1, EndpointId: 4, SwarmId: 'clu', Env: null, GitConfig: { URL: 'https://git/x', ReferenceName: 'refs/heads/main' } }),
       ]);
     await expect(h.client.listStacks()).resolves.toEqual([
-      { id: 7, name: 'web', type: 'compose', endpointId: 3, swarmId: '', env: [{ name: 'TAG', value: '1.2' }], status: 1, git: null },
-      { id: 8, name: 'db', type: 'swarm', endpointId: 4, swarmId: 'clu', env: [], status: 1, git: { url: 'https://git/x' } },
+      { id: 7, name: 'web', type: 'compose', endpointId: 3, swarmId: '', env: [{ name: 'TAG', value: '1.2' }], status: 'active', git: null },
+      { id: 8, name: 'db', type: 'swarm', endpointId: 4, swarmId: 'clu', env: [], status: 'active', git: { url: 'https://git/x' } },
     ]);
     scope.done();
   });
@@ -87,8 +125,25 @@ describe('stacks', () => {
         }),
       );
     const stack = await h.client.getStack(7);
-    expect(stack.status).toBe(4);
+    expect(stack.status).toBe('failed');
     expect(stack.deploymentMessage).toBe('pull access denied for nope');
+    scope.done();
+  });
+
+  it.each([
+    [1, 'active'],
+    [2, 'inactive'],
+    [3, 'deploying'],
+    [4, 'failed'],
+    [0, 'unknown'],
+    [5, 'unknown'],
+    [undefined, 'unknown'],
+  ])('maps stack Status %p to %s', async (status, word) => {
+    const scope = api()
+      .get('/api/stacks/7')
+      .reply(200, stackBody({ Status: status }));
+    const stack = await h.client.getStack(7);
+    expect(stack.status).toBe(word);
     scope.done();
   });
 

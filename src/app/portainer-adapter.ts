@@ -1,0 +1,31 @@
+/**
+ * Where the Portainer client meets the parts that do not know Portainer: the planner's view of
+ * a live stack, and the StackWriter that apply executes a plan through.
+ */
+import type { StackWriter, WriteFailureKind, WrittenStack } from '../apply';
+import type { LiveStackInput } from '../plan';
+import { classifyWriteFailure } from '../portainer';
+import type { PortainerClient, PortainerEnvironment, PortainerStack, PortainerVersion } from '../portainer';
+
+export function liveInput(stack: PortainerStack, composeText: string | undefined): LiveStackInput {
+  return { id: stack.id, name: stack.name, composeText, env: stack.env, git: stack.git !== null, failed: stack.status === 'failed' };
+}
+
+/** What an error of the Portainer client leaves behind after a write, in apply's words. */
+export function writeFailureKind(error: unknown): WriteFailureKind {
+  return classifyWriteFailure(error);
+}
+
+export function writerFor(client: PortainerClient, version: PortainerVersion, environment: PortainerEnvironment, swarmId: string | undefined): StackWriter {
+  const endpointId = environment.id;
+  const written = (s: PortainerStack): WrittenStack => ({ id: s.id, name: s.name, endpointId: s.endpointId, status: s.status, deploymentMessage: s.deploymentMessage, env: s.env });
+  return {
+    createStack: async (input) => written(await client.createStack(version, { endpointId, swarmId, ...input })),
+    updateStack: async (input) => written(await client.updateStack({ ...input, endpointId, swarm: swarmId !== undefined })),
+    deleteStack: (id) => client.deleteStack(id, endpointId),
+    getStack: async (id) => written(await client.getStack(id)),
+    listStacks: async () => (await client.listStacks()).filter((s) => s.endpointId === endpointId).map(written),
+    stackFile: (id) => client.stackFile(id),
+    failureKind: writeFailureKind,
+  };
+}
