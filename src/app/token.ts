@@ -3,7 +3,8 @@ import { hostname } from 'node:os';
 
 import { layoutPortainerUrl } from '../config';
 import type { LoadedConfig } from '../config';
-import { AuthError, isPhoenixError, PortainerApiError, UsageError } from '../errors';
+import { AuthError, isPhoenixError, UsageError } from '../errors';
+import { PortainerApiError } from '../portainer';
 import type { PortainerClient, PortainerVersion } from '../portainer';
 import { keyringHas, keyringWhere, refusedTokenHint, removeValue, storeValue, systemKeyring, TOKEN_SERVICE, tokenAccount, tokenFilePath, tokenPrefix } from '../secrets';
 import type { Keyring, StoreChoice, StoreTarget, Stored, TokenSource } from '../secrets';

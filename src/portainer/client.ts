@@ -1,4 +1,5 @@
-import { AuthError, PortainerApiError, UnavailableError } from '../errors';
+import { AuthError, UnavailableError } from '../errors';
+import { PortainerApiError } from './errors';
 import { badAnswer } from './failures';
 import { ROUTES } from './routes';
 import {

@@ -3,7 +3,8 @@
  * failures become UnavailableError (exit 69); HTTP error statuses become PortainerApiError.
  * Every text that reaches a message goes through the caller's `scrub` first.
  */
-import { PortainerApiError, UnavailableError } from '../errors';
+import { UnavailableError } from '../errors';
+import { PortainerApiError } from './errors';
 import { errorBodySchema } from './schemas';
 
 export type Scrub = (text: string) => string;

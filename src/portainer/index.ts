@@ -2,6 +2,8 @@ export { PortainerClient } from './client';
 export { parseVersion, supportsNewCreateRoutes } from './version';
 export { ROUTES_USED } from './routes';
 export { classifyWriteFailure } from './failures';
+export { PortainerApiError } from './errors';
+export type { PortainerApiErrorFields } from './errors';
 export type { WriteFailure } from './failures';
 export type { RouteSpec } from './routes';
 export type {

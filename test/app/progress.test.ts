@@ -6,7 +6,7 @@
 import { applyPlan } from '../../src/apply';
 import type { StackWriter } from '../../src/apply';
 import { writeFailureKind } from '../../src/app/portainer-adapter';
-import { PortainerApiError } from '../../src/errors';
+import { PortainerApiError } from '../../src/portainer';
 import { plan } from '../../src/plan';
 
 const VM = 5;

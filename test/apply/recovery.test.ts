@@ -6,7 +6,8 @@
 import { applyPlan, MAX_SENDS } from '../../src/apply';
 import type { DeployState, StackWriter, WrittenStack } from '../../src/apply';
 import { writeFailureKind } from '../../src/app/portainer-adapter';
-import { PortainerApiError, UnavailableError } from '../../src/errors';
+import { UnavailableError } from '../../src/errors';
+import { PortainerApiError } from '../../src/portainer';
 import { ownershipMarker, plan } from '../../src/plan';
 import type { EnvPair, LiveStackInput } from '../../src/plan';
 

@@ -1,5 +1,6 @@
 import nock from 'nock';
-import { PortainerApiError, UnavailableError } from '../../src/errors';
+import { UnavailableError } from '../../src/errors';
+import { PortainerApiError } from '../../src/portainer/errors';
 import { api, BASE, expectNoToken, publicApi, rejection, TOKEN, useHarness } from './nock-helpers';
 
 nock.disableNetConnect();

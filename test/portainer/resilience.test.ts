@@ -1,5 +1,6 @@
 import nock from 'nock';
-import { PortainerApiError, UnavailableError } from '../../src/errors';
+import { UnavailableError } from '../../src/errors';
+import { PortainerApiError } from '../../src/portainer/errors';
 import { parseVersion } from '../../src/portainer';
 import { api, harness, publicApi, rejection, stackBody, useHarness } from './nock-helpers';
 

@@ -1,5 +1,6 @@
 import nock from 'nock';
-import { AuthError, PortainerApiError } from '../../src/errors';
+import { AuthError } from '../../src/errors';
+import { PortainerApiError } from '../../src/portainer/errors';
 import { parseVersion } from '../../src/portainer';
 import { api, bearerApi, expectNoToken, publicApi, rejection, stackBody, useHarness } from './nock-helpers';
 
