@@ -4,7 +4,7 @@ import { hostname } from 'node:os';
 import { layoutPortainerUrl } from '../config';
 import type { LoadedConfig } from '../config';
 import { AuthError, isPhoenixError, UsageError } from '../errors';
-import { PortainerApiError } from '../portainer';
+import { API_KEYS_SINCE, capabilities, jwtUserId, PortainerApiError } from '../portainer';
 import type { PortainerClient, PortainerVersion } from '../portainer';
 import { keyringHas, keyringWhere, refusedTokenHint, removeValue, storeValue, systemKeyring, TOKEN_SERVICE, tokenAccount, tokenFilePath, tokenPrefix } from '../secrets';
 import type { Keyring, StoreChoice, StoreTarget, Stored, TokenSource } from '../secrets';
@@ -177,20 +177,6 @@ export async function deleteToken(request: TokenRequest & { store: StoreChoice }
   return { url: t.url, removed, ...(kept !== undefined ? { kept } : {}) };
 }
 
-/** The `id` claim of a Portainer JWT (HS256, claims id/username/role), for versions before /users/me. */
-export function jwtUserId(jwt: string): number {
-  try {
-    const claims: unknown = JSON.parse(Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString('utf8'));
-    const id = typeof claims === 'object' && claims !== null ? (claims as { id?: unknown }).id : undefined;
-    if (typeof id === 'number' && Number.isInteger(id) && id > 0) return id;
-  } catch {
-    // fall through: not a JWT we can read
-  }
-  throw new AuthError('Portainer’s login answer carries no user id', { code: 'JWT_UNREADABLE', hint: 'Create the access token in the Portainer UI (My account > Access tokens), then: phoenix portainer token set' });
-}
-
-const atLeast = (v: PortainerVersion, major: number, minor: number) => v.major > major || (v.major === major && v.minor >= minor);
-
 export interface CreatedToken extends StoredToken {
   username: string;
   userId: number;
@@ -211,12 +197,13 @@ export async function createToken(request: TokenRequest & { username: string; pa
   let userId: number;
   try {
     const version = await client.status();
-    if (!atLeast(version, 2, 11)) {
-      throw new UsageError(`Portainer ${version.raw} has no API tokens (they arrived in 2.11)`, { code: 'API_KEYS_UNSUPPORTED', hint: 'Upgrade Portainer to 2.11 or later.' });
+    const can = capabilities(version);
+    if (!can.apiKeys) {
+      throw new UsageError(`Portainer ${version.raw} has no API tokens (they arrived in ${API_KEYS_SINCE})`, { code: 'API_KEYS_UNSUPPORTED', hint: `Upgrade Portainer to ${API_KEYS_SINCE} or later.` });
     }
     const { jwt } = await client.authenticate(request.username, request.password);
     request.redact(jwt);
-    userId = atLeast(version, 2, 20) ? (await client.currentUser(jwt)).id : jwtUserId(jwt);
+    userId = can.currentUserRoute ? (await client.currentUser(jwt)).id : jwtUserId(jwt);
     key = await client.createApiKey(jwt, userId, request.password, description);
     request.redact(key);
   } finally {

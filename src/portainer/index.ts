@@ -1,5 +1,7 @@
 export { PortainerClient } from './client';
-export { parseVersion, supportsNewCreateRoutes } from './version';
+export { API_KEYS_SINCE, capabilities, parseVersion, supportsNewCreateRoutes } from './version';
+export type { Capabilities } from './version';
+export { jwtUserId } from './jwt';
 export { ROUTES_USED } from './routes';
 export { classifyWriteFailure } from './failures';
 export { PortainerApiError } from './errors';

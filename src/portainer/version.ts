@@ -13,11 +13,36 @@ export function parseVersion(raw: string): PortainerVersion {
   return { raw, major: Number(match[1]), minor: Number(match[2]), patch: Number(match[3] ?? '0') };
 }
 
+/** What a Portainer version can do, for the code above the client: it branches on these, never on numbers. */
+export interface Capabilities {
+  /** API keys (`X-API-Key`, minted at `POST /api/users/{id}/tokens`) arrived in 2.11 (docs/portainer-api.md#api-keys). */
+  apiKeys: boolean;
+  /** `GET /api/users/me` arrived in 2.20; before it the user id is read from the JWT's `id` claim. */
+  currentUserRoute: boolean;
+  /** The `/stacks/create/{type}/{method}` family (see supportsNewCreateRoutes). */
+  newCreateRoutes: boolean;
+}
+
+export function capabilities(v: PortainerVersion): Capabilities {
+  return {
+    apiKeys: atLeast(v, 2, 11),
+    currentUserRoute: atLeast(v, 2, 20),
+    newCreateRoutes: supportsNewCreateRoutes(v),
+  };
+}
+
+/** The first version that has a feature, as a person reads it (for "arrived in 2.11" messages). */
+export const API_KEYS_SINCE = '2.11';
+
+function atLeast(v: PortainerVersion, major: number, minor: number): boolean {
+  return v.major > major || (v.major === major && v.minor >= minor);
+}
+
 /**
  * 2.19.0 removed `POST /api/stacks?type=&method=` and 2.19.1 brought it back as deprecated,
  * so the `/stacks/create/{type}/{method}` family is the only one that works on every version
- * from 2.19.0 on, and the only one older versions lack (REFERENCE.md 2.1).
+ * from 2.19.0 on, and the only one older versions lack (docs/portainer-api.md#stack-routes).
  */
 export function supportsNewCreateRoutes(v: PortainerVersion): boolean {
-  return v.major > 2 || (v.major === 2 && v.minor >= 19);
+  return atLeast(v, 2, 19);
 }

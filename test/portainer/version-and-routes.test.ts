@@ -1,5 +1,5 @@
 import { buildPath, ROUTES } from '../../src/portainer/routes';
-import { parseVersion, supportsNewCreateRoutes } from '../../src/portainer';
+import { capabilities, parseVersion, supportsNewCreateRoutes } from '../../src/portainer';
 
 describe('parseVersion', () => {
   it.each([
@@ -15,6 +15,21 @@ describe('parseVersion', () => {
 
   it('refuses what is not a version', () => {
     expect(() => parseVersion('latest')).toThrow(/not a version/);
+  });
+});
+
+// The version gates live in portainer/: code above it (token create) asks for a capability by name.
+describe('capabilities', () => {
+  it.each([
+    ['1.24.2', { apiKeys: false, currentUserRoute: false, newCreateRoutes: false }],
+    ['2.10.9', { apiKeys: false, currentUserRoute: false, newCreateRoutes: false }],
+    ['2.11.0', { apiKeys: true, currentUserRoute: false, newCreateRoutes: false }],
+    ['2.19.0', { apiKeys: true, currentUserRoute: false, newCreateRoutes: true }],
+    ['2.19.9', { apiKeys: true, currentUserRoute: false, newCreateRoutes: true }],
+    ['2.20.0', { apiKeys: true, currentUserRoute: true, newCreateRoutes: true }],
+    ['3.0.0', { apiKeys: true, currentUserRoute: true, newCreateRoutes: true }],
+  ])('%s', (raw, expected) => {
+    expect(capabilities(parseVersion(raw))).toEqual(expected);
   });
 });
 
