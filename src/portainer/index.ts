@@ -5,6 +5,7 @@ export { jwtUserId } from './jwt';
 export { ROUTES_USED } from './routes';
 export { classifyWriteFailure } from './failures';
 export { PortainerApiError } from './errors';
+export { parsePortainerUrl } from './url';
 export type { PortainerApiErrorFields } from './errors';
 export type { WriteFailure } from './failures';
 export type { RouteSpec } from './routes';

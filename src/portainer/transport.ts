@@ -6,7 +6,6 @@
  */
 import { Agent } from 'undici';
 import type { z } from 'zod';
-import { UsageError } from '../errors';
 import { Redactor } from '../secrets/redactor';
 import {
   apiError,
@@ -21,6 +20,7 @@ import {
 } from './failures';
 import { buildPath, QueryValue, RouteSpec } from './routes';
 import type { ClientOptions } from './types';
+import { parsePortainerUrl } from './url';
 
 /**
  * Which failures a call may retry by itself (bounded exponential backoff with jitter, Retry-After
@@ -101,20 +101,7 @@ export class Transport {
   private readonly deployTimeoutMs: number;
 
   constructor(private readonly options: ClientOptions) {
-    let parsed: URL;
-    try {
-      parsed = new URL(options.url);
-    } catch {
-      throw new UsageError(`Not a URL: ${JSON.stringify(options.url)}`, {
-        code: 'PORTAINER_URL_INVALID',
-        hint: 'Pass --url / PORTAINER_URL like https://portainer:9443',
-      });
-    }
-    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-      throw new UsageError(`Portainer URL must be http or https: ${parsed.protocol}`, { code: 'PORTAINER_URL_INVALID' });
-    }
-    parsed.username = '';
-    parsed.password = '';
+    const parsed = parsePortainerUrl(options.url, { insecure: options.insecure ?? false });
     parsed.search = '';
     parsed.hash = '';
     this.base = parsed.toString().replace(/\/+$/, '');
