@@ -92,7 +92,7 @@ export class PortainerClient {
     return this.http.parse(answer, swarmSchema).ID;
   }
 
-  /** Unfiltered on purpose: Portainer's EndpointID filter never returns swarm stacks (REFERENCE.md 2.4). */
+  /** Unfiltered on purpose: Portainer's EndpointID filter never returns swarm stacks (docs/portainer-api.md#listing-stacks). */
   async listStacks(): Promise<PortainerStack[]> {
     const answer = await this.http.call({ route: ROUTES.listStacks, auth: API_KEY, timeout: 'read' });
     // The spec lists a bodiless 204 for this route beside 200 (and 200 may carry `null`).

@@ -12,7 +12,7 @@ export interface RouteSpec {
   /** Swagger-style template, e.g. '/stacks/{id}'. */
   path: string;
   query: readonly string[];
-  /** Set when the route is knowingly absent from swagger.yaml, with the reason (REFERENCE.md). */
+  /** Set when the route is knowingly absent from swagger.yaml, with the reason (docs/portainer-api.md#spec-gaps). */
   notInSwagger?: string;
 }
 
@@ -27,7 +27,7 @@ export const ROUTES = {
     'GET',
     '/endpoints/{id}/docker/swarm',
     [],
-    'Docker proxy route: /api/endpoints/{id}/docker/<Docker Engine API path> is not in the specs (REFERENCE.md 3.3, 4)',
+    'Docker proxy route: /api/endpoints/{id}/docker/<Docker Engine API path> is not in the specs (docs/portainer-api.md#docker-proxy, docs/portainer-api.md#spec-gaps)',
   ),
   listStacks: route('GET', '/stacks'),
   getStack: route('GET', '/stacks/{id}'),
@@ -38,7 +38,7 @@ export const ROUTES = {
     'POST',
     '/stacks',
     ['type', 'method', 'endpointId'],
-    'pre-2.19 create route, deprecated since 2.19.1 and not listed in the spec (README.md, REFERENCE.md 2.1, 4)',
+    'pre-2.19 create route, deprecated since 2.19.1 and not listed in the spec (docs/portainer-api.md#stack-routes, docs/portainer-api.md#spec-gaps)',
   ),
   updateStack: route('PUT', '/stacks/{id}', ['endpointId']),
   deleteStack: route('DELETE', '/stacks/{id}', ['endpointId']),
