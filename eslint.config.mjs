@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'coverage/', 'bench/results.json', 'src/config/compose-spec/validate.js'] },
+  { ignores: ['dist/', 'simulator/dist/', 'node_modules/', 'coverage/', 'bench/results.json', 'src/config/compose-spec/validate.js'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -64,7 +64,7 @@ async function main() {
   const snapshot = snapshotBuild();
   const work = mkdtempSync(join(tmpdir(), 'phoenix-bench-'));
   const plan = require(join(snapshot, 'dist', 'plan'));
-  const { startSimulator } = require(join(snapshot, 'dist', 'simulator'));
+  const { startSimulator } = require(join(snapshot, 'simulator', 'dist'));
   hookAnswerClock();
   const say = (line) => process.stderr.write(`${line}\n`);
   say(`bench: latency ${latency} ms per request, deploy ${deployMs} ms, concurrency ${concurrency}, ${runs} run(s) per scenario; build snapshot ${snapshot}`);

@@ -7,8 +7,8 @@ import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import { dirname } from 'node:path';
 
-import { startSimulator } from '../../src/simulator';
-import type { Simulator } from '../../src/simulator';
+import { startSimulator } from '../../simulator/src';
+import type { Simulator } from '../../simulator/src';
 import { runCli, writeConfig } from '../helpers/cli';
 import { CASES, TOKEN } from './cases';
 import type { Case, CaseContext } from './cases';

@@ -7,7 +7,7 @@
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
-import type { SimulatorOptions } from '../../src/simulator';
+import type { SimulatorOptions } from '../../simulator/src';
 
 export interface CaseContext {
   /** A temp dir holding a valid config (`config`) with VM 1002 → stack web, plus its compose file. */

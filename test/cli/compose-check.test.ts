@@ -3,8 +3,8 @@
  * Specification, or that interpolates a variable the stack's env does not set, exits 65 and the
  * Portainer double records nothing at all. Unused env is only a warning.
  */
-import { startSimulator } from '../../src/simulator';
-import type { Simulator } from '../../src/simulator';
+import { startSimulator } from '../../simulator/src';
+import type { Simulator } from '../../simulator/src';
 import { runCli, writeConfig } from '../helpers/cli';
 import type { FixtureStack } from '../helpers/cli';
 

@@ -7,8 +7,8 @@
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
-import { startSimulator } from '../../src/simulator';
-import type { Simulator } from '../../src/simulator';
+import { startSimulator } from '../../simulator/src';
+import type { Simulator } from '../../simulator/src';
 import { registerSecret, runCli, writeConfig } from '../helpers/cli';
 import type { FixtureVm } from '../helpers/cli';
 

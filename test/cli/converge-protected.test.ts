@@ -5,8 +5,8 @@
  * `--all --yes` lists it as "protected: not applied", says how to apply it, and exits 0
  * (2 with --detailed-exitcode: changes are pending).
  */
-import { startSimulator } from '../../src/simulator';
-import type { Simulator } from '../../src/simulator';
+import { startSimulator } from '../../simulator/src';
+import type { Simulator } from '../../simulator/src';
 import { runCli, writeConfig } from '../helpers/cli';
 
 const TOKEN = 'ptr_simulatortoken';

@@ -3,8 +3,8 @@
  * result names each action as done or failed (with Portainer's message); exit 1; a rerun
  * once the cause is gone finishes the job and touches nothing that was already done.
  */
-import { startSimulator } from '../../src/simulator';
-import type { Simulator } from '../../src/simulator';
+import { startSimulator } from '../../simulator/src';
+import type { Simulator } from '../../simulator/src';
 import { runCli, writeConfig } from '../helpers/cli';
 
 const TOKEN = 'ptr_simulatortoken';

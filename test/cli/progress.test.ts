@@ -2,8 +2,8 @@
  * One line per action: stderr says when each action starts, stdout reports each outcome once.
  * Without a terminal (and in --json) there is no elapsed-time line and no carriage return.
  */
-import { startSimulator } from '../../src/simulator';
-import type { Simulator } from '../../src/simulator';
+import { startSimulator } from '../../simulator/src';
+import type { Simulator } from '../../simulator/src';
 import { runCli, writeConfig } from '../helpers/cli';
 
 const TOKEN = 'ptr_simulatortoken';

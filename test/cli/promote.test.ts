@@ -3,8 +3,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 import { ownershipMarker } from '../../src/plan';
-import { startSimulator } from '../../src/simulator';
-import type { Simulator } from '../../src/simulator';
+import { startSimulator } from '../../simulator/src';
+import type { Simulator } from '../../simulator/src';
 import { REPO, runCli, writeConfig } from '../helpers/cli';
 
 const TOKEN = 'ptr_simulatortoken';

@@ -7,8 +7,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { startSimulator } from '../../src/simulator';
-import type { Simulator } from '../../src/simulator';
+import { startSimulator } from '../../simulator/src';
+import type { Simulator } from '../../simulator/src';
 import { runCli, writeConfig } from '../helpers/cli';
 import { runPty } from '../helpers/pty';
 

@@ -9,8 +9,8 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import { ownershipMarker } from '../../src/plan';
-import { startSimulator } from '../../src/simulator';
-import type { Simulator } from '../../src/simulator';
+import { startSimulator } from '../../simulator/src';
+import type { Simulator } from '../../simulator/src';
 import { runCli, writeConfig } from '../helpers/cli';
 
 const TOKEN = 'ptr_simulatortoken';

@@ -8,8 +8,8 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { ownershipMarker } from '../../src/plan';
-import { startSimulator } from '../../src/simulator';
-import type { Simulator } from '../../src/simulator';
+import { startSimulator } from '../../simulator/src';
+import type { Simulator } from '../../simulator/src';
 import { baseEnv, lockDir, REPO, writeConfig } from '../helpers/cli';
 
 const TOKEN = 'ptr_simulatortoken';

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { KeytarKeyring, TOKEN_SERVICE } from '../../src/secrets';
-import { startSimulator } from '../../src/simulator';
-import type { Simulator } from '../../src/simulator';
+import { startSimulator } from '../../simulator/src';
+import type { Simulator } from '../../simulator/src';
 import { registerSecret, runCli, writeConfig } from '../helpers/cli';
 import { describeKeyring } from '../helpers/keyring';
 

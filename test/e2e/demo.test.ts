@@ -1,11 +1,13 @@
 import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { REPO } from '../helpers/cli';
 
 /** `npm run demo` (after the build) must converge the sample config and then find nothing to do. */
 it('the demo converges the sample config, then a second run sends no write', async () => {
-  const child = spawn(process.execPath, [join(REPO, 'dist/demo/demo.js')], { cwd: REPO, env: { PATH: process.env.PATH, NO_COLOR: '1' } });
+  const child = spawn(process.execPath, [join(REPO, 'simulator/dist/demo/demo.js')], { cwd: REPO, env: { PATH: process.env.PATH, NO_COLOR: '1' } });
   let out = '';
   child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
@@ -19,4 +21,28 @@ it('the demo converges the sample config, then a second run sends no write', asy
   expect(out).toContain('Plan: 0 to create, 0 to update, 0 to delete, 4 unchanged.');
   expect(out).toContain('Second run sent 0 write requests. legacy-nginx is still there, untouched.');
   expect(out).not.toContain('ptr_demo_token');
+});
+
+/**
+ * Run as root on a real hypervisor, the demo's phoenix runs would otherwise take their locks in
+ * the host's /run/phoenix (or PHOENIX_LOCK_DIR, or $XDG_RUNTIME_DIR/phoenix), beside real
+ * converges. They get a temporary lock directory of their own: an inherited PHOENIX_LOCK_DIR that
+ * cannot hold locks (a file) does not stop them, and the inherited XDG_RUNTIME_DIR stays untouched.
+ */
+it('the demo locks in a directory of its own, never in the host lock directory', async () => {
+  const host = mkdtempSync(join(tmpdir(), 'phoenix-demo-host-'));
+  const notADir = join(host, 'lock-dir-is-a-file');
+  writeFileSync(notADir, '');
+  const child = spawn(process.execPath, [join(REPO, 'simulator/dist/demo/demo.js')], {
+    cwd: REPO,
+    env: { PATH: process.env.PATH, NO_COLOR: '1', PHOENIX_LOCK_DIR: notADir, XDG_RUNTIME_DIR: host },
+  });
+  let out = '';
+  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  const code = await new Promise<number | null>((done) => child.on('close', done));
+  expect(out).not.toContain('PHOENIX_LOCK_DIR');
+  expect(code).toBe(0);
+  expect(out).toContain('Second run sent 0 write requests.');
+  expect(existsSync(join(host, 'phoenix'))).toBe(false);
 });

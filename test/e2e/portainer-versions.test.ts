@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { ownershipMarker } from '../../src/plan';
-import { startSimulator } from '../../src/simulator';
-import type { Simulator, SimulatorOptions } from '../../src/simulator';
+import { startSimulator } from '../../simulator/src';
+import type { Simulator, SimulatorOptions } from '../../simulator/src';
 import { runCli, writeConfig } from '../helpers/cli';
 
 /**

@@ -4,8 +4,8 @@
  * token never appears (runCli fails the test on a leak), and at most two runs converge.
  */
 import { markerVmid } from '../../src/plan';
-import { startSimulator } from '../../src/simulator';
-import type { Simulator } from '../../src/simulator';
+import { startSimulator } from '../../simulator/src';
+import type { Simulator } from '../../simulator/src';
 import { registerSecret, runCli, writeConfig } from '../helpers/cli';
 
 const TOKEN = 'ptr_cli-faults-9d2e';

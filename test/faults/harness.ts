@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { executeConverge, prepareConverge } from '../../src/app/converge';
 import { isPhoenixError } from '../../src/errors';
 import { hasChanges, markerVmid, normaliseCompose, ownershipMarker, stackKey, stripMarker } from '../../src/plan';
-import { startSimulator } from '../../src/simulator';
-import type { SimFaults, SimStackView, Simulator } from '../../src/simulator';
+import { startSimulator } from '../../simulator/src';
+import type { SimFaults, SimStackView, Simulator } from '../../simulator/src';
 import { writeConfig } from '../helpers/cli';
 
 export const TOKEN = 'ptr_faultsuite-token-5c1d';

@@ -21,12 +21,19 @@ describe('the npm package ships the CLI only', () => {
   const files = packedFiles();
 
   it('has the CLI: bin/run.js, the commands, the hook, the manifest and the schema', () => {
-    expect(files).toEqual(expect.arrayContaining(['bin/run.js', 'dist/argv.js', 'dist/hooks/command-not-found.js', 'dist/commands/portainer/converge.js', 'oclif.manifest.json', 'package.json', 'phoenix_vm_configs.schema.json']));
+    expect(files).toEqual(expect.arrayContaining(['bin/run.js', 'dist/cli/argv.js', 'dist/hooks/command-not-found.js', 'dist/commands/portainer/converge.js', 'oclif.manifest.json', 'package.json', 'phoenix_vm_configs.schema.json']));
   });
 
   it('has no simulator, demo, tests, sources, bench, dev launcher or source maps', () => {
-    const unwanted = files.filter((file) => /^(dist\/(simulator|demo)\/|test\/|src\/|bench\/|scripts\/|packaging\/|\.ci\/)|\.map$|^bin\/dev\.js$|\.ts$/.test(file));
+    const unwanted = files.filter((file) => /^(dist\/(simulator|demo)\/|simulator\/|test\/|src\/|bench\/|scripts\/|packaging\/|\.ci\/)|\.map$|^bin\/dev\.js$|\.ts$/.test(file));
     expect(unwanted).toEqual([]);
+  });
+
+  it('no shipped file loads the simulator, the demo or node-forge (a devDependency the simulator alone needs)', () => {
+    const shipped = files.filter((file) => file.endsWith('.js'));
+    expect(shipped.length).toBeGreaterThan(50);
+    const loaders = shipped.filter((file) => /require\("[^"]*(simulator|demo|node-forge)[^"]*"\)/.test(readFileSync(join(REPO, file), 'utf8')));
+    expect(loaders).toEqual([]);
   });
 
   it('is publishable under a name of its own, with a pinned install tree for npm install -g', () => {

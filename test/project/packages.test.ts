@@ -3,8 +3,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { startSimulator } from '../../src/simulator';
-import type { Simulator } from '../../src/simulator';
+import { startSimulator } from '../../simulator/src';
+import type { Simulator } from '../../simulator/src';
 import { REPO, writeConfig } from '../helpers/cli';
 
 /**
@@ -150,7 +150,7 @@ suite('the packages that npm run package builds', () => {
   it('the npm tarball ships the CLI only and installs and runs with npm install -g --prefix', async () => {
     const listing = execFileSync('tar', ['-tzf', NPM_TGZ], { encoding: 'utf8' }).split('\n');
     expect(listing).toContain('package/npm-shrinkwrap.json');
-    expect(listing.filter((f) => /\/dist\/(simulator|demo)\/|\.map$|^package\/(test|src)\//.test(f))).toEqual([]);
+    expect(listing.filter((f) => /\/dist\/(simulator|demo)\/|\.map$|^package\/(test|src|simulator)\//.test(f))).toEqual([]);
     const shipped = join(work, 'npm-content');
     mkdirSync(shipped);
     execFileSync('tar', ['-xzf', NPM_TGZ, '-C', shipped]);

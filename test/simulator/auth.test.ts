@@ -6,7 +6,7 @@ async function login(url: string, body: unknown): Promise<Response> {
   return fetch(`${url}/api/auth`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
 }
 
-describe('authentication (REFERENCE §1.4)', () => {
+describe('authentication (docs/portainer-api.md#auth-failures)', () => {
   it('rejects a request without credential, with a wrong key, and with a key sent as Bearer', async () => {
     const sim = await start();
     const none = await call(sim, 'GET', '/api/stacks', { key: null });
@@ -40,7 +40,7 @@ describe('authentication (REFERENCE §1.4)', () => {
   });
 });
 
-describe('POST /api/auth (REFERENCE §1.2)', () => {
+describe('POST /api/auth (docs/portainer-api.md#jwt-login)', () => {
   it('logs in with case-insensitive keys and the JWT works as Bearer', async () => {
     const sim = await start({ version: '2.19.4' });
     const res = await login(sim.url, { USERNAME: 'admin', password: 'adminpassword' });
@@ -85,7 +85,7 @@ describe('POST /api/auth (REFERENCE §1.2)', () => {
   });
 });
 
-describe('API keys (REFERENCE §1.3)', () => {
+describe('API keys (docs/portainer-api.md#minting-an-api-key)', () => {
   async function jwtOf(url: string): Promise<string> {
     const res = await login(url, { Username: 'admin', Password: 'adminpassword' });
     return ((await res.json()) as { jwt: string }).jwt;

@@ -3,7 +3,7 @@ import { call, COMPOSE, createCompose, simulators, waitFor } from './helpers';
 const start = simulators();
 const BROKEN = 'services:\n  web:\n    image: [unclosed\n';
 
-describe('async deploys (REFERENCE §2.7 item 5, newest)', () => {
+describe('async deploys (docs/portainer-api.md#asynchronous-deploys)', () => {
   it('create answers Status 3 at once, then the stack becomes 1', async () => {
     const sim = await start({ version: '2.39.0', faults: { deployMs: 80 } });
     const r = await createCompose(sim, 'app');

@@ -1,4 +1,4 @@
-import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator';
+import { startSimulator, type Simulator, type SimulatorOptions } from '../../simulator/src';
 
 export const KEY = 'ptr_simulatortoken';
 export const COMPOSE = 'services:\n  web:\n    image: nginx:1.27\n';

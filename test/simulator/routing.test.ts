@@ -3,7 +3,7 @@ import { call, COMPOSE, simulators } from './helpers';
 const start = simulators();
 
 describe('version routing', () => {
-  // REFERENCE §2.1: old route < 2.19.0, only new in 2.19.0, both from 2.19.1.
+  // docs/portainer-api.md#stack-routes: old route < 2.19.0, only new in 2.19.0, both from 2.19.1.
   const matrix: [string, boolean, boolean][] = [
     ['2.18.4', true, false],
     ['2.19.0', false, true],
@@ -49,7 +49,7 @@ describe('version routing', () => {
   });
 });
 
-describe('stack object keys per version (REFERENCE §2.3)', () => {
+describe('stack object keys per version (docs/portainer-api.md#stack-object)', () => {
   const stack = { name: 'app', endpointId: 1, composeText: COMPOSE };
 
   it('2.21.4 has the sync key set with exact casing and no DeploymentStatus', async () => {
@@ -84,7 +84,7 @@ describe('stack object keys per version (REFERENCE §2.3)', () => {
   });
 });
 
-describe('environments (REFERENCE §3)', () => {
+describe('environments (docs/portainer-api.md#environments)', () => {
   it('lists environments with PascalCase keys and ignores query parameters', async () => {
     const sim = await start({ endpoints: [{ id: 1, name: 'local', type: 1 }, { id: 3, name: 'cluster', type: 2, swarm: true }] });
     const r = await call(sim, 'GET', '/api/endpoints?excludeSnapshots=true&limit=5');
@@ -115,7 +115,7 @@ describe('environments (REFERENCE §3)', () => {
   });
 });
 
-describe('GET /api/stacks filters (REFERENCE §2.4 quirk)', () => {
+describe('GET /api/stacks filters (docs/portainer-api.md#listing-stacks)', () => {
   it('EndpointID returns only compose stacks, SwarmID only swarm stacks', async () => {
     const sim = await start({
       endpoints: [{ id: 1, name: 'sw', type: 1, swarm: true, swarmClusterId: 'cluster1' }],

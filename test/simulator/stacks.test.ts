@@ -3,7 +3,7 @@ import { call, COMPOSE, createCompose, simulators } from './helpers';
 const start = simulators();
 const fast = { deployMs: 0 };
 
-describe('create (REFERENCE §2.6, §2.12)', () => {
+describe('create (docs/portainer-api.md#creating-a-stack, docs/portainer-api.md#name-conflicts)', () => {
   it('matches body keys case-insensitively and ignores unknown keys; answers 200 with the stack', async () => {
     const sim = await start({ faults: fast });
     const r = await call(sim, 'POST', '/api/stacks/create/standalone/string?endpointId=1', {
@@ -27,7 +27,7 @@ describe('create (REFERENCE §2.6, §2.12)', () => {
   it('normalises names per version', async () => {
     const recent = await start({ version: '2.21.4', faults: fast });
     expect((await createCompose(recent, 'My.App_1-x')).body.Name).toBe('myapp_1-x');
-    // 2.9.0 has no API keys yet (§1.1): log in for a JWT.
+    // 2.9.0 has no API keys yet (docs/portainer-api.md#api-keys): log in for a JWT.
     const old = await start({ version: '2.9.0', faults: fast });
     const { jwt } = (await call(old, 'POST', '/api/auth', { key: null, body: { Username: 'admin', Password: 'adminpassword' } })).body;
     const r = await call(old, 'POST', '/api/stacks?type=2&method=string&endpointId=1', {
@@ -81,7 +81,7 @@ describe('read', () => {
   });
 });
 
-describe('update (REFERENCE §2.7)', () => {
+describe('update (docs/portainer-api.md#updating-a-stack)', () => {
   const seed = { name: 'app', endpointId: 1, composeText: COMPOSE, env: [{ name: 'A', value: '1' }, { name: 'B', value: '2' }] };
 
   it('replaces Env wholesale, and an omitted Env wipes it', async () => {
@@ -121,7 +121,7 @@ describe('update (REFERENCE §2.7)', () => {
   });
 });
 
-describe('delete, start and stop (REFERENCE §2.8, §2.9)', () => {
+describe('delete, start and stop (docs/portainer-api.md#deleting-a-stack, docs/portainer-api.md#start-and-stop)', () => {
   const seed = { name: 'app', endpointId: 1, composeText: COMPOSE };
 
   it('deletes with 204 and an empty body', async () => {

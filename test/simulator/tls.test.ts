@@ -20,7 +20,7 @@ describe('TLS', () => {
     expect(new X509Certificate(ca).ca).toBe(true);
     const dispatcher = new Agent({ connect: { ca } });
     // @types/node types the global fetch with its bundled undici-types, whose
-    // Dispatcher differs nominally from undici 7's; at run time they agree (STACK-NOTES.md).
+    // Dispatcher differs nominally from undici 7's; at run time they agree (docs/portainer-api.md#tls).
     const init = { dispatcher } as unknown as RequestInit;
     try {
       const byIp = await fetch(`${sim.url}/api/status`, init);

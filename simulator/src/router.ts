@@ -12,7 +12,7 @@ const routes: Route[] = [...systemRoutes, ...dockerRoutes, ...stackCreateRoutes,
 /**
  * Finds the route that exists in the simulated version, runs the CSRF wrapper
  * and the bouncer in Portainer's order, and turns errors into libhttp's
- * `{message, details}` answers (REFERENCE §1.4).
+ * `{message, details}` answers (docs/portainer-api.md#error-bodies).
  */
 export async function dispatch(ctx: Ctx): Promise<Reply> {
   try {

@@ -3,7 +3,7 @@ import type { SimState, StackRecord } from './state';
 /**
  * The Stack object as Portainer serialises it: exact key casing from the Go
  * field names and json tags, and only the keys the simulated version has
- * (REFERENCE §2.3).
+ * (docs/portainer-api.md#stack-object).
  */
 export function stackJson(s: StackRecord, state: SimState): Record<string, unknown> {
   const k = state.features.stackKeys;

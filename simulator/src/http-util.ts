@@ -8,7 +8,7 @@ export interface Reply {
   headers?: Record<string, string>;
 }
 
-/** Portainer's libhttp error: `{message, details}` as JSON (REFERENCE §1.4). */
+/** Portainer's libhttp error: `{message, details}` as JSON (docs/portainer-api.md#error-bodies). */
 export class HttpError extends Error {
   constructor(
     readonly status: number,
@@ -40,7 +40,7 @@ export function isRecord(v: unknown): v is Record<string, unknown> {
 
 /**
  * Go's encoding/json matches object keys to struct fields case-insensitively,
- * preferring an exact match (REFERENCE §2.2). Unknown keys are ignored.
+ * preferring an exact match (docs/portainer-api.md#request-casing). Unknown keys are ignored.
  */
 export function field(obj: Record<string, unknown>, name: string): unknown {
   if (name in obj) return obj[name];
@@ -93,7 +93,7 @@ export function optEnv(obj: Record<string, unknown>, name = 'Env'): Pair[] | und
 
 /**
  * An integer query parameter, read with the exact (case-sensitive) name as
- * r.FormValue does (REFERENCE §2.2): `endpointid=1` is not `endpointId`.
+ * r.FormValue does (docs/portainer-api.md#request-casing): `endpointid=1` is not `endpointId`.
  */
 export function queryInt(query: URLSearchParams, name: string, required: boolean): number | undefined {
   const raw = query.get(name);

@@ -1,6 +1,6 @@
 /**
  * Which behaviours a simulated Portainer version has. Every flag names the
- * REFERENCE.md section it comes from, so a version question is answered here
+ * docs/portainer-api.md section it comes from, so a version question is answered here
  * once instead of as scattered comparisons in the handlers.
  */
 
@@ -19,37 +19,37 @@ export function compareVersions(a: Semver, b: Semver): number {
 
 export interface Features {
   version: string;
-  /** §1.1: X-API-Key exists from 2.11.0; older versions ignore the header. */
+  /** docs/portainer-api.md#api-keys: X-API-Key exists from 2.11.0; older versions ignore the header. */
   apiKeys: boolean;
-  /** §1.4: wording of the "no credential" 401 changed over time. */
+  /** docs/portainer-api.md#auth-failures: wording of the "no credential" 401 changed over time. */
   missingTokenMessage: string;
-  /** §1.3: 2.20+ wants the current password when minting a key. */
+  /** docs/portainer-api.md#minting-an-api-key: 2.20+ wants the current password when minting a key. */
   tokenNeedsPassword: boolean;
-  /** §1.2, §1.5: auth cookie, CSRF on unsafe methods, both-headers 403, /users/me. */
+  /** docs/portainer-api.md#cookies-and-csrf: auth cookie, CSRF on unsafe methods, both-headers 403, /users/me. */
   cookieAndCsrf: boolean;
-  /** §3.4 */
+  /** docs/portainer-api.md#version-detection */
   systemStatus: boolean;
-  /** §3.4: /api/status shape. */
+  /** docs/portainer-api.md#version-detection: /api/status shape. */
   statusShape: '1.x' | '2.0' | '2.9';
-  /** §2.1: new create routes since 2.19.0, old one absent in exactly 2.19.0. */
+  /** docs/portainer-api.md#stack-routes: new create routes since 2.19.0, old one absent in exactly 2.19.0. */
   newCreateRoutes: boolean;
   oldCreateRoute: boolean;
-  /** §2.7 item 1, §2.8: endpointId formally required on update/start/stop from 2.19. */
+  /** docs/portainer-api.md#updating-a-stack, docs/portainer-api.md#start-and-stop: endpointId formally required on update/start/stop from 2.19. */
   endpointIdRequired: boolean;
-  /** §2.8 */
+  /** docs/portainer-api.md#start-and-stop */
   startStop: boolean;
-  /** §2.12: name normalisation keeps '-' and '_' from 2.9.1. */
+  /** docs/portainer-api.md#stack-names: name normalisation keeps '-' and '_' from 2.9.1. */
   normaliseKeepsDashUnderscore: boolean;
-  /** §2.12: 2.5+ unique per environment (before: across all environments). */
+  /** docs/portainer-api.md#name-conflicts: 2.5+ unique per environment (before: across all environments). */
   uniquePerEndpoint: boolean;
-  /** §2.12: 2.9.1+ also asks Docker for compose projects of that name. */
+  /** docs/portainer-api.md#name-conflicts: 2.9.1+ also asks Docker for compose projects of that name. */
   dockerNameCheck: boolean;
   conflictMessage: (name: string) => string;
-  /** §2.7 item 5: 2.15+ runs compose down after a failed up. */
+  /** docs/portainer-api.md#failed-updates: 2.15+ runs compose down after a failed up. */
   downOnFailedDeploy: boolean;
-  /** §2.7 item 5: 2.16+ rolls the stored file back after a failed update. */
+  /** docs/portainer-api.md#failed-updates: 2.16+ rolls the stored file back after a failed update. */
   rollbackFileOnFailure: boolean;
-  /** §2.3 key presence. */
+  /** docs/portainer-api.md#stack-object: key presence. */
   stackKeys: {
     status: boolean;
     dates: boolean;
@@ -59,7 +59,7 @@ export interface Features {
     option: boolean;
     resourceIdWithEndpoint: boolean;
   };
-  /** §2.7 item 5 (newest): async deploys with Status 3/4 and DeploymentStatus. Default from 2.36.0. */
+  /** docs/portainer-api.md#asynchronous-deploys: async deploys with Status 3/4 and DeploymentStatus. Default from 2.36.0. */
   asyncDefault: boolean;
 }
 
@@ -104,7 +104,7 @@ export function featuresFor(version: string): Features {
   };
 }
 
-/** §2.12 NormalizeStackName. */
+/** NormalizeStackName (docs/portainer-api.md#stack-names). */
 export function normaliseStackName(name: string, f: Features): string {
   const lower = name.toLowerCase();
   return f.normaliseKeepsDashUnderscore ? lower.replace(/[^-_a-z0-9]/g, '') : lower.replace(/[^a-z0-9]/g, '');

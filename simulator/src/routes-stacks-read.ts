@@ -13,7 +13,7 @@ export function findStack(ctx: Ctx, rawId: string): StackRecord {
 }
 
 /**
- * GET /api/stacks[?filters=]. REFERENCE §2.4 quirk: EndpointID matches only
+ * GET /api/stacks[?filters=]. Quirk (docs/portainer-api.md#listing-stacks): EndpointID matches only
  * compose stacks on that environment, SwarmID only swarm stacks of that
  * cluster; with any filter set, nothing else comes back.
  */
@@ -53,7 +53,7 @@ export const stackReadRoutes: Route[] = [
     method: 'GET',
     pattern: /^\/api\/stacks\/([^/]+)\/file$/,
     auth: true,
-    // §2.5: only the entry point's text.
+    // docs/portainer-api.md#stack-file: only the entry point's text.
     handle: (ctx, p) => ({ status: 200, body: { StackFileContent: findStack(ctx, p[0]).composeText } }),
   },
 ];

@@ -1,6 +1,6 @@
 /**
  * The Portainer simulator: an in-memory HTTP(S) server that follows the real
- * API per version (shared/portainer-api/REFERENCE.md). It shares no code with
+ * API per version (docs/portainer-api.md). It shares no code with
  * src/portainer, so that a bug in one cannot hide the same bug in the other.
  */
 export { startSimulator } from './server';

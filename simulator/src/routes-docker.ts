@@ -5,8 +5,8 @@ import { HttpError, isRecord, type Reply, routeId } from './http-util';
 
 /**
  * A sliver of the Docker Engine API proxied under /api/endpoints/{id}/docker
- * (REFERENCE §3.3): enough to read the swarm cluster id and to look for
- * compose projects by label (§5 lesson 6). Docker's own errors are `{message}`.
+ * (docs/portainer-api.md#docker-proxy): enough to read the swarm cluster id and to look for
+ * compose projects by label (docs/portainer-api.md#name-conflicts, docs/portainer-api.md#containers). Docker's own errors are `{message}`.
  */
 
 function endpointOf(ctx: Ctx, raw: string) {

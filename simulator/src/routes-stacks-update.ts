@@ -10,7 +10,7 @@ const envOfStackMissing = (): HttpError =>
 
 /**
  * The endpointId of update/start/stop. 2.19+ requires it (400); before, a
- * missing one parses as 0 and the environment lookup fails (REFERENCE §2.7 item 1).
+ * missing one parses as 0 and the environment lookup fails (docs/portainer-api.md#updating-a-stack).
  */
 function targetEndpoint(ctx: Ctx, stack: StackRecord, fallbackToStack: boolean): number {
   const f = ctx.rt.state.features;
@@ -20,7 +20,7 @@ function targetEndpoint(ctx: Ctx, stack: StackRecord, fallbackToStack: boolean):
   return id;
 }
 
-/** PUT /api/stacks/{id}?endpointId=N (§2.7). */
+/** PUT /api/stacks/{id}?endpointId=N (docs/portainer-api.md#updating-a-stack). */
 async function update(ctx: Ctx, params: string[]): Promise<Reply> {
   const rt = ctx.rt;
   const state = rt.state;
@@ -28,7 +28,7 @@ async function update(ctx: Ctx, params: string[]): Promise<Reply> {
   const endpointId = targetEndpoint(ctx, stack, false);
   const body = jsonObject(ctx.rawBody);
   const composeText = optString(body, 'StackFileContent') ?? '';
-  const env = optEnv(body) ?? []; // §2.7 item 2: replaced wholesale, omitted means wiped
+  const env = optEnv(body) ?? []; // docs/portainer-api.md#updating-a-stack: replaced wholesale, omitted means wiped
   const prune = optBool(body, 'Prune');
   optBool(body, 'PullImage');
   if (composeText.trim() === '') throw badPayload('Invalid stack file content');
@@ -47,14 +47,14 @@ async function update(ctx: Ctx, params: string[]): Promise<Reply> {
   const error = deployError(rt, { ...stack, endpointId, composeText, env });
   await sleep(rt.faults.deployMs);
   if (error !== undefined) {
-    // ≤ 2.15 keeps the new (failed) file; 2.16+ rolls it back (§2.7 item 5).
+    // ≤ 2.15 keeps the new (failed) file; 2.16+ rolls it back (docs/portainer-api.md#failed-updates).
     stack.composeText = state.features.rollbackFileOnFailure ? previousFile : composeText;
     // 2.15+ runs `compose down` after the failed up: the stack is down.
     if (state.features.downOnFailedDeploy) stack.status = 2;
     throw new HttpError(500, error, error);
   }
   applyUpdate(stack, { endpointId, env, composeText, prune, by: ctx.user?.username ?? '' });
-  stack.status = 1; // §2.7 item 8: forced to active
+  stack.status = 1; // docs/portainer-api.md#stack-status: forced to active
   return { status: 200, body: stackJson(stack, state) };
 }
 
@@ -62,12 +62,12 @@ function applyUpdate(
   stack: StackRecord,
   u: { endpointId: number; env: StackRecord['env']; composeText: string; prune?: boolean; by: string },
 ): void {
-  stack.endpointId = u.endpointId; // a different valid id re-points the stack (§2.7 item 1)
+  stack.endpointId = u.endpointId; // a different valid id re-points the stack (docs/portainer-api.md#updating-a-stack)
   stack.env = u.env;
   stack.composeText = u.composeText;
   if (u.prune !== undefined) stack.prune = u.prune;
   if (stack.git) {
-    // §2.7 item 3: a git stack that is PUT becomes a file stack.
+    // docs/portainer-api.md#updating-a-stack: a git stack that is PUT becomes a file stack.
     stack.git = undefined;
     stack.fromAppTemplate = true;
   }
@@ -75,7 +75,7 @@ function applyUpdate(
   stack.updatedBy = u.by;
 }
 
-/** DELETE /api/stacks/{id}?endpointId=N (§2.9). Volumes are not modelled: they would survive. */
+/** DELETE /api/stacks/{id}?endpointId=N (docs/portainer-api.md#deleting-a-stack). Volumes are not modelled: they would survive. */
 function remove(ctx: Ctx, params: string[]): Reply {
   const rt = ctx.rt;
   if (ctx.query.get('external') === 'true') {
@@ -90,7 +90,7 @@ function remove(ctx: Ctx, params: string[]): Reply {
   return { status: 204 };
 }
 
-/** POST /api/stacks/{id}/start|stop (§2.8). */
+/** POST /api/stacks/{id}/start|stop (docs/portainer-api.md#start-and-stop). */
 function startStop(ctx: Ctx, params: string[], action: 'start' | 'stop'): Reply {
   const state = ctx.rt.state;
   const stack = findStack(ctx, params[0]);

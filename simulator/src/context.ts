@@ -38,7 +38,7 @@ export interface Route {
 /**
  * Token bucket in front of /api/auth and token creation: a burst of 10,
  * refilled at one a second, and a 1-hour ban for whoever goes over
- * (REFERENCE §1.2). One bucket per process: every client here is 127.0.0.1.
+ * (docs/portainer-api.md#jwt-login). One bucket per process: every client here is 127.0.0.1.
  */
 export class RateLimiter {
   private tokens = 10;

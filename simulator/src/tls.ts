@@ -47,7 +47,7 @@ function validity(cert: forge.pki.Certificate): void {
 /**
  * A private CA and a server certificate it signed, for 127.0.0.1 and
  * localhost. Portainer itself serves a self-signed certificate on 9443
- * (REFERENCE §5 item 10); a CA lets the tests exercise the `ca` option of the
+ * (docs/portainer-api.md#tls); a CA lets the tests exercise the `ca` option of the
  * client's dispatcher, the way operators trust a real instance.
  */
 export function generateTlsMaterial(): TlsMaterial {

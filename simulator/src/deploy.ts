@@ -37,7 +37,7 @@ export function deployError(rt: SimRuntime, s: Pick<StackRecord, 'name' | 'type'
 }
 
 /**
- * Async versions (REFERENCE §2.7 item 5, newest): the handler has already
+ * Async versions (docs/portainer-api.md#asynchronous-deploys): the handler has already
  * saved Status 3; after deployMs the stack becomes 1, or 4 with the error
  * appended to DeploymentStatus.
  */

@@ -136,7 +136,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     writes: () => requests.filter((r) => ['POST', 'PUT', 'DELETE', 'PATCH'].includes(r.method)),
     restart: async () => {
       // What survives a Portainer restart is what is in its DB (stacks, API
-      // keys); the JWT secret and the rate limiter live in memory (§1.1, §1.2).
+      // keys); the JWT secret and the rate limiter live in memory (docs/portainer-api.md#jwt-login).
       server.closeAllConnections();
       rt.state.jwtSecret = randomBytes(32);
       rt.rateLimiter = new RateLimiter();

@@ -5,11 +5,11 @@ import type { SimState } from './state';
 import type { SimUserSeed } from './types';
 
 export const AUTH_COOKIE = 'portainer_api_key';
-const JWT_LIFETIME_S = 8 * 3600; // DefaultUserSessionTimeout, REFERENCE §1.1
+const JWT_LIFETIME_S = 8 * 3600; // DefaultUserSessionTimeout, docs/portainer-api.md#jwt-login
 
 const b64url = (data: Buffer | string): string => Buffer.from(data).toString('base64url');
 
-/** HS256 JWT with Portainer's claims (REFERENCE §1.1). */
+/** HS256 JWT with Portainer's claims (docs/portainer-api.md#jwt-login). */
 export function signJwt(state: SimState, user: Required<SimUserSeed>): string {
   const now = Math.floor(Date.now() / 1000);
   const header = b64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }));
@@ -56,7 +56,7 @@ export function cookieValue(ctx: Ctx, name: string): string | undefined {
   return undefined;
 }
 
-/** X-API-Key header (any case, as HTTP), or the X-API-KEY query parameter in any case (§1.1). */
+/** X-API-Key header (any case, as HTTP), or the X-API-KEY query parameter in any case (docs/portainer-api.md#api-keys). */
 function apiKeyOf(ctx: Ctx): string | undefined {
   const header = ctx.req.headers['x-api-key'];
   if (typeof header === 'string' && header !== '') return header;
@@ -73,7 +73,7 @@ function bearerOf(ctx: Ctx): string | undefined {
 }
 
 /**
- * The gorilla/csrf wrapper of 2.20+ (REFERENCE §1.5), run on every route
+ * The gorilla/csrf wrapper of 2.20+ (docs/portainer-api.md#cookies-and-csrf), run on every route
  * before authentication. Returns an answer when the request is refused.
  */
 export function csrfCheck(ctx: Ctx): Reply | undefined {
@@ -89,7 +89,7 @@ export function csrfCheck(ctx: Ctx): Reply | undefined {
   return undefined;
 }
 
-/** The bouncer: API key first, then the JWT (REFERENCE §1.4 table). */
+/** The bouncer: API key first, then the JWT (docs/portainer-api.md#auth-failures). */
 export function authenticate(ctx: Ctx): void {
   const state = ctx.rt.state;
   const key = state.features.apiKeys ? apiKeyOf(ctx) : undefined;

@@ -7,7 +7,7 @@ import { normaliseStackName } from './version';
 
 const notModelled = (what: string): HttpError => new HttpError(501, `Not modelled by the simulator: ${what}`, 'simulator limitation');
 
-/** §2.12 uniqueness: Portainer's DB, then (2.9.1+) Docker's compose projects. */
+/** Uniqueness (docs/portainer-api.md#name-conflicts): Portainer's DB, then (2.9.1+) Docker's compose projects. */
 function checkUnique(state: SimState, name: string, endpointId: number): void {
   const f = state.features;
   const clash = [...state.stacks.values()].some(
@@ -17,7 +17,7 @@ function checkUnique(state: SimState, name: string, endpointId: number): void {
   if (clash || external) throw new HttpError(409, f.conflictMessage(name), f.conflictMessage(name));
 }
 
-/** §2.6: create a compose (type 2) or swarm (type 1) stack from a string. */
+/** docs/portainer-api.md#creating-a-stack: create a compose (type 2) or swarm (type 1) stack from a string. */
 async function createFromString(ctx: Ctx, type: 1 | 2): Promise<Reply> {
   const rt = ctx.rt;
   const state = rt.state;
@@ -58,7 +58,7 @@ async function createFromString(ctx: Ctx, type: 1 | 2): Promise<Reply> {
   await sleep(rt.faults.deployMs);
   if (error !== undefined) {
     // Before 2.15 nothing ran `compose down` after a failed up: the half-started
-    // project is left behind and blocks the name from 2.9.1 on (§2.12, §2.7 item 5).
+    // project is left behind and blocks the name from 2.9.1 on (docs/portainer-api.md#name-conflicts, docs/portainer-api.md#failed-updates).
     if (!state.features.downOnFailedDeploy) state.externalProjects.add(`${endpointId}/${name}`);
     throw new HttpError(500, error, error);
   }
@@ -67,7 +67,7 @@ async function createFromString(ctx: Ctx, type: 1 | 2): Promise<Reply> {
   return { status: 200, body: stackJson(stack, state) };
 }
 
-/** Pre-2.19 (and deprecated 2.19.1+) POST /api/stacks?type=&method=&endpointId= (§2.1). */
+/** Pre-2.19 (and deprecated 2.19.1+) POST /api/stacks?type=&method=&endpointId= (docs/portainer-api.md#stack-routes). */
 function createOld(ctx: Ctx): Promise<Reply> {
   const type = queryInt(ctx.query, 'type', true);
   if (type !== 1 && type !== 2 && type !== 3) throw new HttpError(400, 'Invalid query parameter: type', 'Invalid stack type');

@@ -55,9 +55,9 @@ export class SimState {
   readonly users: Required<SimUserSeed>[];
   readonly stacks = new Map<number, StackRecord>();
   readonly apiKeys = new Map<string, ApiKeyRecord>();
-  /** `${endpointId}/${name}`: compose projects Docker knows about outside Portainer's DB (REFERENCE §2.12). */
+  /** `${endpointId}/${name}`: compose projects Docker knows about outside Portainer's DB (docs/portainer-api.md#name-conflicts). */
   readonly externalProjects = new Set<string>();
-  /** §1.1: regenerated at every start, so a restart kills every JWT. */
+  /** docs/portainer-api.md#jwt-login: regenerated at every start, so a restart kills every JWT. */
   jwtSecret = randomBytes(32);
   private nextStackId = 1;
   private nextKeyId = 1;

@@ -6,7 +6,7 @@ import type { SimState } from './state';
 
 const tooManyLogins = (): HttpError => new HttpError(403, 'Access denied', 'Access denied to resource');
 
-/** §3.4: /api/status changed shape over the versions. */
+/** docs/portainer-api.md#version-detection: /api/status changed shape over the versions. */
 function status(ctx: Ctx): Reply {
   const { features, instanceId } = ctx.rt.state;
   if (features.statusShape === '1.x') {
@@ -19,7 +19,7 @@ function status(ctx: Ctx): Reply {
   return { status: 200, body: { Version: features.version, InstanceID: instanceId } };
 }
 
-/** §1.2 POST /api/auth. */
+/** POST /api/auth (docs/portainer-api.md#jwt-login). */
 function login(ctx: Ctx): Reply {
   const state = ctx.rt.state;
   if (!ctx.rt.rateLimiter.take()) throw tooManyLogins();
@@ -44,7 +44,7 @@ function me(ctx: Ctx): Reply {
   return { status: 200, body: { Id: u.id, Username: u.username, Role: u.admin ? 1 : 2 } };
 }
 
-/** §1.3 POST /api/users/{id}/tokens. */
+/** POST /api/users/{id}/tokens (docs/portainer-api.md#minting-an-api-key). */
 function mintToken(ctx: Ctx, params: string[]): Reply {
   const state = ctx.rt.state;
   if (!ctx.rt.rateLimiter.take()) throw tooManyLogins();
@@ -87,7 +87,7 @@ function endpointJson(state: SimState, id: number): Record<string, unknown> {
 
 function listEndpoints(ctx: Ctx): Reply {
   const state = ctx.rt.state;
-  // Query parameters (excludeSnapshots, start, limit...) are accepted and ignored (§3.1).
+  // Query parameters (excludeSnapshots, start, limit...) are accepted and ignored (docs/portainer-api.md#environments).
   const list = state.endpoints.map((e) => endpointJson(state, e.id));
   const count = String(list.length);
   return { status: 200, body: list, headers: { 'X-Total-Count': count, 'X-Total-Available': count } };

@@ -1,0 +1,69 @@
+/**
+ * `npm run demo`: the main job on the built-in Portainer simulator, from a fresh clone with no
+ * Portainer anywhere. Starts the simulator on loopback seeded with a realistic state for VM 1002
+ * (one stack in sync, one drifted, one missing, one that phoenix does not own), converges the
+ * sample config with the real CLI, converges again to show nothing is left, and stops.
+ *
+ * It lives with the simulator, outside the product's src/ and dist/: package.json `files` does not
+ * ship it, and no product code imports the simulator. The phoenix runs get a lock directory of
+ * their own (PHOENIX_LOCK_DIR in a temporary folder), so that a demo run as root on a real
+ * hypervisor never takes or waits for the host's /run/phoenix locks.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { startSimulator } from '../index';
+import { DEMO_CONFIG as CONFIG, DEMO_VMID as VMID, REPO_ROOT as ROOT, demoSeed } from './seed';
+
+const TOKEN = 'ptr_demo_token_for_the_simulator_only';
+
+async function main(): Promise<number> {
+  const seed = await demoSeed();
+  const vm = { name: seed.vmName };
+  const sim = await startSimulator({ version: seed.version, apiKeys: [TOKEN], endpoints: seed.endpoints, stacks: seed.stacks });
+  const lockDir = mkdtempSync(join(tmpdir(), 'phoenix-demo-locks-'));
+
+  const say = (text: string) => process.stdout.write(`${text}\n`);
+  // Asynchronous on purpose: the simulator answers from this same process.
+  const cli = (args: string[]) =>
+    new Promise<number>((done) => {
+      say(`\n$ phoenix ${args.join(' ')}`);
+      const child = spawn(process.execPath, [join(ROOT, 'bin/run.js'), ...args, '--config', CONFIG, '--url', sim.url], {
+        stdio: 'inherit',
+        env: { ...process.env, PORTAINER_API_KEY: TOKEN, PHOENIX_LOCK_DIR: lockDir },
+      });
+      child.on('close', (code) => done(code ?? 1));
+    });
+
+  try {
+    say(`Portainer simulator (${seed.version}) listening on ${sim.url}, seeded for VM ${VMID} "${vm.name}":`);
+    say('  whoami: in sync   monitoring: drifted   qdrant, uptime-kuma: missing   legacy-nginx: not managed by phoenix');
+    const first = await cli(['portainer', String(VMID), 'converge', '--yes']);
+    if (first !== 0) return first;
+    const writes = sim.writes().length;
+    const second = await cli(['portainer', String(VMID), 'converge', '--yes']);
+    if (second !== 0) return second;
+    const untouched = sim.stacks().find((s) => s.name === 'legacy-nginx');
+    say(`\nSecond run sent ${sim.writes().length - writes} write requests. legacy-nginx is ${untouched ? 'still there, untouched' : 'GONE (bug!)'}.`);
+    say('\nWhere to look next:');
+    say('  phoenix --help                              every command');
+    say('  phoenix portainer 1002 plan --help          flags and exit codes');
+    say('  phoenix config validate                     check phoenix_vm_configs.json offline');
+    say('  README.md                                   configuration, tokens, exit codes');
+    say('  node simulator/dist/main.js --help          run the simulator yourself');
+    return 0;
+  } finally {
+    await sim.stop();
+    rmSync(lockDir, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
