@@ -106,12 +106,12 @@ export class Transport {
       parsed = new URL(options.url);
     } catch {
       throw new UsageError(`Not a URL: ${JSON.stringify(options.url)}`, {
-        code: 'PORTAINER_URL_INVALID',
+        code: 'URL_INVALID',
         hint: 'Pass --url / PORTAINER_URL like https://portainer:9443',
       });
     }
     if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-      throw new UsageError(`Portainer URL must be http or https: ${parsed.protocol}`, { code: 'PORTAINER_URL_INVALID' });
+      throw new UsageError(`Portainer URL must be http or https: ${parsed.protocol}`, { code: 'URL_INVALID' });
     }
     parsed.username = '';
     parsed.password = '';

@@ -1,9 +1,9 @@
-import { BaseCommand, EXIT_CODES_HELP } from '../../cli/base-command';
+import { BaseCommand } from '../../cli/base-command';
 import { checkAllVms, findConfigPath, loadConfig } from '../../config';
 
 export default class ConfigValidate extends BaseCommand<typeof ConfigValidate> {
   static override summary = 'Validate phoenix_vm_configs.json without touching the network.';
-  static override description = `Checks the blocks phoenix owns strictly (every problem listed as file: path: message, with the closest known key), reads every referenced compose file and checks it against the Compose Specification (its pinned JSON Schema, and depends_on naming services of the file) and checks its \${VAR} interpolation against each stack's env; env that a file never references is a warning. Exit 65 when anything is wrong.\n\nEXIT CODES\n${EXIT_CODES_HELP}`;
+  static override description = `Checks the blocks phoenix owns strictly (every problem listed as file: path: message, with the closest known key), reads every referenced compose file and checks it against the Compose Specification (its pinned JSON Schema, and depends_on naming services of the file) and checks its \${VAR} interpolation against each stack's env; env that a file never references is a warning. Exit 65 when anything is wrong.`;
   static override examples = ['phoenix config validate', 'phoenix config validate -c /usr/local/phoenix_hypervisor/etc/phoenix_vm_configs.json'];
 
   public async run(): Promise<unknown> {

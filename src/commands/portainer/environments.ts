@@ -1,14 +1,11 @@
 import { listEnvironments } from '../../app/environments';
-import { BaseCommand, EXIT_CODES_HELP } from '../../cli/base-command';
+import { BaseCommand } from '../../cli/base-command';
 import { connectionFlags } from '../../cli/flags';
 import { renderEnvironmentsText } from '../../render';
 
 export default class Environments extends BaseCommand<typeof Environments> {
   static override summary = 'List Portainer’s environments (endpoints) and the VM each one maps to.';
-  static override description = `Shows each Portainer environment (id, name, type, URL, status, Swarm or not) with the VMs of the config that map to it (by portainer_endpoint_id, else portainer_environment_name), then the VMs whose environment Portainer does not have, with the closest name. Never writes; exit 0 unless Portainer cannot be read.
-
-EXIT CODES
-${EXIT_CODES_HELP}`;
+  static override description = `Shows each Portainer environment (id, name, type, URL, status, Swarm or not) with the VMs of the config that map to it (by portainer_endpoint_id, else portainer_environment_name), then the VMs whose environment Portainer does not have, with the closest name. Never writes; exit 0 unless Portainer cannot be read.`;
   static override examples = [
     { description: 'Which VM runs on which Portainer environment', command: 'phoenix portainer environments' },
     { description: 'Machine-readable', command: 'phoenix portainer environments --json' },

@@ -2,7 +2,6 @@ import { Args, Flags } from '@oclif/core';
 
 import type { ManyRequest } from '../../app/converge-many';
 import { preparePromotion, writePromotion } from '../../app/promote';
-import { EXIT_CODES_HELP } from '../../cli/base-command';
 import { askYes, ManyVmCommand } from '../../converge-base';
 import { CancelledError, ExitCode, UsageError } from '../../errors';
 import { connectionFlags } from '../../cli/flags';
@@ -12,10 +11,7 @@ export default class Promote extends ManyVmCommand<typeof Promote> {
   static override summary = 'Promote stacks from one environment to another by editing the config (compose and the stack’s `promote` env keys).';
   static override description = `For each stack, the source environment's compose (its own compose_file/compose in stacks.<s>.environments, else the stack's) and the values of the env keys listed in stacks.<s>.promote become the target environment's settings in phoenix_vm_configs.json. A key the target already sets changes in place; otherwise it is added to stacks.<s>.environments.<to>.env. Everything else of the target stays. Without stack names, every stack that a VM runs in the source environment is promoted.
 
-Refused with exit 73 when the source environment's live stacks differ from its config (you would promote something untested), unless --force. Prints the change as a unified diff; --write saves it with a minimal edit (comments, formatting and key order kept); --converge then converges every VM of the target environment. A protected target needs --yes or a confirmation on a terminal. See docs/promotion.md.
-
-EXIT CODES
-${EXIT_CODES_HELP}`;
+Refused with exit 73 when the source environment's live stacks differ from its config (you would promote something untested), unless --force. Prints the change as a unified diff; --write saves it with a minimal edit (comments, formatting and key order kept); --converge then converges every VM of the target environment. A protected target needs --yes or a confirmation on a terminal. See docs/promotion.md.`;
   static override examples = [
     { description: 'Show what promoting every test stack to prod would change', command: 'phoenix portainer promote --from test --to prod' },
     { description: 'Promote qdrant, save the file, converge prod (CI)', command: 'phoenix portainer promote --from test --to prod qdrant --write --converge --yes' },

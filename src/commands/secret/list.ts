@@ -1,13 +1,9 @@
 import { listSecrets } from '../../app/secrets';
-import { EXIT_CODES_HELP } from '../../cli/base-command';
 import { SecretCommand } from '../../cli/secret-command';
 
 export default class SecretList extends SecretCommand<typeof SecretList> {
   static override summary = 'List stored secret names and where each is (never a value).';
-  static override description = `Names from the OS keyring (service phoenix-secrets) and from the secrets directory; a file that phoenix would refuse (mode, owner) is flagged with the command that fixes it.
-
-EXIT CODES
-${EXIT_CODES_HELP}`;
+  static override description = `Names from the OS keyring (service phoenix-secrets) and from the secrets directory; a file that phoenix would refuse (mode, owner) is flagged with the command that fixes it.`;
   static override examples = ['phoenix secret list', 'phoenix secret list --json'];
 
   public async run(): Promise<unknown> {

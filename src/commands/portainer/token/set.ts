@@ -1,16 +1,12 @@
 import { Args } from '@oclif/core';
 
 import { setToken } from '../../../app/token';
-import { EXIT_CODES_HELP } from '../../../cli/base-command';
 import { SecretCommand, storeFlag, tokenFlags, verifyFlag } from '../../../cli/secret-command';
 import { readSecretInput } from '../../../secrets';
 
 export default class TokenSet extends SecretCommand<typeof TokenSet> {
   static override summary = 'Check an API token against Portainer and store it (OS keyring, else a root-only file).';
-  static override description = `Reads the token from stdin when it is piped, else asks for it on the terminal without echo; never from the command line. Portainer must accept it (an authenticated read) unless --no-verify; a refused token is stored nowhere (exit 77). It goes to the OS keyring (service phoenix-portainer, account = the URL's origin), or to the token file (PHOENIX_TOKEN_FILE, portainer.token_file, default /etc/phoenix/portainer-api-key; written atomically with mode 0600) with --store file or where no keyring is usable.
-
-EXIT CODES
-${EXIT_CODES_HELP}`;
+  static override description = `Reads the token from stdin when it is piped, else asks for it on the terminal without echo; never from the command line. Portainer must accept it (an authenticated read) unless --no-verify; a refused token is stored nowhere (exit 77). It goes to the OS keyring (service phoenix-portainer, account = the URL's origin), or to the token file (PHOENIX_TOKEN_FILE, portainer.token_file, default /etc/phoenix/portainer-api-key; written atomically with mode 0600) with --store file or where no keyring is usable.`;
   static override examples = [
     { description: 'Paste the token at a hidden prompt', command: 'phoenix portainer token set --url https://portainer.internal:9443' },
     { description: 'On a headless hypervisor, from a secret manager', command: 'vault read -field=token secret/portainer | phoenix portainer token set --store file' },

@@ -1,13 +1,9 @@
 import { tokenStatus } from '../../../app/token';
-import { EXIT_CODES_HELP } from '../../../cli/base-command';
 import { SecretCommand, tokenFlags, verifyFlag } from '../../../cli/secret-command';
 
 export default class TokenStatus extends SecretCommand<typeof TokenStatus> {
   static override summary = 'Say where the API token comes from, show its first characters, and check it against Portainer.';
-  static override description = `Sources, first found wins: PORTAINER_API_KEY; the OS keyring (service phoenix-portainer, account = the Portainer URL's origin); the token file (PHOENIX_TOKEN_FILE, portainer.token_file, default /etc/phoenix/portainer-api-key). Exit 77 when there is no token, the file is unsafe, or Portainer refuses it.
-
-EXIT CODES
-${EXIT_CODES_HELP}`;
+  static override description = `Sources, first found wins: PORTAINER_API_KEY; the OS keyring (service phoenix-portainer, account = the Portainer URL's origin); the token file (PHOENIX_TOKEN_FILE, portainer.token_file, default /etc/phoenix/portainer-api-key). Exit 77 when there is no token, the file is unsafe, or Portainer refuses it.`;
   static override examples = ['phoenix portainer token status', 'phoenix portainer token status --json', 'phoenix portainer token status --no-verify'];
   static override flags = { ...tokenFlags, verify: verifyFlag };
 
