@@ -1,5 +1,6 @@
 import { Command, Flags } from '@oclif/core';
 import type { Interfaces } from '@oclif/core';
+import type { ZodType } from 'zod';
 
 import { findConfigPath } from '../config';
 import { releaseAllVmLocks } from '../app/lock';
@@ -18,8 +19,8 @@ export type BaseArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args
 // every command's help); re-exported for the descriptions that still paste it.
 export { EXIT_CODES_HELP } from '../errors';
 
-/** The version of the `--json` envelope; bump it on an incompatible change of its shape. */
-export const JSON_SCHEMA_VERSION = 1;
+export { JSON_SCHEMA_VERSION } from './json-envelope';
+import { JSON_SCHEMA_VERSION } from './json-envelope';
 
 /**
  * Shared flags, the one JSON envelope for every command, and the one place where an error
@@ -29,6 +30,13 @@ export const JSON_SCHEMA_VERSION = 1;
  */
 export abstract class BaseCommand<T extends typeof Command> extends Command {
   static override enableJsonFlag = true;
+
+  /**
+   * The zod schema of what `run()` returns, the `result` of the `--json` envelope: each command
+   * declares one and types `run()` by it (`Promise<z.infer<typeof schema>>`). `npm run schemas`
+   * publishes it as schemas/<command-id>.json; a test fails for a --json command without one.
+   */
+  static result?: ZodType;
 
   static override baseFlags = {
     config: Flags.string({ char: 'c', env: 'PHOENIX_CONFIG', summary: 'Config file (default ./phoenix_vm_configs.json, else /usr/local/phoenix_hypervisor/etc/phoenix_vm_configs.json).', helpGroup: 'GLOBAL' }),

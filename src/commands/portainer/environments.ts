@@ -2,6 +2,8 @@ import { listEnvironments } from '../../app/environments';
 import { BaseCommand } from '../../cli/base-command';
 import { connectionFlags } from '../../cli/flags';
 import { renderEnvironmentsText } from '../../render';
+import { environmentsResult, environmentsToJson } from '../../render/environments-json';
+import type { EnvironmentsResult } from '../../render/environments-json';
 
 export default class Environments extends BaseCommand<typeof Environments> {
   static override summary = 'List Portainer’s environments (endpoints) and the VM each one maps to.';
@@ -12,12 +14,14 @@ export default class Environments extends BaseCommand<typeof Environments> {
   ];
   static override flags = { ...connectionFlags };
 
-  public async run(): Promise<unknown> {
+  static override result = environmentsResult;
+
+  public async run(): Promise<EnvironmentsResult> {
     const { flags } = this;
     const { secrets, ...report } = await listEnvironments(this.portainerRequest(flags));
     this.secrets.push(...secrets);
     this.out(renderEnvironmentsText(report, this.paint));
     if (report.unmatched.length > 0) this.note(`Warning: ${report.unmatched.length} VM(s) name an environment Portainer does not have; converge fails for them (exit 65).`);
-    return report;
+    return environmentsToJson(report);
   }
 }

@@ -3,6 +3,8 @@ import { Args } from '@oclif/core';
 import { setSecret } from '../../app/secrets';
 import { SecretCommand, storeFlag } from '../../cli/secret-command';
 import { readSecretInput } from '../../secrets';
+import { secretSetResult, secretSetToJson } from '../../render/secret-json';
+import type { SecretSetResult } from '../../render/secret-json';
 
 export default class SecretSet extends SecretCommand<typeof SecretSet> {
   static override summary = 'Store a secret env value that the config names as { "secret": "<name>" }.';
@@ -17,12 +19,14 @@ export default class SecretSet extends SecretCommand<typeof SecretSet> {
   };
   static override flags = { store: storeFlag };
 
-  public async run(): Promise<unknown> {
+  static override result = secretSetResult;
+
+  public async run(): Promise<SecretSetResult> {
     this.refuseArgvSecret(this.args.value, 'a secret value', `phoenix secret set ${this.args.name}`);
     const value = await readSecretInput(`Value of secret ${this.args.name}`);
     this.secrets.push(value);
     const stored = await setSecret({ config: this.flags.config, env: process.env, warn: this.warnLine, name: this.args.name, value, store: this.flags.store });
     this.out(`Stored secret ${stored.name} in the ${stored.store === 'file' ? `file ${stored.where}` : stored.where}.`);
-    return stored;
+    return secretSetToJson(stored);
   }
 }

@@ -4,6 +4,8 @@ import { createToken } from '../../../app/token';
 import { SecretCommand, storeFlag, tokenFlags, verifyFlag } from '../../../cli/secret-command';
 import { readSecretInput } from '../../../secrets';
 import { UsageError } from '../../../errors';
+import { tokenCreateResult, tokenCreateToJson } from '../../../render/token-json';
+import type { TokenCreateResult } from '../../../render/token-json';
 
 export default class TokenCreate extends SecretCommand<typeof TokenCreate> {
   static override summary = 'Log in once, mint an API token for that user, and store it like token set.';
@@ -21,7 +23,9 @@ export default class TokenCreate extends SecretCommand<typeof TokenCreate> {
     verify: verifyFlag,
   };
 
-  public async run(): Promise<unknown> {
+  static override result = tokenCreateResult;
+
+  public async run(): Promise<TokenCreateResult> {
     if (!this.flags['password-stdin'] && !process.stdin.isTTY) {
       throw new UsageError('no terminal to ask for the password', { code: 'PASSWORD_INPUT', hint: 'Pipe it on stdin with --password-stdin.' });
     }
@@ -37,6 +41,6 @@ export default class TokenCreate extends SecretCommand<typeof TokenCreate> {
     });
     const place = created.store === 'file' ? `token file ${created.where}` : created.where;
     this.out(`Created the token ${created.prefix} ("${created.description}") for ${created.username} on ${created.url}; stored in the ${place}.`);
-    return created;
+    return tokenCreateToJson(created);
   }
 }

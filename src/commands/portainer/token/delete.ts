@@ -1,5 +1,7 @@
 import { deleteToken } from '../../../app/token';
 import { deleteStoreFlag, SecretCommand, tokenFlags } from '../../../cli/secret-command';
+import { tokenDeleteResult, tokenDeleteToJson } from '../../../render/token-json';
+import type { TokenDeleteResult } from '../../../render/token-json';
 
 export default class TokenDelete extends SecretCommand<typeof TokenDelete> {
   static override summary = 'Remove the API token stored for this Portainer (its OS keyring entry, or the token file when that is its source).';
@@ -7,11 +9,13 @@ export default class TokenDelete extends SecretCommand<typeof TokenDelete> {
   static override examples = ['phoenix portainer token delete', 'phoenix portainer token delete --store file'];
   static override flags = { ...tokenFlags, store: deleteStoreFlag };
 
-  public async run(): Promise<unknown> {
+  static override result = tokenDeleteResult;
+
+  public async run(): Promise<TokenDeleteResult> {
     const result = await deleteToken({ ...this.tokenRequest(), store: this.flags.store });
     if (result.removed.length === 0) this.out('No stored token found; nothing removed.');
     for (const removed of result.removed) this.out(`Removed the token from the ${removed.store === 'file' ? `token file ${removed.where}` : removed.where}.`);
     if (result.removed.length > 0) this.note('The token stays valid in Portainer until it is revoked there: My account > Access tokens.');
-    return result;
+    return tokenDeleteToJson(result);
   }
 }

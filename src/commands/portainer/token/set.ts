@@ -3,6 +3,8 @@ import { Args } from '@oclif/core';
 import { setToken } from '../../../app/token';
 import { SecretCommand, storeFlag, tokenFlags, verifyFlag } from '../../../cli/secret-command';
 import { readSecretInput } from '../../../secrets';
+import { tokenSetResult, tokenSetToJson } from '../../../render/token-json';
+import type { TokenSetResult } from '../../../render/token-json';
 
 export default class TokenSet extends SecretCommand<typeof TokenSet> {
   static override summary = 'Check an API token against Portainer and store it (OS keyring, else a root-only file).';
@@ -14,7 +16,9 @@ export default class TokenSet extends SecretCommand<typeof TokenSet> {
   static override args = { token: Args.string({ hidden: true, ignoreStdin: true, description: 'refused: the token never goes on the command line' }) };
   static override flags = { ...tokenFlags, store: storeFlag, verify: verifyFlag };
 
-  public async run(): Promise<unknown> {
+  static override result = tokenSetResult;
+
+  public async run(): Promise<TokenSetResult> {
     this.refuseArgvSecret(this.args.token, 'the token', 'phoenix portainer token set');
     const token = await readSecretInput('Portainer API token');
     this.secrets.push(token.trim());
@@ -22,6 +26,6 @@ export default class TokenSet extends SecretCommand<typeof TokenSet> {
     const check = stored.verified ? `Portainer ${stored.portainerVersion} accepted it` : 'not checked (--no-verify)';
     const place = stored.store === 'file' ? `token file ${stored.where}` : stored.where;
     this.out(`Stored the token ${stored.prefix} for ${stored.url} in the ${place}; ${check}.`);
-    return stored;
+    return tokenSetToJson(stored);
   }
 }
