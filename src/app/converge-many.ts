@@ -11,33 +11,9 @@ import { StackSecrets } from './desired-env';
 import { acquireVmLock } from './lock';
 import type { VmLock } from './lock';
 
-/**
- * Which exit code wins when VMs of one run end differently, most severe first:
- * 143 / 130 (terminated / interrupted) > 1 (an apply failed: live state is half-changed, look first) >
- * 77 (auth) > 69 (Portainer unreachable) > 65 (config) > 73 (a decision is needed) >
- * 75 (locked: transient, retry) > 2 (changes, with --detailed-exitcode) > 0.
- */
-export const EXIT_CODE_SEVERITY: readonly ExitCodeValue[] = [
-  ExitCode.TERMINATED,
-  ExitCode.INTERRUPTED,
-  ExitCode.APPLY_FAILED,
-  ExitCode.AUTH,
-  ExitCode.UNAVAILABLE,
-  ExitCode.CONFIG,
-  ExitCode.CONFLICT,
-  ExitCode.LOCKED,
-  ExitCode.CHANGES,
-  ExitCode.OK,
-];
-
-/** The most severe of `codes` by EXIT_CODE_SEVERITY; 0 for none. */
-export function worstExitCode(codes: readonly ExitCodeValue[]): ExitCodeValue {
-  const rank = (code: ExitCodeValue) => {
-    const index = EXIT_CODE_SEVERITY.indexOf(code);
-    return index < 0 ? -1 : index;
-  };
-  return codes.reduce<ExitCodeValue>((worst, code) => (rank(code) < rank(worst) ? code : worst), ExitCode.OK);
-}
+// The severity order lives beside the exit codes; re-exported for the callers that import it here.
+export { EXIT_CODE_SEVERITY, worstExitCode } from '../errors';
+import { worstExitCode } from '../errors';
 
 export type VmOutcome =
   | 'skipped' // declares no docker_stacks

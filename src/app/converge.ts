@@ -156,7 +156,7 @@ export function findEnvironment(vm: ResolvedVm, environments: PortainerEnvironme
     const byId = environments.find((e) => e.id === vm.portainerEndpointId);
     if (byId) return sameAsName(vm, byId, environments);
     throw new ConfigError(`VM ${vm.vmid}: Portainer has no environment with id ${vm.portainerEndpointId}`, {
-      code: 'ENVIRONMENT_UNKNOWN',
+      code: 'UNKNOWN_ENVIRONMENT',
       hint: `Portainer's environments: ${listing()}. Fix portainer_endpoint_id, or use portainer_environment_name.`,
     });
   }
@@ -171,7 +171,7 @@ export function findEnvironment(vm: ResolvedVm, environments: PortainerEnvironme
   if (match) return match;
   const suggestion = closest(wanted, environments.map((e) => e.name));
   throw new ConfigError(`VM ${vm.vmid}: Portainer has no environment named "${wanted}"${suggestion ? `; did you mean "${suggestion}"?` : ''}`, {
-    code: 'ENVIRONMENT_UNKNOWN',
+    code: 'UNKNOWN_ENVIRONMENT',
     hint: `Portainer's environments: ${listing()}. Fix portainer_environment_name in the config.`,
   });
 }

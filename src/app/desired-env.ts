@@ -1,6 +1,6 @@
 import type { DesiredStack, LoadedConfig } from '../config';
 import { envValueProblem } from '../config';
-import { ConfigError, PhoenixError, ExitCode } from '../errors';
+import { BugError, ConfigError } from '../errors';
 import type { DesiredStackInput, EnvPair } from '../plan';
 import { SecretResolver } from '../secrets';
 
@@ -42,7 +42,7 @@ export class StackSecrets {
     const value = this.values.get(name);
     if (value === undefined) {
       // load() runs before the plan; reaching this is a bug, not a user error.
-      throw new PhoenixError(`stack ${stack}: env ${env} needs secret "${name}", which was not loaded`, { code: 'SECRET_NOT_LOADED', exitCode: ExitCode.APPLY_FAILED });
+      throw new BugError(`stack ${stack}: env ${env} needs secret "${name}", which was not loaded`);
     }
     return value;
   }
@@ -65,7 +65,8 @@ export function desiredInput(stack: DesiredStack, secrets?: StackSecrets): Desir
       env.push({ name, value });
       continue;
     }
-    if (!secrets) throw new PhoenixError(`stack ${stack.name}: env ${name} is a secret and no secret store was given`, { code: 'SECRET_NOT_LOADED', exitCode: ExitCode.APPLY_FAILED });
+    // Every caller that plans a stack with secret env passes its loaded StackSecrets.
+    if (!secrets) throw new BugError(`stack ${stack.name}: env ${name} is a secret and no secret store was given`);
     env.push({ name, value: secrets.value(stack.name, name, value.secret) });
     secretNames.push(name);
   }

@@ -1,4 +1,4 @@
-import { ApplyError, ConflictError, PhoenixError, UnavailableError } from '../errors';
+import { ApplyError, BugError, ConflictError, PhoenixError, signalExitCode, UnavailableError } from '../errors';
 import type { Plan, PlanItem } from '../plan';
 import { mapLimit } from '../util/concurrency';
 import { reread } from './recover';
@@ -113,7 +113,7 @@ async function execute(item: PlanItem, action: WriteAction, writer: StackWriter,
       } else {
         refuseResend(item, action, kind, sends, options, error);
         await sleep(RESEND_DELAYS_MS[Math.min(sends - 1, RESEND_DELAYS_MS.length - 1)]);
-        if (options.signal?.aborted) throw interrupted(item.stack, action, error);
+        if (options.signal?.aborted) throw interrupted(item.stack, action, error, options.signal.reason);
         options.progress?.(`${item.stack}: not in Portainer; sending the ${action} again (${sends + 1}/${MAX_SENDS})`);
         continue;
       }
@@ -136,7 +136,7 @@ function refuseResend(item: PlanItem, action: WriteAction, kind: WriteFailureKin
       cause: error,
     });
   }
-  if (options.signal?.aborted) throw interrupted(item.stack, action, error);
+  if (options.signal?.aborted) throw interrupted(item.stack, action, error, options.signal.reason);
   if (sends >= MAX_SENDS) throw error;
 }
 
@@ -195,10 +195,12 @@ function foreignStack(stack: string, ownerVmid: number | undefined, cause: unkno
   });
 }
 
-function interrupted(stack: string, action: WriteAction, cause: unknown): ApplyError {
+/** INTERRUPTED exits 130 or 143 wherever it is raised, like the signal that caused it. */
+function interrupted(stack: string, action: WriteAction, cause: unknown, signal: unknown): PhoenixError {
   const reason = cause instanceof Error ? cause.message : String(cause);
-  return new ApplyError(`${action} of ${stack} was not sent again after an interrupt (its first answer was lost: ${reason})`, {
+  return new PhoenixError(`${action} of ${stack} was not sent again after an interrupt (its first answer was lost: ${reason})`, {
     code: 'INTERRUPTED',
+    exitCode: signalExitCode(String(signal)),
     cause,
   });
 }
@@ -213,7 +215,7 @@ function verb(action: WriteAction): string {
 }
 
 function required<T>(value: T | undefined, what: string): T {
-  if (value === undefined) throw new Error(`bug: plan item without ${what}`);
+  if (value === undefined) throw new BugError(`plan item without ${what}`);
   return value;
 }
 

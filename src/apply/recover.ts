@@ -3,7 +3,7 @@
  * (docs/reliability.md#2-lost-answers-are-decided-by-re-reading-portainer-never-by-blind-repetition): the request may or may not have been
  * carried out, so Portainer is re-read and the answer decides. Nothing here sends a write.
  */
-import { UnavailableError } from '../errors';
+import { BugError, UnavailableError } from '../errors';
 import { diffEnv, markerVmid, normaliseCompose, stackKey } from '../plan';
 import type { EnvPair, PlanItem } from '../plan';
 import type { StackWriter, WrittenStack } from './types';
@@ -55,7 +55,7 @@ async function inspect(item: PlanItem, action: WriteAction, writer: StackWriter,
   const found = stacks.find((s) => s.id === item.liveId);
   if (!found) return { kind: 'absent' }; // deleted meanwhile: the update did not land, and the caller's resend will say not found
   const payload = item.payload;
-  if (!payload) throw new Error('bug: update without payload');
+  if (!payload) throw new BugError('update without payload');
   if (await matches(writer, found, payload)) return { kind: 'landed', stack: found };
   // Async versions store the file before deploying, so a landed update matches at once; a
   // mismatch while deploying is someone else's deploy, whose end we wait for.

@@ -1,12 +1,13 @@
 import { Command, Flags } from '@oclif/core';
 import type { Interfaces } from '@oclif/core';
+import type { ZodType } from 'zod';
 
 import { findConfigPath } from '../config';
 import { releaseAllVmLocks } from '../app/lock';
 import { VMID_VERBS } from './argv';
-import { CancelledError, EXIT_CODE_TABLE, ExitCode, PhoenixError, signalExitCode, UsageError } from '../errors';
+import { CancelledError, ExitCode, PhoenixError, signalExitCode, UsageError } from '../errors';
 import { deployTimeout, readTimeout } from './flags';
-import type { ExitCodeValue } from '../errors';
+import type { ErrorCode, ExitCodeValue } from '../errors';
 import { colourWanted, painter } from '../render';
 import { Redactor } from '../secrets/redactor';
 import type { Paint } from '../render';
@@ -14,19 +15,28 @@ import type { Paint } from '../render';
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>;
 export type BaseArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args']>;
 
-/** The exit-code table of SPEC section 4, for every command's --help. */
-export const EXIT_CODES_HELP = EXIT_CODE_TABLE.map(([code, meaning]) => `${String(code).padStart(3)}  ${meaning}`).join('\n');
+// The exit-code table for --help now lives beside the codes (src/cli/help.ts appends it to
+// every command's help); re-exported for the descriptions that still paste it.
+export { EXIT_CODES_HELP } from '../errors';
 
-/** The version of the `--json` envelope; bump it on an incompatible change of its shape. */
-export const JSON_SCHEMA_VERSION = 1;
+export { JSON_SCHEMA_VERSION } from './json-envelope';
+import { JSON_SCHEMA_VERSION } from './json-envelope';
 
 /**
  * Shared flags, the one JSON envelope for every command, and the one place where an error
- * becomes an exit code, in text and JSON mode alike (STACK-NOTES.md: oclif's own catch would
- * take `err.exitCode` or 1, and default CLIErrors to 2, which collides with --detailed-exitcode).
+ * becomes an exit code, in text and JSON mode alike (oclif/core 4.14 `Command.catch`,
+ * `src/command.ts`, sets `process.exitCode` from `err.exitCode ?? 1` and defaults CLIErrors to 2,
+ * which collides with --detailed-exitcode).
  */
 export abstract class BaseCommand<T extends typeof Command> extends Command {
   static override enableJsonFlag = true;
+
+  /**
+   * The zod schema of what `run()` returns, the `result` of the `--json` envelope: each command
+   * declares one and types `run()` by it (`Promise<z.infer<typeof schema>>`). `npm run schemas`
+   * publishes it as schemas/<command-id>.json; a test fails for a --json command without one.
+   */
+  static result?: ZodType;
 
   static override baseFlags = {
     config: Flags.string({ char: 'c', env: 'PHOENIX_CONFIG', summary: 'Config file (default ./phoenix_vm_configs.json, else /usr/local/phoenix_hypervisor/etc/phoenix_vm_configs.json).', helpGroup: 'GLOBAL' }),
@@ -219,9 +229,11 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
   public override async catch(error: Error & { oclif?: { exit?: number } }): Promise<void> {
     const known = toPhoenixError(error, this.id);
-    process.exitCode = known?.exitCode ?? ExitCode.APPLY_FAILED;
+    // Anything that is not a PhoenixError is a bug (a BugError, or an exception nobody expected):
+    // exit 70 (EX_SOFTWARE), never 1, which a script reads as "apply failed".
+    process.exitCode = known?.exitCode ?? ExitCode.INTERNAL;
     if (this.jsonEnabled()) {
-      const body = known ? known.toJSON() : { code: 'INTERNAL', exitCode: 1, message: error.message };
+      const body = known ? known.toJSON() : { code: 'INTERNAL' satisfies ErrorCode, exitCode: ExitCode.INTERNAL, message: error.message };
       this.logJson({ schemaVersion: JSON_SCHEMA_VERSION, ok: false, exitCode: process.exitCode, command: this.id, error: body });
       return;
     }

@@ -1,5 +1,5 @@
 import { ExitCode, PhoenixError } from '../errors';
-import type { ExitCodeValue, PhoenixErrorOptions } from '../errors';
+import type { ErrorCode, ExitCodeValue, PhoenixErrorOptions } from '../errors';
 
 export interface PortainerApiErrorFields {
   method: string;
@@ -75,7 +75,7 @@ export class PortainerApiError extends PhoenixError {
     return fields.method === 'GET' ? ExitCode.UNAVAILABLE : ExitCode.APPLY_FAILED;
   }
 
-  private static codeFor(status: number): string {
+  private static codeFor(status: number): ErrorCode {
     if (status === 401) return 'PORTAINER_UNAUTHORIZED';
     if (status === 403) return 'PORTAINER_FORBIDDEN';
     if (status === 404) return 'PORTAINER_NOT_FOUND';

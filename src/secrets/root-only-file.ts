@@ -1,6 +1,7 @@
 import { lstat, realpath, stat } from 'node:fs/promises';
 
 import { AuthError } from '../errors';
+import type { ErrorCode } from '../errors';
 
 export interface FileIdentity {
   uid: number;
@@ -13,7 +14,7 @@ export interface FileKind {
   /** e.g. "token file", "secret file". */
   label: string;
   /** e.g. "TOKEN_FILE", "SECRET_FILE": codes are `${prefix}_MISSING`, `_UNSAFE`, ... */
-  codePrefix: string;
+  codePrefix: 'TOKEN_FILE' | 'SECRET_FILE';
   /** The command that writes a good file, for the hint of an unfixable case. */
   storeCommand: string;
 }
@@ -82,7 +83,7 @@ function ownedByRootOrMe(uid: number, me: FileIdentity): boolean {
  * is followed under the same rule as a file's link. A directory that does not exist passes:
  * there is nothing in it to trust, and each lookup then says the value is not stored.
  */
-export async function checkPrivateDirectory(path: string, me: FileIdentity, label: string, code: string): Promise<void> {
+export async function checkPrivateDirectory(path: string, me: FileIdentity, label: string, code: ErrorCode): Promise<void> {
   let info;
   try {
     const link = await lstat(path);

@@ -4,8 +4,8 @@ import { EXIT_CODE_SEVERITY, worstExitCode } from '../../src/app/converge-many';
 import { ExitCode } from '../../src/errors';
 
 describe('worstExitCode', () => {
-  it('orders outcomes most severe first: 143 > 130 > 1 > 77 > 69 > 65 > 73 > 75 > 2 > 0', () => {
-    expect(EXIT_CODE_SEVERITY).toEqual([143, 130, 1, 77, 69, 65, 73, 75, 2, 0]);
+  it('orders outcomes most severe first: 143 > 130 > 70 > 1 > 77 > 69 > 65 > 73 > 75 > 2 > 0', () => {
+    expect(EXIT_CODE_SEVERITY).toEqual([143, 130, 70, 1, 77, 69, 65, 73, 75, 2, 0]);
     expect(worstExitCode([])).toBe(ExitCode.OK);
     expect(worstExitCode([0, 2, 73])).toBe(73);
     expect(worstExitCode([73, 1, 75])).toBe(1);

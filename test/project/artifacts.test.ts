@@ -35,7 +35,7 @@ describe('generated and documented artifacts stay true', () => {
     }
   });
 
-  it('.env.example documents every environment variable of SPEC section 1', () => {
+  it('.env.example documents every environment variable of README.md#configuration', () => {
     const example = readFileSync(join(REPO, '.env.example'), 'utf8');
     for (const name of ['PHOENIX_CONFIG', 'PORTAINER_URL', 'PORTAINER_API_KEY', 'PHOENIX_TOKEN_FILE', 'PHOENIX_CA_FILE', 'PHOENIX_SECRETS_DIR']) {
       expect(example).toMatch(new RegExp(`^#? ?${name}=`, 'm'));

@@ -2,20 +2,18 @@ import { Args, Flags } from '@oclif/core';
 
 import type { ManyRequest } from '../../app/converge-many';
 import { preparePromotion, writePromotion } from '../../app/promote';
-import { EXIT_CODES_HELP } from '../../cli/base-command';
 import { askYes, ManyVmCommand } from '../../converge-base';
 import { CancelledError, ExitCode, UsageError } from '../../errors';
 import { connectionFlags } from '../../cli/flags';
-import { promotionToJson, renderPromotionText } from '../../render';
+import { renderPromotionText } from '../../render';
+import { promoteResult, promoteToJson } from '../../render/promotion-json';
+import type { PromoteResult } from '../../render/promotion-json';
 
 export default class Promote extends ManyVmCommand<typeof Promote> {
   static override summary = 'Promote stacks from one environment to another by editing the config (compose and the stack’s `promote` env keys).';
   static override description = `For each stack, the source environment's compose (its own compose_file/compose in stacks.<s>.environments, else the stack's) and the values of the env keys listed in stacks.<s>.promote become the target environment's settings in phoenix_vm_configs.json. A key the target already sets changes in place; otherwise it is added to stacks.<s>.environments.<to>.env. Everything else of the target stays. Without stack names, every stack that a VM runs in the source environment is promoted.
 
-Refused with exit 73 when the source environment's live stacks differ from its config (you would promote something untested), unless --force. Prints the change as a unified diff; --write saves it with a minimal edit (comments, formatting and key order kept); --converge then converges every VM of the target environment. A protected target needs --yes or a confirmation on a terminal. See docs/promotion.md.
-
-EXIT CODES
-${EXIT_CODES_HELP}`;
+Refused with exit 73 when the source environment's live stacks differ from its config (you would promote something untested), unless --force. Prints the change as a unified diff; --write saves it with a minimal edit (comments, formatting and key order kept); --converge then converges every VM of the target environment. A protected target needs --yes or a confirmation on a terminal. See docs/promotion.md.`;
   static override examples = [
     { description: 'Show what promoting every test stack to prod would change', command: 'phoenix portainer promote --from test --to prod' },
     { description: 'Promote qdrant, save the file, converge prod (CI)', command: 'phoenix portainer promote --from test --to prod qdrant --write --converge --yes' },
@@ -35,28 +33,29 @@ ${EXIT_CODES_HELP}`;
     'parallel-vms': Flags.integer({ summary: 'With --converge: VMs planned and applied at once.', default: 4, min: 1, max: 32 }),
   };
 
-  public async run(): Promise<unknown> {
+  static override result = promoteResult;
+
+  public async run(): Promise<PromoteResult> {
     const { flags } = this;
     const stacks = (await this.parse(Promote)).argv.map(String);
     const request = { ...this.portainerRequest(flags), parallelVms: flags['parallel-vms'] };
     const prepared = await preparePromotion({ ...request, from: flags.from, to: flags.to, stacks, force: flags.force });
     for (const warning of prepared.warnings) this.note(`Warning: ${warning}`);
     this.out(renderPromotionText(prepared.plan, prepared.diff, this.paint));
-    const document = { ...promotionToJson(prepared.plan, prepared.diff, prepared.sourceCheck), written: false, converge: null as unknown };
+    let converge: Record<string, unknown> | null = null;
     if (prepared.diff === '' || !flags.write) {
       if (prepared.diff !== '' && flags['detailed-exitcode']) this.exitCode = ExitCode.CHANGES;
       if (prepared.diff !== '' && !flags.write) this.note('Not written: run again with --write to save this change.');
       if (prepared.diff === '') this.note(`Nothing to promote: ${flags.to} already has what ${flags.from} has.`);
-      if (prepared.diff === '' && flags.converge) document.converge = await this.convergeTarget(request, flags.to);
-      return document;
+      if (prepared.diff === '' && flags.converge) converge = await this.convergeTarget(request, flags.to);
+      return promoteToJson(prepared, false, converge);
     }
     if (prepared.protectedTarget && !flags.yes) await this.confirmProtected(flags.to);
     await writePromotion(prepared);
-    document.written = true;
     this.note(`Wrote ${prepared.plan.changes.length} change(s) to ${prepared.config.path}.`);
     if (flags['detailed-exitcode']) this.exitCode = ExitCode.CHANGES;
-    if (flags.converge) document.converge = await this.convergeTarget(request, flags.to);
-    return document;
+    if (flags.converge) converge = await this.convergeTarget(request, flags.to);
+    return promoteToJson(prepared, true, converge);
   }
 
   private async convergeTarget(request: Omit<ManyRequest, 'selection' | 'prune' | 'adopt'>, env: string) {

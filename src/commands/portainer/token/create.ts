@@ -1,17 +1,15 @@
 import { Flags } from '@oclif/core';
 
 import { createToken } from '../../../app/token';
-import { EXIT_CODES_HELP } from '../../../cli/base-command';
 import { SecretCommand, storeFlag, tokenFlags, verifyFlag } from '../../../cli/secret-command';
 import { readSecretInput } from '../../../secrets';
 import { UsageError } from '../../../errors';
+import { tokenCreateResult, tokenCreateToJson } from '../../../render/token-json';
+import type { TokenCreateResult } from '../../../render/token-json';
 
 export default class TokenCreate extends SecretCommand<typeof TokenCreate> {
   static override summary = 'Log in once, mint an API token for that user, and store it like token set.';
-  static override description = `Logs in with POST /api/auth exactly once (Portainer bans an IP for an hour after a burst of failed logins, so a failure is never retried), mints an access token for the user (described "phoenix on <hostname>"), and stores it in the OS keyring or the token file. The login session and the password are kept nowhere. The password comes from a hidden prompt, or from stdin with --password-stdin.
-
-EXIT CODES
-${EXIT_CODES_HELP}`;
+  static override description = `Logs in with POST /api/auth exactly once (Portainer bans an IP for an hour after a burst of failed logins, so a failure is never retried), mints an access token for the user (described "phoenix on <hostname>"), and stores it in the OS keyring or the token file. The login session and the password are kept nowhere. The password comes from a hidden prompt, or from stdin with --password-stdin.`;
   static override examples = [
     { description: 'Prompted for the password', command: 'phoenix portainer token create --username admin' },
     { description: 'Headless, password from a file', command: 'phoenix portainer token create --username admin --password-stdin --store file < /root/portainer-admin-password' },
@@ -25,7 +23,9 @@ ${EXIT_CODES_HELP}`;
     verify: verifyFlag,
   };
 
-  public async run(): Promise<unknown> {
+  static override result = tokenCreateResult;
+
+  public async run(): Promise<TokenCreateResult> {
     if (!this.flags['password-stdin'] && !process.stdin.isTTY) {
       throw new UsageError('no terminal to ask for the password', { code: 'PASSWORD_INPUT', hint: 'Pipe it on stdin with --password-stdin.' });
     }
@@ -41,6 +41,6 @@ ${EXIT_CODES_HELP}`;
     });
     const place = created.store === 'file' ? `token file ${created.where}` : created.where;
     this.out(`Created the token ${created.prefix} ("${created.description}") for ${created.username} on ${created.url}; stored in the ${place}.`);
-    return created;
+    return tokenCreateToJson(created);
   }
 }
