@@ -3,7 +3,7 @@ import { Args } from '@oclif/core';
 import { setSecret } from '../../app/secrets';
 import { EXIT_CODES_HELP } from '../../cli/base-command';
 import { SecretCommand, storeFlag } from '../../cli/secret-command';
-import { readSecretInput } from '../../secrets';
+import { readSecretInput } from '../../cli/prompts';
 
 export default class SecretSet extends SecretCommand<typeof SecretSet> {
   static override summary = 'Store a secret env value that the config names as { "secret": "<name>" }.';

@@ -3,7 +3,7 @@ import { Flags } from '@oclif/core';
 import { createToken } from '../../../app/token';
 import { EXIT_CODES_HELP } from '../../../cli/base-command';
 import { SecretCommand, storeFlag, tokenFlags, verifyFlag } from '../../../cli/secret-command';
-import { readSecretInput } from '../../../secrets';
+import { readSecretInput } from '../../../cli/prompts';
 import { UsageError } from '../../../errors';
 
 export default class TokenCreate extends SecretCommand<typeof TokenCreate> {

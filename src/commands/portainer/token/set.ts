@@ -3,7 +3,7 @@ import { Args } from '@oclif/core';
 import { setToken } from '../../../app/token';
 import { EXIT_CODES_HELP } from '../../../cli/base-command';
 import { SecretCommand, storeFlag, tokenFlags, verifyFlag } from '../../../cli/secret-command';
-import { readSecretInput } from '../../../secrets';
+import { readSecretInput } from '../../../cli/prompts';
 
 export default class TokenSet extends SecretCommand<typeof TokenSet> {
   static override summary = 'Check an API token against Portainer and store it (OS keyring, else a root-only file).';
