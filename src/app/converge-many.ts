@@ -93,6 +93,8 @@ export interface ManyRequest extends SessionRequest {
    * unless the run names that environment (`--env prod`); `--include-protected` turns this off.
    */
   guardProtected?: boolean;
+  /** How to reach Portainer; openSession unless a caller (a test) brings its own. */
+  openSession?: typeof openSession;
 }
 
 export interface PreparedMany {
@@ -169,7 +171,8 @@ export async function prepareMany(request: ManyRequest): Promise<PreparedMany> {
   const toPlan = resolved.filter((r): r is ResolvedVm => 'stacks' in r);
   // --concurrency is per VM; VMs run in parallel, so the shared connection pool holds them all.
   const connections = request.concurrency * Math.max(1, Math.min(request.parallelVms, toPlan.length));
-  const session = toPlan.length > 0 ? await openSession(config, { ...request, concurrency: connections, stackSecrets }) : undefined;
+  const open = request.openSession ?? openSession;
+  const session = toPlan.length > 0 ? await open(config, { ...request, concurrency: connections, stackSecrets }) : undefined;
   const planned = session
     ? await mapLimit(toPlan, request.parallelVms, async (vm): Promise<VmRun> => {
         let lock: VmLock | undefined;
