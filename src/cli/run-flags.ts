@@ -36,7 +36,7 @@ export function selectionOf(verb: string, args: { vmid?: string; stack?: string 
   if (flags.all === true || flags.env !== undefined) {
     if (args.vmid !== undefined) {
       throw new UsageError(`--all and --env select the VMs themselves; "${args.vmid}" is one argument too many`, {
-        hint: `Drop the vmid to ${verb === "status" ? "see the status of" : verb} every selected VM, or drop --all/--env for one VM (stack filters work on one VM only).`,
+        hint: `Drop the vmid to ${verb === 'status' ? 'see the status of' : verb} every selected VM, or drop --all/--env for one VM (stack filters work on one VM only).`,
       });
     }
     return flags.env !== undefined ? { env: flags.env } : { all: true };

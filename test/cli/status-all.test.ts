@@ -93,7 +93,7 @@ describe('phoenix portainer status --all / --env (simulator, real sockets)', () 
     expect(both.exitCode).toBe(64);
     expect(both.stdout).toBe('');
     expect(both.stderr).toContain('--all and --env select the VMs themselves; "2001" is one argument too many');
-    expect(both.stderr).toContain('Hint: Drop the vmid to status every selected VM');
+    expect(both.stderr).toContain('Hint: Drop the vmid to see the status of every selected VM');
     expect((await run(['status', '--all', '--env', 'prod'])).exitCode).toBe(64);
     const unknown = await run(['status', '--env', 'prdo']);
     expect(unknown.exitCode).toBe(65);
