@@ -4,6 +4,7 @@
  * any VM is out of sync. Never writes.
  */
 import { ownershipMarker } from '../../src/plan';
+import { convergeResultSchema, statusResultSchema } from '../../src/render';
 import { startSimulator } from '../../src/simulator';
 import type { Simulator } from '../../src/simulator';
 import { runCli, writeConfig } from '../helpers/cli';
@@ -85,6 +86,15 @@ describe('phoenix portainer status --all / --env (simulator, real sockets)', () 
     const one = JSON.parse((await run(['3001', 'status', '--json'])).stdout);
     expect(one.result.selection).toEqual({ vmids: [3001] });
     expect(Object.keys(one.result.vms[0]).sort()).toEqual(Object.keys(doc.result.vms[2]).sort());
+  });
+
+  it('the --json results of status, plan and converge match their schemas, for one VM and for many', async () => {
+    await setup();
+    for (const args of [['status', '--all'], ['3001', 'status']]) expect(statusResultSchema.safeParse(JSON.parse((await run([...args, '--json'])).stdout).result).error).toBeUndefined();
+    for (const args of [['plan', '--all'], ['2001', 'plan'], ['converge', '--env', 'dev', '--yes'], ['3001', 'converge', '--yes']]) {
+      const result = await run([...args, '--json']);
+      expect(convergeResultSchema.safeParse(JSON.parse(result.stdout).result).error).toBeUndefined();
+    }
   });
 
   it('usage: a vmid with --all (64), --all with --env (64), an unknown --env (65)', async () => {
