@@ -128,7 +128,8 @@ export async function selectVms(config: LoadedConfig, selection: Selection): Pro
     const known = [...new Set([...Object.keys(config.environments), ...vms.flatMap((vm) => [...(vm.environment ? [vm.environment] : []), ...vm.stackEnvironments])])].sort();
     if (!known.includes(env)) {
       const suggestion = closest(env, known);
-      throw new ConfigError(`unknown environment "${env}"${suggestion ? `; did you mean "${suggestion}"?` : ''}`, {
+      // JSON-quoted: a quote or a newline in the name cannot break the one-line message.
+      throw new ConfigError(`unknown environment ${JSON.stringify(env)}${suggestion ? `; did you mean "${suggestion}"?` : ''}`, {
         code: 'UNKNOWN_ENVIRONMENT',
         hint: known.length > 0 ? `Environments of the config: ${known.join(', ')}.` : 'The config declares no environments.',
       });

@@ -35,7 +35,7 @@ export const applyFlags = {
 export function selectionOf(verb: string, args: { vmid?: string; stack?: string }, flags: { all?: boolean; env?: string; prune?: boolean }): Selection {
   if (flags.all === true || flags.env !== undefined) {
     if (args.vmid !== undefined) {
-      throw new UsageError(`--all and --env select the VMs themselves; "${args.vmid}" is one argument too many`, {
+      throw new UsageError(`--all and --env select the VMs themselves; ${JSON.stringify(args.vmid)} is one argument too many`, {
         hint: `Drop the vmid to ${verb === 'status' ? 'see the status of' : verb} every selected VM, or drop --all/--env for one VM (stack filters work on one VM only).`,
       });
     }

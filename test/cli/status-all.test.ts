@@ -108,5 +108,9 @@ describe('phoenix portainer status --all / --env (simulator, real sockets)', () 
     const unknown = await run(['status', '--env', 'prdo']);
     expect(unknown.exitCode).toBe(65);
     expect(unknown.stderr).toContain('unknown environment "prdo"; did you mean "prod"?');
+    const hostile = await run(['status', '--env', 'pr"o\nd']);
+    expect(hostile.exitCode).toBe(65);
+    expect(hostile.stdout).toBe('');
+    expect(hostile.stderr.split('\n')[0]).toBe('Error: unknown environment "pr\\"o\\nd"; did you mean "prod"?');
   });
 });
