@@ -32,7 +32,8 @@ export interface PreparedConverge {
   vm: ResolvedVm;
   url: string;
   version: PortainerVersion;
-  environment: PortainerEnvironment;
+  /** The Portainer environment (endpoint) the VM deploys to; not its phoenix environment (`vm.environment`: dev/test/prod). */
+  portainerEnvironment: PortainerEnvironment;
   plan: Plan;
   writer: StackWriter;
   client: PortainerClient;
@@ -103,7 +104,7 @@ export async function planVm(session: PortainerSession, config: LoadedConfig, vm
     vm,
     url: session.url,
     version,
-    environment,
+    portainerEnvironment: environment,
     plan: thePlan,
     writer: writerFor(client, version, environment, swarmId),
     client,

@@ -54,14 +54,14 @@ function rowOf(run: VmRun, result: RunResult): VmRow {
     vmid: run.vm.vmid,
     name: run.vm.name,
     phoenixEnvironment: run.vm.environment,
-    portainerEnvironment: prepared ? { id: prepared.environment.id, name: prepared.environment.name, swarm: prepared.environment.swarm } : undefined,
+    portainerEnvironment: prepared ? { id: prepared.portainerEnvironment.id, name: prepared.portainerEnvironment.name, swarm: prepared.portainerEnvironment.swarm } : undefined,
     header: prepared
       ? {
           vmid: prepared.vm.vmid,
           vmName: prepared.vm.name,
           phoenixEnvironment: prepared.vm.environment,
-          portainerEnvironmentName: prepared.environment.name,
-          portainerEnvironmentId: prepared.environment.id,
+          portainerEnvironmentName: prepared.portainerEnvironment.name,
+          portainerEnvironmentId: prepared.portainerEnvironment.id,
           portainerVersion: prepared.version.raw,
           url: prepared.url,
         }
