@@ -10,22 +10,13 @@ import type { ExitCodeValue } from '../errors';
 import { colourWanted, painter } from '../render';
 import { Redactor } from '../secrets/redactor';
 import type { Paint } from '../render';
+import type { CommandHost } from './run-io';
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>;
 export type BaseArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args']>;
 
 /** The exit-code table of SPEC section 4, for every command's --help. */
 export const EXIT_CODES_HELP = EXIT_CODE_TABLE.map(([code, meaning]) => `${String(code).padStart(3)}  ${meaning}`).join('\n');
-
-export interface CommandHost {
-  out(text: string): void;
-  note(text: string): void;
-  redact(text: string): string;
-  paint: Paint;
-  json: boolean;
-  secrets: string[];
-  interruptible<R>(work: (signal: AbortSignal) => Promise<R>): Promise<{ result: R; interrupted: ExitCodeValue | undefined }>;
-}
 
 /** The version of the `--json` envelope; bump it on an incompatible change of its shape. */
 export const JSON_SCHEMA_VERSION = 2;
@@ -189,15 +180,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
   /** What a use case's output and prompts need from the command, for helpers outside the class (cli/run-io.ts). */
   protected host(): CommandHost {
-    return {
-      out: (text) => this.out(text),
-      note: (text) => this.note(text),
-      redact: (text) => this.redact(text),
-      paint: this.paint,
-      json: this.jsonEnabled(),
-      secrets: this.secrets,
-      interruptible: (work) => this.interruptible(work),
-    };
+    return { out: (t) => this.out(t), note: (t) => this.note(t), redact: (t) => this.redact(t), paint: this.paint, json: this.jsonEnabled(), secrets: this.secrets, interruptible: (w) => this.interruptible(w) };
   }
 
   private redactorCache?: { count: number; redactor: Redactor };

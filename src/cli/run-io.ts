@@ -5,8 +5,20 @@ import type { VmRun } from '../app/converge-many';
 import { nothingToDo, renderRun, renderVmPlans, runNotes } from '../render';
 import type { RunView, VmRow } from '../render';
 import { ElapsedLine } from '../util/elapsed';
-import type { CommandHost } from './base-command';
+import type { ExitCodeValue } from '../errors';
+import type { Paint } from '../render';
 import { confirmApply } from './prompts';
+
+/** What a command lends to the helpers here (BaseCommand.host()): its output, redaction and signal handling. */
+export interface CommandHost {
+  out(text: string): void;
+  note(text: string): void;
+  redact(text: string): string;
+  paint: Paint;
+  json: boolean;
+  secrets: string[];
+  interruptible<R>(work: (signal: AbortSignal) => Promise<R>): Promise<{ result: R; interrupted: ExitCodeValue | undefined }>;
+}
 
 export interface ShowSettings {
   markdown: boolean;
