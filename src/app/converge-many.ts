@@ -1,15 +1,17 @@
 import type { ActionResult } from '../apply';
 import { closest, listVms, loadConfig, resolveVm } from '../config';
 import type { LoadedConfig, ResolvedVm, VmSummary } from '../config';
-import { ConfigError, ExitCode, PhoenixError, signalExitCode } from '../errors';
+import { ConfigError, ConflictError, ExitCode, PhoenixError, signalExitCode } from '../errors';
 import type { ExitCodeValue } from '../errors';
 import { hasChanges } from '../plan';
+import type { Plan } from '../plan';
 import { mapLimit } from '../util/concurrency';
 import { afterLock, executeConverge, openSession, planVm } from './converge';
 import type { PortainerSession, PreparedConverge, SessionRequest } from './converge';
 import { StackSecrets } from './desired-env';
 import { acquireVmLock } from './lock';
 import type { VmLock } from './lock';
+import type { StackStatus } from './status';
 
 // The severity order lives beside the exit codes; re-exported for the callers that import it here.
 export { EXIT_CODE_SEVERITY, worstExitCode } from '../errors';
@@ -25,7 +27,9 @@ export type VmOutcome =
   | 'locked'
   | 'error' // config, Portainer or auth problem of this VM
   | 'not-applied' // interrupted or cancelled before this VM's apply
-  | 'protected'; // has changes, but writes to a protected environment that the run did not name
+  | 'protected' // has changes, but writes to a protected environment that the run did not name
+  | 'in-sync' // status: every stack in sync
+  | 'out-of-sync'; // status: something to converge or to decide
 
 export interface VmRun {
   vm: VmSummary;
@@ -36,11 +40,19 @@ export interface VmRun {
   error?: PhoenixError;
   /** Held from before the plan until after the apply (converge only). */
   lock?: VmLock;
+  /** status only: where each stack stands. */
+  status?: { stacks: StackStatus[]; outOfSync: number };
 }
 
-export interface Selection {
-  all: boolean;
-  env?: string;
+/**
+ * Which VMs a run takes: the named ones (one VM is a selection of one, optionally limited to
+ * one stack), every VM of the config, or every VM of one phoenix environment.
+ */
+export type Selection = { vmids: number[]; stack?: string } | { all: true } | { env: string };
+
+/** True when the run names its VMs: a failure of a named VM is the run's failure (thrown). */
+export function namesVms(selection: Selection): selection is { vmids: number[]; stack?: string } {
+  return 'vmids' in selection;
 }
 
 export interface ManyRequest extends SessionRequest {
@@ -50,13 +62,15 @@ export interface ManyRequest extends SessionRequest {
   adopt: boolean;
   /** VMs planned and applied at once. */
   parallelVms: number;
-  /** Converge takes each VM's lock around plan and apply; plan does not. */
+  /** Converge takes each VM's lock around plan and apply (here, for one VM and many); plan does not. */
   lock?: { waitMs: number; command: string };
   /**
    * Converge: a VM that would write to a `protected` environment is planned but not applied
    * unless the run names that environment (`--env prod`); `--include-protected` turns this off.
    */
   guardProtected?: boolean;
+  /** How to reach Portainer; openSession unless a caller (a test) brings its own. */
+  openSession?: typeof openSession;
 }
 
 export interface PreparedMany {
@@ -69,17 +83,29 @@ export interface PreparedMany {
 /**
  * The VMs of the run, in vmid order: every VM (`--all`), or those of one environment (`--env`):
  * a VM whose `environment` is it, or which runs a docker_stacks entry in it. VMs without
- * docker_stacks come back as skipped (SPEC section 3.8).
+ * docker_stacks come back as skipped (docs/configuration.md#vms). Named VMs are taken as named,
+ * with or without docker_stacks (their plan then says there is nothing declared).
  */
-export function selectVms(config: LoadedConfig, selection: Selection): { selected: VmSummary[]; skipped: VmSummary[] } {
+export async function selectVms(config: LoadedConfig, selection: Selection): Promise<{ selected: VmSummary[]; skipped: VmSummary[] }> {
   const vms = listVms(config);
+  if (namesVms(selection)) {
+    const selected: VmSummary[] = [];
+    for (const vmid of selection.vmids) {
+      const summary = vms.find((vm) => vm.vmid === vmid);
+      // An unknown vmid (or stack): resolveVm says so, with the closest name.
+      if (summary === undefined) await resolveVm(config, vmid, selection.stack);
+      else selected.push(summary);
+    }
+    return { selected, skipped: [] };
+  }
   let chosen = vms;
-  if (!selection.all && selection.env !== undefined) {
+  if ('env' in selection) {
     const env = selection.env;
     const known = [...new Set([...Object.keys(config.environments), ...vms.flatMap((vm) => [...(vm.environment ? [vm.environment] : []), ...vm.stackEnvironments])])].sort();
     if (!known.includes(env)) {
       const suggestion = closest(env, known);
-      throw new ConfigError(`unknown environment "${env}"${suggestion ? `; did you mean "${suggestion}"?` : ''}`, {
+      // JSON-quoted: a quote or a newline in the name cannot break the one-line message.
+      throw new ConfigError(`unknown environment ${JSON.stringify(env)}${suggestion ? `; did you mean "${suggestion}"?` : ''}`, {
         code: 'UNKNOWN_ENVIRONMENT',
         hint: known.length > 0 ? `Environments of the config: ${known.join(', ')}.` : 'The config declares no environments.',
       });
@@ -89,8 +115,8 @@ export function selectVms(config: LoadedConfig, selection: Selection): { selecte
   return { selected: chosen.filter((vm) => vm.stackNames.length > 0), skipped: chosen.filter((vm) => vm.stackNames.length === 0) };
 }
 
-function failed(vm: VmSummary, error: unknown, lock?: VmLock): VmRun {
-  if (!(error instanceof PhoenixError)) throw error;
+function failed(vm: VmSummary, error: unknown, selection: Selection, lock?: VmLock): VmRun {
+  if (!(error instanceof PhoenixError) || namesVms(selection)) throw error;
   const outcome: VmOutcome = error.exitCode === ExitCode.LOCKED ? 'locked' : 'error';
   return { vm, outcome, exitCode: error.exitCode, error, lock };
 }
@@ -102,18 +128,19 @@ function failed(vm: VmSummary, error: unknown, lock?: VmLock): VmRun {
  */
 export async function prepareMany(request: ManyRequest): Promise<PreparedMany> {
   const config = await loadConfig(request.configPath);
-  const { selected, skipped } = selectVms(config, request.selection);
+  const { selected, skipped } = await selectVms(config, request.selection);
+  const stack = namesVms(request.selection) ? request.selection.stack : undefined;
   const summaries = new Map(selected.map((vm) => [vm.vmid, vm]));
   const stackSecrets = StackSecrets.for(config, request.env, request.warn);
   const resolved = await Promise.all(
     selected.map(async (vm): Promise<ResolvedVm | VmRun> => {
       try {
-        const full = await resolveVm(config, vm.vmid);
+        const full = await resolveVm(config, vm.vmid, stack);
         for (const line of full.warnings ?? []) request.warn(line);
         await stackSecrets.load(full.stacks);
         return full;
       } catch (error) {
-        return failed(vm, error);
+        return failed(vm, error, request.selection);
       }
     }),
   );
@@ -121,22 +148,24 @@ export async function prepareMany(request: ManyRequest): Promise<PreparedMany> {
   const toPlan = resolved.filter((r): r is ResolvedVm => 'stacks' in r);
   // --concurrency is per VM; VMs run in parallel, so the shared connection pool holds them all.
   const connections = request.concurrency * Math.max(1, Math.min(request.parallelVms, toPlan.length));
-  const session = toPlan.length > 0 ? await openSession(config, { ...request, concurrency: connections, stackSecrets }) : undefined;
+  const open = request.openSession ?? openSession;
+  const session = toPlan.length > 0 ? await open(config, { ...request, concurrency: connections, stackSecrets }) : undefined;
   const planned = session
     ? await mapLimit(toPlan, request.parallelVms, async (vm): Promise<VmRun> => {
         let lock: VmLock | undefined;
         try {
           if (request.lock) lock = await acquireVmLock(vm.vmid, { ...request.lock, portainerUrl: session.url });
-          const prepared = await planVm(await afterLock(session, lock), config, vm, { prune: request.prune, adopt: request.adopt, concurrency: request.concurrency, stackSecrets });
+          const prepared = await planVm(await afterLock(session, lock), config, vm, { stack, prune: request.prune, adopt: request.adopt, concurrency: request.concurrency, stackSecrets });
           const summary = summaries.get(vm.vmid);
           const guarded = request.guardProtected === true && summary !== undefined && unnamedProtected(config, summary, request.selection).length > 0;
           const outcome: VmOutcome = prepared.plan.summary.conflict > 0 ? 'conflict' : !hasChanges(prepared.plan) ? 'unchanged' : guarded ? 'protected' : 'planned';
           const exitCode = outcome === 'conflict' ? ExitCode.CONFLICT : ExitCode.OK;
           if (outcome !== 'planned') await lock?.release();
-          return { vm, outcome, exitCode, prepared, lock: outcome === 'planned' ? lock : undefined };
+          const error = outcome === 'conflict' ? conflictError(prepared.plan) : undefined;
+          return { vm, outcome, exitCode, prepared, lock: outcome === 'planned' ? lock : undefined, ...(error ? { error } : {}) };
         } catch (error) {
           await lock?.release();
-          return failed(vm, error);
+          return failed(vm, error, request.selection);
         }
       })
     : [];
@@ -158,7 +187,21 @@ export async function prepareMany(request: ManyRequest): Promise<PreparedMany> {
  */
 export function unnamedProtected(config: LoadedConfig, vm: VmSummary, selection: Selection): string[] {
   const envs = new Set([...(vm.environment ? [vm.environment] : []), ...vm.stackEnvironments]);
-  return [...envs].filter((env) => config.environments[env]?.protected === true && !(selection.env === env && !selection.all)).sort();
+  return [...envs].filter((env) => config.environments[env]?.protected === true && !('env' in selection && selection.env === env)).sort();
+}
+
+/** A plan with conflicts is not applied (exit 73); the hint names the way out for each kind. */
+export function conflictError(plan: Plan): ConflictError {
+  return new ConflictError(`${plan.summary.conflict} stack(s) need a decision; nothing was written`, {
+    hint: [
+      plan.items.some((i) => i.conflict !== undefined && i.conflict.kind !== 'duplicate') &&
+        'Run again with --adopt to take over same-named stacks phoenix does not own (a Git-based stack is detached from Git), or rename the stack in the config.',
+      plan.items.some((i) => i.conflict?.kind === 'duplicate') &&
+        'Portainer holds stacks whose names differ only in case (from before Portainer 2.9.1): delete or rename the extra one in Portainer, then run again (--adopt does not resolve that).',
+    ]
+      .filter(Boolean)
+      .join(' '),
+  });
 }
 
 /**
@@ -167,7 +210,16 @@ export function unnamedProtected(config: LoadedConfig, vm: VmSummary, selection:
  */
 export async function applyMany(
   prepared: PreparedMany,
-  options: { parallelVms: number; concurrency: number; deployTimeoutMs: number; signal?: AbortSignal; progress?: (line: string) => void; activity?: (label: string) => () => void },
+  options: {
+    parallelVms: number;
+    concurrency: number;
+    deployTimeoutMs: number;
+    signal?: AbortSignal;
+    progress?: (line: string) => void;
+    activity?: (label: string) => () => void;
+    /** Progress lines name their VM (`vm 1002: creating web...`); off when the run is one named VM. */
+    nameVms?: boolean;
+  },
 ): Promise<void> {
   const pending = prepared.runs.filter((run) => run.outcome === 'planned' && run.prepared !== undefined);
   await mapLimit(pending, options.parallelVms, async (run) => {
@@ -179,19 +231,21 @@ export async function applyMany(
         run.exitCode = signalExitCode(String(options.signal.reason));
         return;
       }
-      const progress = options.progress;
+      const { progress, activity } = options;
+      const named = (text: string) => (options.nameVms === false ? text : `vm ${run.vm.vmid}: ${text}`);
       const outcome = await executeConverge(vmPrepared, {
         concurrency: options.concurrency,
         deployTimeoutMs: options.deployTimeoutMs,
         signal: options.signal,
-        progress: progress ? (line) => progress(`vm ${run.vm.vmid}: ${line}`) : undefined,
-        activity: options.activity ? (label) => options.activity?.(`vm ${run.vm.vmid}: ${label}`) ?? (() => undefined) : undefined,
+        progress: progress ? (line) => progress(named(line)) : undefined,
+        activity: activity ? (label) => activity(named(label)) : undefined,
       });
       run.results = outcome.results;
       run.outcome = outcome.ok ? 'applied' : 'apply-failed';
       run.exitCode = outcome.ok ? ExitCode.OK : options.signal?.aborted ? signalExitCode(String(options.signal.reason)) : ExitCode.APPLY_FAILED;
     } catch (error) {
-      Object.assign(run, failed(run.vm, error));
+      if (!(error instanceof PhoenixError)) throw error;
+      Object.assign(run, { outcome: error.exitCode === ExitCode.LOCKED ? 'locked' : 'error', exitCode: error.exitCode, error });
     } finally {
       await run.lock?.release();
       run.lock = undefined;
@@ -203,7 +257,7 @@ export async function applyMany(
 export function manyExitCode(runs: readonly VmRun[], detailed: boolean): ExitCodeValue {
   return worstExitCode(
     runs.map((run) =>
-      detailed && run.exitCode === ExitCode.OK && (run.outcome === 'planned' || run.outcome === 'applied' || run.outcome === 'protected') ? ExitCode.CHANGES : run.exitCode,
+      detailed && run.exitCode === ExitCode.OK && (run.outcome === 'planned' || run.outcome === 'applied' || run.outcome === 'protected' || run.outcome === 'out-of-sync') ? ExitCode.CHANGES : run.exitCode,
     ),
   );
 }

@@ -12,7 +12,6 @@ import { desiredInput, StackSecrets } from './desired-env';
 import { connect } from './connection';
 import { assertSoleClaim } from './stack-claims';
 import type { ConnectionFlags } from './connection';
-import { acquireVmLock } from './lock';
 import type { VmLock } from './lock';
 
 export interface ConvergeRequest extends ConnectionFlags {
@@ -24,8 +23,6 @@ export interface ConvergeRequest extends ConnectionFlags {
   env: NodeJS.ProcessEnv;
   log?: (line: string) => void;
   warn: (line: string) => void;
-  /** Converge holds the VM's lock (per Portainer and vmid) from before the plan until after the apply. */
-  lock?: { waitMs: number; command: string };
 }
 
 export interface PreparedConverge {
@@ -33,15 +30,14 @@ export interface PreparedConverge {
   vm: ResolvedVm;
   url: string;
   version: PortainerVersion;
-  environment: PortainerEnvironment;
+  /** The Portainer environment (endpoint) the VM deploys to; not its phoenix environment (`vm.environment`: dev/test/prod). */
+  portainerEnvironment: PortainerEnvironment;
   plan: Plan;
   writer: StackWriter;
   client: PortainerClient;
   secrets: string[];
   /** The live stacks of the environment whose files were read (what the plan saw). */
   live: LiveStackInput[];
-  /** Held when the request asked for the lock; the caller releases it after the apply. */
-  lock?: VmLock;
 }
 
 /**
@@ -104,7 +100,7 @@ export async function planVm(session: PortainerSession, config: LoadedConfig, vm
     vm,
     url: session.url,
     version,
-    environment,
+    portainerEnvironment: environment,
     plan: thePlan,
     writer: writerFor(client, version, environment, swarmId),
     client,
@@ -114,8 +110,10 @@ export async function planVm(session: PortainerSession, config: LoadedConfig, vm
 }
 
 /**
- * Everything up to the plan: config (refused before any request when invalid), token,
- * version, environment, live stacks and the files of the candidate stacks. No write.
+ * One VM up to the plan, without the per-VM lock: config (refused before any request when
+ * invalid), token, version, environment, live stacks and the files of the candidate stacks. No
+ * write. The CLI goes through runConverge (converge-run.ts), which takes the lock; this is for
+ * in-process callers that hold no lock (the fault harness).
  */
 export async function prepareConverge(request: ConvergeRequest): Promise<PreparedConverge> {
   const config = await loadConfig(request.configPath);
@@ -124,13 +122,9 @@ export async function prepareConverge(request: ConvergeRequest): Promise<Prepare
   const stackSecrets = StackSecrets.for(config, request.env, request.warn);
   await stackSecrets.load(vm.stacks); // a missing or unsafe secret is refused before any request
   const session = await openSession(config, { ...request, stackSecrets });
-  let lock: VmLock | undefined;
   try {
-    // Taken once the Portainer URL is known (the lock is per Portainer), before the plan reads.
-    if (request.lock) lock = await acquireVmLock(vm.vmid, { ...request.lock, portainerUrl: session.url });
-    return { ...(await planVm(await afterLock(session, lock), config, vm, { ...request, stackSecrets })), ...(lock ? { lock } : {}) };
+    return await planVm(session, config, vm, { ...request, stackSecrets });
   } catch (error) {
-    await lock?.release();
     await session.client.close();
     throw error;
   }

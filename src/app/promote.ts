@@ -68,7 +68,7 @@ async function stacksRunIn(config: LoadedConfig, env: string): Promise<string[]>
  * from its desired state for the promoted stacks: what would be promoted was not what runs there.
  */
 async function checkSource(request: PromoteRequest, stacks: readonly string[]): Promise<void> {
-  const prepared = await prepareMany({ ...request, selection: { all: false, env: request.from }, prune: false, adopt: false });
+  const prepared = await prepareMany({ ...request, selection: { env: request.from }, prune: false, adopt: false });
   try {
     const promoted = new Set(stacks.map((s) => s.toLowerCase()));
     const drift: SourceDrift[] = [];

@@ -1,8 +1,6 @@
 import type { LiveStackInput, Plan } from '../plan';
 import { markerVmid, stackKey } from '../plan';
 import type { StatusRow } from '../render';
-import { prepareConverge } from './converge';
-import type { ConvergeRequest, PreparedConverge } from './converge';
 
 /** What `status` says of a stack, named once. */
 export type StackState =
@@ -57,17 +55,4 @@ export function stackStatuses(plan: Plan, live: readonly LiveStackInput[], desir
     statuses.push({ stack: stack.name, state: 'unmanaged', declared: false, stackId: stack.id, git: stack.git, detail, composeDiff: '', env: NO_ENV });
   }
   return statuses.sort((a, b) => (stackKey(a.stack) < stackKey(b.stack) ? -1 : stackKey(a.stack) > stackKey(b.stack) ? 1 : 0));
-}
-
-export interface VmStatus {
-  prepared: PreparedConverge;
-  stacks: StackStatus[];
-  outOfSync: number;
-}
-
-/** Reads the VM's environment (every stack's file, to know its owner) and says where each stack stands. No write. */
-export async function vmStatus(request: Omit<ConvergeRequest, 'prune' | 'adopt' | 'stack'>): Promise<VmStatus> {
-  const prepared = await prepareConverge({ ...request, prune: true, adopt: false });
-  const stacks = stackStatuses(prepared.plan, prepared.live, new Set(prepared.vm.stacks.map((s) => stackKey(s.name))));
-  return { prepared, stacks, outOfSync: stacks.filter((s) => OUT_OF_SYNC.has(s.state)).length };
 }

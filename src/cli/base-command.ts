@@ -11,6 +11,7 @@ import type { ErrorCode, ExitCodeValue } from '../errors';
 import { colourWanted, painter } from '../render';
 import { Redactor } from '../secrets/redactor';
 import type { Paint } from '../render';
+import type { CommandHost } from './run-io';
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>;
 export type BaseArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args']>;
@@ -185,6 +186,11 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     await this.catch(error);
     await releaseAllVmLocks();
     process.exit(error.exitCode);
+  }
+
+  /** What a use case's output and prompts need from the command, for helpers outside the class (cli/run-io.ts). */
+  protected host(): CommandHost {
+    return { out: (t) => this.out(t), note: (t) => this.note(t), redact: (t) => this.redact(t), paint: this.paint, json: this.jsonEnabled(), secrets: this.secrets, interruptible: (w) => this.interruptible(w) };
   }
 
   private redactorCache?: { count: number; redactor: Redactor };

@@ -10,7 +10,7 @@ import { ERROR_CODES, EXIT_CODE_TABLE } from '../errors';
  */
 
 /** The version of the `--json` envelope; bump it on an incompatible change of its shape. */
-export const JSON_SCHEMA_VERSION = 1;
+export const JSON_SCHEMA_VERSION = 2;
 
 const exitCodes = EXIT_CODE_TABLE.map(([code]) => code);
 const exitCode = z.literal(exitCodes as [number, ...number[]]).describe('the process exit code (README.md#exit-codes)');

@@ -1,11 +1,15 @@
-export { renderPlanText, renderResultText, summaryLine } from './plan-text';
+export { headerLine, renderPlanText, renderResultText, summaryLine } from './plan-text';
 export type { PlanHeader } from './plan-text';
 export { renderPlanMarkdown } from './plan-markdown';
 export { planToJson, resultsToJson } from './plan-json';
 export { colourWanted, painter } from './style';
 export type { Paint } from './style';
-export { manyToJson, renderManyMarkdown, renderManySummary } from './many';
+export { renderManyMarkdown, renderManySummary } from './many';
 export type { VmRow } from './many';
+export { nothingToDo, renderRun, renderVmPlans, runNotes } from './run';
+export type { RunView } from './run';
+export { convergeResultSchema, convergeToJson, statusResultSchema, statusRunToJson } from './run-json';
+export type { ConvergeResultJson, StatusResultJson } from './run-json';
 export { promotionToJson, renderPromotionText } from './promotion';
 export { renderStatusText, statusToJson } from './status';
 export type { StatusRow } from './status';

@@ -1,20 +1,28 @@
 import type { ActionResult } from '../apply';
 import type { Plan, PlanSummary } from '../plan';
-import { planToJson, resultsToJson } from './plan-json';
+import type { PlanHeader } from './plan-text';
+import type { StatusRow } from './status';
 import type { Paint } from './style';
 
-/** One VM of a `--all` / `--env` run, as the renderers see it (no app types, no env values). */
+/** One VM of a run, as the renderers see it (no app types, no env values). */
 export interface VmRow {
   vmid: number;
   name: string;
-  environment?: string;
-  /** Portainer environment, when the VM got that far. */
-  portainerEnvironment?: { id: number; name: string };
+  /** The VM's phoenix environment (dev/test/prod) from the config. */
+  phoenixEnvironment?: string;
+  /** The Portainer environment (endpoint) it deploys to, when the VM got that far. */
+  portainerEnvironment?: { id: number; name: string; swarm: boolean };
+  /** Set with the plan: what the plan's and the status's first line say. */
+  header?: PlanHeader;
   outcome: string;
   exitCode: number;
   plan?: Plan;
   results?: readonly ActionResult[];
+  /** status only. */
+  status?: { stacks: readonly StatusRow[]; outOfSync: number };
   error?: { code: string; message: string; hint?: string };
+  /** outcome `protected`: the protected phoenix environments the run did not name. */
+  protectedEnvironments?: string[];
 }
 
 const OUTCOME_TEXT: Record<string, string> = {
@@ -28,6 +36,8 @@ const OUTCOME_TEXT: Record<string, string> = {
   error: 'error',
   'not-applied': 'not applied',
   protected: 'protected: not applied',
+  'in-sync': 'in sync',
+  'out-of-sync': 'out of sync',
 };
 
 function counts(summary: PlanSummary | undefined): string[] {
@@ -41,7 +51,7 @@ export function renderManySummary(rows: readonly VmRow[], paint: Paint): string 
   const table = rows.map((row) => [
     String(row.vmid),
     row.name,
-    row.environment ?? '-',
+    row.phoenixEnvironment ?? '-',
     ...counts(row.plan?.summary),
     `${OUTCOME_TEXT[row.outcome] ?? row.outcome}${row.exitCode !== 0 ? ` (exit ${row.exitCode})` : ''}`,
   ]);
@@ -57,24 +67,9 @@ export function renderManySummary(rows: readonly VmRow[], paint: Paint): string 
   const problems = rows.filter((row) => row.exitCode !== 0 && row.exitCode !== 2).length;
   lines.push(
     '',
-    `VMs: ${rows.length} selected, ${by('applied')} applied, ${by('planned')} with changes, ${by('unchanged')} in sync, ${by('skipped')} skipped, ${problems} with problems.`,
+    `VMs: ${rows.length} selected, ${by('applied')} applied, ${by('planned') + by('out-of-sync')} with changes, ${by('unchanged') + by('in-sync')} in sync, ${by('skipped')} skipped, ${problems} with problems.`,
   );
   return lines.join('\n');
-}
-
-/** One entry per VM for `--json`: the VM, its outcome and exit code, its plan and results. */
-export function manyToJson(rows: readonly VmRow[]) {
-  return rows.map((row) => ({
-    vmid: row.vmid,
-    name: row.name,
-    environment: row.environment ?? null,
-    portainerEnvironment: row.portainerEnvironment ?? null,
-    outcome: row.outcome,
-    exitCode: row.exitCode,
-    plan: row.plan ? planToJson(row.plan) : null,
-    results: row.results ? resultsToJson(row.results) : null,
-    ...(row.error ? { error: row.error } : {}),
-  }));
 }
 
 /** Markdown for a merge-request comment: the summary table of every VM. */
@@ -82,7 +77,7 @@ export function renderManyMarkdown(rows: readonly VmRow[]): string {
   const lines = ['| VM | name | env | create | update | delete | unchanged | conflict | outcome |', '| --- | --- | --- | --- | --- | --- | --- | --- | --- |'];
   for (const row of rows) {
     const outcome = `${OUTCOME_TEXT[row.outcome] ?? row.outcome}${row.exitCode !== 0 ? ` (exit ${row.exitCode})` : ''}`;
-    lines.push(`| ${row.vmid} | ${row.name} | ${row.environment ?? '-'} | ${counts(row.plan?.summary).join(' | ')} | ${outcome.replace(/\|/g, '\\|')} |`);
+    lines.push(`| ${row.vmid} | ${row.name} | ${row.phoenixEnvironment ?? '-'} | ${counts(row.plan?.summary).join(' | ')} | ${outcome.replace(/\|/g, '\\|')} |`);
   }
   return lines.join('\n');
 }

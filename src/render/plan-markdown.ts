@@ -9,7 +9,7 @@ export function renderPlanMarkdown(header: PlanHeader, plan: Plan, results?: rea
   const lines = [
     `### phoenix: VM ${header.vmid} (${header.vmName})`,
     '',
-    `Portainer ${header.portainerVersion}, environment \`${header.environmentName}\` (id ${header.environmentId})`,
+    `${header.phoenixEnvironment === undefined ? '' : `phoenix environment \`${header.phoenixEnvironment}\`, `}Portainer environment \`${header.portainerEnvironmentName}\` (id ${header.portainerEnvironmentId}), Portainer ${header.portainerVersion}`,
     '',
     '| | stack | action | reason |',
     '| --- | --- | --- | --- |',

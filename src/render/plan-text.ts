@@ -3,21 +3,29 @@ import type { Plan, PlanItem } from '../plan';
 import { ACTION_COLOUR, ENV_COLOUR, SYMBOL, envChangeLine, envDetails, omittedDiffLine, orphansLine, plural, printable } from './style';
 import type { Paint } from './style';
 
+/**
+ * Who the plan is for. Two kinds of environment meet here: the VM's phoenix environment
+ * (dev/test/prod, from the config) and its Portainer environment (the endpoint it deploys to).
+ */
 export interface PlanHeader {
   vmid: number;
   vmName: string;
-  environmentName: string;
-  environmentId: number;
+  phoenixEnvironment?: string;
+  portainerEnvironmentName: string;
+  portainerEnvironmentId: number;
   portainerVersion: string;
   url: string;
 }
 
+/** `VM 1002 (drphoenix), phoenix environment test, on Portainer environment "drphoenix" (id 3), Portainer 2.21.4 at <url>` */
+export function headerLine(header: PlanHeader): string {
+  const phoenix = header.phoenixEnvironment === undefined ? '' : `, phoenix environment ${header.phoenixEnvironment}`;
+  return `VM ${header.vmid} (${header.vmName})${phoenix}, on Portainer environment "${header.portainerEnvironmentName}" (id ${header.portainerEnvironmentId}), Portainer ${header.portainerVersion} at ${header.url}`;
+}
+
 /** The human plan, like terraform: one line per stack, diffs under updates, a summary line. */
 export function renderPlanText(header: PlanHeader, plan: Plan, paint: Paint): string {
-  const lines = [
-    `VM ${header.vmid} (${header.vmName}) on Portainer ${header.portainerVersion} at ${header.url}, environment "${header.environmentName}" (id ${header.environmentId})`,
-    '',
-  ];
+  const lines = [headerLine(header), ''];
   if (plan.items.length === 0) lines.push('  (no stacks declared for this VM)');
   const width = Math.max(0, ...plan.items.map((item) => item.stack.length));
   for (const item of plan.items) {

@@ -1,5 +1,6 @@
 import type { EnvChanges } from '../plan';
 import { envToJson } from './plan-json';
+import { headerLine } from './plan-text';
 import type { PlanHeader } from './plan-text';
 import type { Colour, Paint } from './style';
 
@@ -30,7 +31,7 @@ const LOOK: Record<string, { mark: string; label: string; colour: Colour }> = {
 
 /** One line per stack, the mark and state readable at a glance, then a count line. */
 export function renderStatusText(header: PlanHeader, rows: readonly StatusRow[], outOfSync: number, paint: Paint): string {
-  const lines = [`VM ${header.vmid} (${header.vmName}) on Portainer ${header.portainerVersion} at ${header.url}, environment "${header.environmentName}" (id ${header.environmentId})`, ''];
+  const lines = [headerLine(header), ''];
   if (rows.length === 0) lines.push('  (no stacks declared and none live)');
   const width = Math.max(0, ...rows.map((r) => r.stack.length));
   const labelWidth = Math.max(...Object.values(LOOK).map((l) => l.label.length));

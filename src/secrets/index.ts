@@ -20,4 +20,3 @@ export {
   secretsDir,
 } from './secret-values';
 export type { ListedSecret, ResolvedSecret, SecretPlaces } from './secret-values';
-export { readHidden, readSecretInput } from './input';

@@ -185,8 +185,8 @@ describe('which Portainer environment a VM deploys to', () => {
     expect(all.stdout).toMatch(/^1004 +elsewhere .* changes planned$/m);
     const allJson = await portainer(config, ['plan', '--all', '--json']);
     expect(allJson.exitCode).toBe(65);
-    const vms = JSON.parse(allJson.stdout).result.vms as Array<{ vmid: number; outcome: string; error?: { code: string } }>;
-    expect(vms.map((v) => [v.vmid, v.outcome, v.error?.code])).toEqual([[1002, 'error', 'STACK_CLAIMED_TWICE'], [1003, 'error', 'STACK_CLAIMED_TWICE'], [1004, 'planned', undefined]]);
+    const vms = JSON.parse(allJson.stdout).result.vms as Array<{ vm: { vmid: number }; outcome: string; error?: { code: string } }>;
+    expect(vms.map((v) => [v.vm.vmid, v.outcome, v.error?.code])).toEqual([[1002, 'error', 'STACK_CLAIMED_TWICE'], [1003, 'error', 'STACK_CLAIMED_TWICE'], [1004, 'planned', undefined]]);
 
     const single = await portainer(config, ['1003', 'converge', '--yes']);
     expect(single.exitCode).toBe(65);

@@ -87,8 +87,8 @@ describe('phoenix portainer converge --all / --env (simulator, real sockets)', (
     expect(result.exitCode).toBe(73);
     const doc = JSON.parse(result.stdout);
     expect(doc).toMatchObject({ ok: false, exitCode: 73, result: { selection: { all: true }, applied: true } });
-    const vms = doc.result.vms as Array<{ vmid: number; outcome: string; exitCode: number; results: unknown[] | null }>;
-    expect(vms.map((vm) => [vm.vmid, vm.outcome, vm.exitCode])).toEqual([
+    const vms = doc.result.vms as Array<{ vm: { vmid: number }; outcome: string; exitCode: number; results: unknown[] | null }>;
+    expect(vms.map((vm) => [vm.vm.vmid, vm.outcome, vm.exitCode])).toEqual([
       [1001, 'skipped', 0],
       [2001, 'applied', 0],
       [3001, 'conflict', 73],

@@ -55,8 +55,8 @@ describe('protected environments in converge', () => {
   it('--json: the prod VM has outcome "protected", its plan, and no results', async () => {
     const result = await run('converge', '--all', '--yes', '--json');
     expect(result.exitCode).toBe(0);
-    const doc = JSON.parse(result.stdout) as { result: { vms: { vmid: number; outcome: string; results: unknown; plan: { summary: { create: number } } }[] } };
-    const prod = doc.result.vms.find((vm) => vm.vmid === 4902);
+    const doc = JSON.parse(result.stdout) as { result: { vms: { vm: { vmid: number }; outcome: string; results: unknown; plan: { summary: { create: number } } }[] } };
+    const prod = doc.result.vms.find((vm) => vm.vm.vmid === 4902);
     expect(prod).toMatchObject({ outcome: 'protected', results: null, plan: { summary: { create: 1 } } });
     expect(result.stderr).toContain('Not applied: VM 4902');
   });

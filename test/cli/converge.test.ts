@@ -133,9 +133,9 @@ describe('phoenix portainer <vmid> converge (simulator, real sockets)', () => {
     const result = await run(['1002', 'converge', '--yes', '--json']);
     expect(result.exitCode).toBe(73);
     const doc = JSON.parse(result.stdout);
-    expect(doc).toMatchObject({ schemaVersion: 1, ok: false, exitCode: 73, error: { code: 'CONFLICT' } });
-    expect(doc.result.plan.items.map((i: { action: string }) => i.action)).toEqual(['create', 'conflict']);
-    expect(doc.result.plan.items[1].conflict).toEqual({ kind: 'unowned', resolution: '--adopt' });
+    expect(doc).toMatchObject({ schemaVersion: 2, ok: false, exitCode: 73, error: { code: 'CONFLICT' } });
+    expect(doc.result.vms[0].plan.items.map((i: { action: string }) => i.action)).toEqual(['create', 'conflict']);
+    expect(doc.result.vms[0].plan.items[1].conflict).toEqual({ kind: 'unowned', resolution: '--adopt' });
   });
 
   it('a wrong token gives exit 77 with the token nowhere in the output, even with --debug', async () => {

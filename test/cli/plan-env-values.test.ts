@@ -74,7 +74,7 @@ describe('plan shows desired literal env values, never live or secret ones (simu
     const strings: string[] = [];
     const decoded = JSON.parse(json.stdout, (_key, value: unknown) => (typeof value === 'string' && strings.push(value), value));
     for (const hidden of [SECRET, LIVE_HAND_SET, LITERAL_PASSWORD, '3300']) expect(strings.filter((s) => s.includes(hidden))).toEqual([]);
-    expect(decoded.result.plan.items[0].env.details).toEqual([
+    expect(decoded.result.vms[0].plan.items[0].env.details).toEqual([
       { name: 'HAND_SET', change: 'removed' },
       { name: 'DB_PASSWORD', change: 'changed', hidden: 'sensitive' },
       { name: 'GF_ADMIN', change: 'changed', hidden: 'secret' },

@@ -40,7 +40,7 @@ describe('plan and converge against odd live state (simulator, real sockets)', (
     const converge = await run(['1002', 'converge', '--yes', '--adopt', '--json']);
     expect(converge.exitCode).toBe(73);
     const doc = JSON.parse(converge.stdout);
-    expect(doc.result.plan.items).toEqual([expect.objectContaining({ stack: 'web', action: 'conflict', conflict: expect.objectContaining({ kind: 'duplicate' }) })]);
+    expect(doc.result.vms[0].plan.items).toEqual([expect.objectContaining({ stack: 'web', action: 'conflict', conflict: expect.objectContaining({ kind: 'duplicate' }) })]);
     expect(converge.stderr).toBe('');
     expect(sim.writes()).toEqual([]);
 
@@ -81,7 +81,7 @@ describe('plan and converge against odd live state (simulator, real sockets)', (
 
     const json = await run(['1002', 'plan', '--json']);
     expect(json.exitCode).toBe(0);
-    const item = JSON.parse(json.stdout).result.plan.items[0];
+    const item = JSON.parse(json.stdout).result.vms[0].plan.items[0];
     expect(item).toMatchObject({ stack: 'web', action: 'update', composeDiff: '', composeDiffOmitted: true, composeLinesChanged: 170_001 });
   }, 120_000);
 
@@ -105,7 +105,7 @@ describe('plan and converge against odd live state (simulator, real sockets)', (
 
     const json = await run(['1002', 'plan', '--json']);
     expect(json.exitCode).toBe(0);
-    expect(JSON.parse(json.stdout).result.plan.orphans).toEqual(['whoami']);
+    expect(JSON.parse(json.stdout).result.vms[0].plan.orphans).toEqual(['whoami']);
 
     const onlyWeb = await run(['1002', 'plan', 'web']);
     expect(onlyWeb.exitCode).toBe(0);

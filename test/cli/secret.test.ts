@@ -46,7 +46,7 @@ describe('phoenix secret set/list/delete and secret env values (simulator, files
     const plan = await portainer(['1002', 'plan', '--json', '--debug']);
     expect(plan.exitCode).toBe(0);
     const doc = JSON.parse(plan.stdout);
-    expect(doc.result.plan.items[0]).toMatchObject({ stack: 'grafana', action: 'create', env: { added: ['GF_PORT', 'GF_SECURITY_ADMIN_PASSWORD'] } });
+    expect(doc.result.vms[0].plan.items[0]).toMatchObject({ stack: 'grafana', action: 'create', env: { added: ['GF_PORT', 'GF_SECURITY_ADMIN_PASSWORD'] } });
     expect(plan.stderr).toContain('[http] GET /api/endpoints');
 
     // The keyring is unusable here (no Secret Service): a found secret file is no reason to say so.

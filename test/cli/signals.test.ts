@@ -109,7 +109,7 @@ it('SIGTERM during apply (cron, systemd, CI timeout): like SIGINT, one JSON docu
   expect(out.stderr).toContain('Interrupted: no new writes start; waiting for the ones in flight... (SIGTERM; send it again to exit at once)');
   const doc = JSON.parse(out.stdout); // exactly one JSON document on stdout
   expect(doc).toMatchObject({ ok: false, exitCode: 143, command: 'portainer:converge', result: { applied: true } });
-  expect(doc.result.results.map((r: { stack: string; outcome: string }) => `${r.stack} ${r.outcome}`)).toEqual(['alpha done', 'bravo not-attempted', 'charlie not-attempted']);
+  expect(doc.result.vms[0].results.map((r: { stack: string; outcome: string }) => `${r.stack} ${r.outcome}`)).toEqual(['alpha done', 'bravo not-attempted', 'charlie not-attempted']);
   expect(lockHeld()).toBe(false);
   expect(out.stdout + out.stderr).not.toContain(TOKEN);
 });

@@ -50,8 +50,8 @@ describe('phoenix portainer <vmid> status (simulator, real sockets)', () => {
     const json = await run(['1002', 'status', '--json', '--detailed-exitcode']);
     expect(json.exitCode).toBe(2);
     const doc = JSON.parse(json.stdout);
-    expect(doc).toMatchObject({ ok: true, exitCode: 2, result: { inSync: false, outOfSync: 5, vm: { vmid: 1002 } } });
-    expect(doc.result.stacks.map((s: { stack: string; state: string }) => [s.stack, s.state])).toEqual([
+    expect(doc).toMatchObject({ ok: true, exitCode: 2, result: { inSync: false, vms: [{ inSync: false, outOfSync: 5, vm: { vmid: 1002 } }] } });
+    expect(doc.result.vms[0].stacks.map((s: { stack: string; state: string }) => [s.stack, s.state])).toEqual([
       ['drift', 'drifted'],
       ['foreign', 'unmanaged'],
       ['gitty', 'git'],

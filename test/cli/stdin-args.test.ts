@@ -94,7 +94,9 @@ describe('flags oclif would misread', () => {
     const result = await runCli(['portainer', 'status'], { env: env() });
     expect(result.exitCode).toBe(64);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toBe('Error: missing <vmid>\nHint: Usage: phoenix portainer <vmid> status (for example phoenix portainer 1002 status); see --help.\n');
+    expect(result.stderr).toBe(
+      "Error: missing <vmid>\nHint: Usage: phoenix portainer <vmid> status (for example phoenix portainer 1002 status), or every VM with --all, or one phoenix environment's with --env <name>; see --help.\n",
+    );
   });
 
   it('secret set without a name: the usage names the argument', async () => {

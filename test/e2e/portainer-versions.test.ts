@@ -126,7 +126,7 @@ describe('end to end across Portainer versions and environments', () => {
     expect(result.exitCode).toBe(1);
     const doc = JSON.parse(result.stdout);
     expect(doc.ok).toBe(false);
-    const byStack = Object.fromEntries(doc.result.results.map((r: { stack: string }) => [r.stack, r]));
+    const byStack = Object.fromEntries(doc.result.vms[0].results.map((r: { stack: string }) => [r.stack, r]));
     expect(byStack.app.outcome).toBe('done');
     expect(byStack.broken).toMatchObject({ outcome: 'failed', error: { code: 'PORTAINER_SERVER_ERROR' } });
     expect(byStack.broken.error.message).toContain('Portainer answered 500');

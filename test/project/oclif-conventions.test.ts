@@ -42,7 +42,7 @@ describe('a mistyped command (built CLI): did-you-mean, exit 64, no prompt, in e
     expect(result.exitCode).toBe(64);
     expect(result.stderr).toBe('');
     const doc = JSON.parse(result.stdout);
-    expect(doc).toMatchObject({ schemaVersion: 1, ok: false, exitCode: 64, error: { code: 'UNKNOWN_COMMAND', exitCode: 64, suggestion: 'phoenix portainer 1002 converge' } });
+    expect(doc).toMatchObject({ schemaVersion: 2, ok: false, exitCode: 64, error: { code: 'UNKNOWN_COMMAND', exitCode: 64, suggestion: 'phoenix portainer 1002 converge' } });
     expect(doc.error.hint).toContain('Did you mean: phoenix portainer 1002 converge');
   });
 

@@ -93,7 +93,7 @@ suite('the packages that npm run package builds', () => {
     expect(timer).toMatch(/^OnCalendar=hourly$/m);
     expect(timer).toMatch(/^WantedBy=timers\.target$/m);
     expect(service).toMatch(/^Environment=PHOENIX_CONFIG=\/usr\/local\/phoenix_hypervisor\/etc\/phoenix_vm_configs\.json$/m);
-    expect(service).toMatch(/^ExecStart=\/usr\/bin\/phoenix portainer \S+ --all --detailed-exitcode$/m);
+    expect(service).toMatch(/^ExecStart=\/usr\/bin\/phoenix portainer status --all --detailed-exitcode$/m);
     const control = join(work, 'control');
     execFileSync('dpkg-deb', ['-e', DEB, control]);
     expect(existsSync(join(control, 'conffiles'))).toBe(false);
@@ -126,7 +126,7 @@ suite('the packages that npm run package builds', () => {
     const service = readFileSync(join(root, 'lib/systemd/system/phoenix-drift.service'), 'utf8');
     const [, ...args] = (/^ExecStart=(.*)$/m.exec(service)?.[1] ?? '').split(' ');
     const drift = await run(phoenix, [...args, '--url', sim.url], bare({ PORTAINER_API_KEY: TOKEN, PHOENIX_CONFIG: config }));
-    expect(drift.stdout).toContain('Plan: 1 to create');
+    expect(drift.stdout).toContain('Status: 1 missing. 1 out of sync.');
     expect(drift.exitCode).toBe(2);
   });
 

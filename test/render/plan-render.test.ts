@@ -1,7 +1,7 @@
 import type { Plan, PlanItem } from '../../src/plan';
 import { painter, planToJson, renderPlanMarkdown, renderPlanText } from '../../src/render';
 
-const header = { vmid: 1002, vmName: 'drphoenix', environmentName: 'drphoenix', environmentId: 3, portainerVersion: '2.21.4', url: 'http://127.0.0.1:9000' };
+const header = { vmid: 1002, vmName: 'drphoenix', portainerEnvironmentName: 'drphoenix', portainerEnvironmentId: 3, portainerVersion: '2.21.4', url: 'http://127.0.0.1:9000' };
 const noEnv = { added: [], removed: [], changed: [] };
 
 function planOf(items: PlanItem[], orphans: string[] = []): Plan {

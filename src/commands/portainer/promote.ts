@@ -1,15 +1,16 @@
 import { Args, Flags } from '@oclif/core';
 
-import type { ManyRequest } from '../../app/converge-many';
 import { preparePromotion, writePromotion } from '../../app/promote';
-import { askYes, ManyVmCommand } from '../../converge-base';
-import { CancelledError, ExitCode, UsageError } from '../../errors';
+import { BaseCommand } from '../../cli/base-command';
+import { confirmProtected } from '../../cli/prompts';
+import { runAndShow, runHead } from '../../cli/run-io';
+import { ExitCode } from '../../errors';
 import { connectionFlags } from '../../cli/flags';
-import { renderPromotionText } from '../../render';
+import { convergeToJson, renderPromotionText } from '../../render';
 import { promoteResult, promoteToJson } from '../../render/promotion-json';
 import type { PromoteResult } from '../../render/promotion-json';
 
-export default class Promote extends ManyVmCommand<typeof Promote> {
+export default class Promote extends BaseCommand<typeof Promote> {
   static override summary = 'Promote stacks from one environment to another by editing the config (compose and the stack’s `promote` env keys).';
   static override description = `For each stack, the source environment's compose (its own compose_file/compose in stacks.<s>.environments, else the stack's) and the values of the env keys listed in stacks.<s>.promote become the target environment's settings in phoenix_vm_configs.json. A key the target already sets changes in place; otherwise it is added to stacks.<s>.environments.<to>.env. Everything else of the target stays. Without stack names, every stack that a VM runs in the source environment is promoted.
 
@@ -50,7 +51,7 @@ Refused with exit 73 when the source environment's live stacks differ from its c
       if (prepared.diff === '' && flags.converge) converge = await this.convergeTarget(request, flags.to);
       return promoteToJson(prepared, false, converge);
     }
-    if (prepared.protectedTarget && !flags.yes) await this.confirmProtected(flags.to);
+    if (prepared.protectedTarget) await confirmProtected(flags.to, { yes: flags.yes, json: this.jsonEnabled() });
     await writePromotion(prepared);
     this.note(`Wrote ${prepared.plan.changes.length} change(s) to ${prepared.config.path}.`);
     if (flags['detailed-exitcode']) this.exitCode = ExitCode.CHANGES;
@@ -58,16 +59,13 @@ Refused with exit 73 when the source environment's live stacks differ from its c
     return promoteToJson(prepared, true, converge);
   }
 
-  private async convergeTarget(request: Omit<ManyRequest, 'selection' | 'prune' | 'adopt'>, env: string) {
+  /** --converge: every VM of the target phoenix environment, through the same run as `converge --env <to>`. */
+  private async convergeTarget(request: ReturnType<Promote['portainerRequest']> & { parallelVms: number }, env: string) {
+    const selection = { env };
     const lock = { waitMs: 0, command: `phoenix ${this.argv.join(' ')}` };
-    const detailed = this.flags['detailed-exitcode'];
-    return this.convergeMany({ request: { ...request, selection: { all: false, env }, prune: false, adopt: false, lock }, applying: true, markdown: false, detailed, yes: this.flags.yes });
-  }
-
-  private async confirmProtected(env: string): Promise<void> {
-    if (!process.stdin.isTTY || this.jsonEnabled()) {
-      throw new UsageError(`environment "${env}" is protected: promoting into it needs confirmation`, { code: 'CONFIRMATION_REQUIRED', hint: 'Review the diff above, then run again with --yes.' });
-    }
-    if (!(await askYes(`\nWrite this promotion into the protected environment "${env}"? Only 'yes' is accepted: `))) throw new CancelledError('declined');
+    const run = { ...request, mode: 'converge' as const, selection, prune: false, adopt: false, detailedExitcode: this.flags['detailed-exitcode'], lock, includeProtected: true };
+    const { result, view } = await runAndShow(this.host(), run, { markdown: false, yes: this.flags.yes, lookCommand: `phoenix portainer plan --env ${env}` });
+    this.exitCode = result.exitCode;
+    return convergeToJson(runHead(result), result.applied, view.vms);
   }
 }

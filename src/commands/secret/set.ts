@@ -2,7 +2,7 @@ import { Args } from '@oclif/core';
 
 import { setSecret } from '../../app/secrets';
 import { SecretCommand, storeFlag } from '../../cli/secret-command';
-import { readSecretInput } from '../../secrets';
+import { readSecretInput } from '../../cli/prompts';
 import { secretSetResult, secretSetToJson } from '../../render/secret-json';
 import type { SecretSetResult } from '../../render/secret-json';
 

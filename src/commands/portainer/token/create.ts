@@ -2,7 +2,7 @@ import { Flags } from '@oclif/core';
 
 import { createToken } from '../../../app/token';
 import { SecretCommand, storeFlag, tokenFlags, verifyFlag } from '../../../cli/secret-command';
-import { readSecretInput } from '../../../secrets';
+import { readSecretInput } from '../../../cli/prompts';
 import { UsageError } from '../../../errors';
 import { tokenCreateResult, tokenCreateToJson } from '../../../render/token-json';
 import type { TokenCreateResult } from '../../../render/token-json';

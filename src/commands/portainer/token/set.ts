@@ -2,7 +2,7 @@ import { Args } from '@oclif/core';
 
 import { setToken } from '../../../app/token';
 import { SecretCommand, storeFlag, tokenFlags, verifyFlag } from '../../../cli/secret-command';
-import { readSecretInput } from '../../../secrets';
+import { readSecretInput } from '../../../cli/prompts';
 import { tokenSetResult, tokenSetToJson } from '../../../render/token-json';
 import type { TokenSetResult } from '../../../render/token-json';
 
