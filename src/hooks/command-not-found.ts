@@ -6,9 +6,9 @@ import type { Hook } from '@oclif/core';
 import { VMID_VERBS } from '../cli/argv';
 import { closest } from '../config/suggest';
 import { UsageError } from '../errors';
+// The one envelope version (it loads zod, but only on a mistyped command, when this hook runs).
+import { JSON_SCHEMA_VERSION } from '../cli/json-envelope';
 
-/** The envelope version of every `--json` document (the base command's JSON_SCHEMA_VERSION). */
-const JSON_SCHEMA_VERSION = 1;
 
 const isFlag = (word: string) => word.startsWith('-');
 const isVmid = (word: string | undefined) => word !== undefined && /^\d+$/.test(word);
