@@ -9,7 +9,7 @@ import type { PreparedConverge } from './app/converge';
 import { BaseCommand } from './cli/base-command';
 import { CancelledError, ConflictError, ExitCode, UsageError } from './errors';
 import { hasChanges } from './plan';
-import { deployTimeout, parseVmid, planFlags, waitLockMs } from './cli/flags';
+import { deployTimeout, parseVmid, planFlags, rollbackFlag, waitLockMs } from './cli/flags';
 import { manyToJson, planToJson, renderManyMarkdown, renderManySummary, renderPlanMarkdown, renderPlanText, renderResultText, resultsToJson } from './render';
 import type { PlanHeader, VmRow } from './render';
 import { ElapsedLine } from './util/elapsed';
@@ -46,7 +46,7 @@ export abstract class ManyVmCommand<T extends typeof Command> extends BaseComman
       if (settings.applying && pending.length > 0) {
         await this.confirmApply(settings.yes, pending.reduce((sum, run) => sum + (run.prepared?.plan.summary.delete ?? 0), 0), pending.length);
         await this.interruptible((signal) =>
-          applyMany(prepared, { parallelVms: request.parallelVms, concurrency: request.concurrency, deployTimeoutMs: request.deployTimeoutMs, signal, ...this.progressOptions() }),
+          applyMany(prepared, { parallelVms: request.parallelVms, concurrency: request.concurrency, deployTimeoutMs: request.deployTimeoutMs, rollback: this.flags.rollback, signal, ...this.progressOptions() }),
         );
         applied = true;
         if (!settings.markdown) for (const run of pending) if (run.results) this.out(`VM ${run.vm.vmid} (${run.vm.name}):\n${renderResultText(run.results, this.paint)}\n`);
@@ -130,6 +130,7 @@ export abstract class ConvergeBase extends ManyVmCommand<typeof ConvergeBase> {
     yes: Flags.boolean({ char: 'y', summary: 'Apply without asking (required when stdin is not a terminal).' }),
     'dry-run': Flags.boolean({ summary: 'Plan only; never write (same as the plan command).' }),
     'wait-lock': Flags.string({ summary: 'When another converge holds this VM’s lock, wait up to this long (e.g. 5m) instead of exiting 75.' }),
+    ...rollbackFlag,
     all: Flags.boolean({ summary: 'Every VM of the config (VMs without docker_stacks are listed as skipped).', exclusive: ['env'], helpGroup: 'MANY VMS' }),
     env: Flags.string({ summary: 'Every VM of this environment (its "environment", or a docker_stacks entry in it).', exclusive: ['all'], helpGroup: 'MANY VMS' }),
     'include-protected': Flags.boolean({
@@ -205,7 +206,7 @@ export abstract class ConvergeBase extends ManyVmCommand<typeof ConvergeBase> {
     }
     await this.confirmApply(this.flags.yes, plan.summary.delete);
     const { result: outcome, interrupted } = await this.interruptible((signal) =>
-      executeConverge(prepared, { concurrency: this.flags.concurrency, deployTimeoutMs, signal, ...this.progressOptions() }),
+      executeConverge(prepared, { concurrency: this.flags.concurrency, deployTimeoutMs, rollback: this.flags.rollback, signal, ...this.progressOptions() }),
     );
     document.applied = true;
     document.results = resultsToJson(outcome.results);

@@ -191,7 +191,7 @@ export function unnamedProtected(config: LoadedConfig, vm: VmSummary, selection:
  */
 export async function applyMany(
   prepared: PreparedMany,
-  options: { parallelVms: number; concurrency: number; deployTimeoutMs: number; signal?: AbortSignal; progress?: (line: string) => void; activity?: (label: string) => () => void },
+  options: { parallelVms: number; concurrency: number; deployTimeoutMs: number; rollback?: boolean; signal?: AbortSignal; progress?: (line: string) => void; activity?: (label: string) => () => void },
 ): Promise<void> {
   const pending = prepared.runs.filter((run) => run.outcome === 'planned' && run.prepared !== undefined);
   await mapLimit(pending, options.parallelVms, async (run) => {
@@ -207,6 +207,7 @@ export async function applyMany(
       const outcome = await executeConverge(vmPrepared, {
         concurrency: options.concurrency,
         deployTimeoutMs: options.deployTimeoutMs,
+        rollback: options.rollback,
         signal: options.signal,
         progress: progress ? (line) => progress(`vm ${run.vm.vmid}: ${line}`) : undefined,
         activity: options.activity ? (label) => options.activity?.(`vm ${run.vm.vmid}: ${label}`) ?? (() => undefined) : undefined,

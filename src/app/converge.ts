@@ -1,4 +1,4 @@
-import { applyPlan } from '../apply';
+import { applyPlan, previousSecrets } from '../apply';
 import type { ApplyResult, StackWriter, WrittenStack } from '../apply';
 import { closest, loadConfig, resolveVm } from '../config';
 import type { LoadedConfig, ResolvedVm } from '../config';
@@ -98,6 +98,8 @@ export async function planVm(session: PortainerSession, config: LoadedConfig, vm
   const candidates = only === undefined ? onEndpoint : onEndpoint.filter((s) => stackKey(s.name) === only);
   const live = await mapLimit(candidates, options.concurrency, async (s) => liveInput(s, s.git ? undefined : await client.stackFile(s.id)));
   const thePlan = plan(desired, live, { vmid: vm.vmid, prune: options.prune, adopt: options.adopt });
+  // A roll-back sends the previous env back: its credentials are redacted like the run's secrets.
+  session.secrets.push(...previousSecrets(thePlan.items, (name) => desired.find((d) => d.name === name)?.secretNames ?? []));
   return {
     config,
     vm,
@@ -142,13 +144,13 @@ export async function afterLock(session: PortainerSession, lock: VmLock | undefi
 
 export async function executeConverge(
   prepared: PreparedConverge,
-  options: { concurrency: number; deployTimeoutMs: number; signal?: AbortSignal; progress?: (line: string) => void; activity?: (label: string) => () => void },
+  options: { concurrency: number; deployTimeoutMs: number; rollback?: boolean; signal?: AbortSignal; progress?: (line: string) => void; activity?: (label: string) => () => void },
 ): Promise<ApplyResult> {
   return applyPlan(prepared.plan, prepared.writer, { vmid: prepared.vm.vmid, ...options });
 }
 
 function liveInput(stack: PortainerStack, composeText: string | undefined): LiveStackInput {
-  return { id: stack.id, name: stack.name, composeText, env: stack.env, git: stack.git !== null, failed: stack.status === 4 };
+  return { id: stack.id, name: stack.name, composeText, env: stack.env, git: stack.git !== null, failed: stack.status === 4, running: stack.status === 1 };
 }
 
 /** The VM's Portainer environment, by id when the config gives one, else by name. Ids are never assumed. */

@@ -5,6 +5,7 @@ import type { WriteFailure } from '../portainer';
 import { mapLimit } from '../util/concurrency';
 import { reread } from './recover';
 import type { WriteAction } from './recover';
+import { rollBack, shouldRollBack } from './rollback';
 import type { StackWriter, WrittenStack } from './types';
 
 export type { StackWriter, WrittenStack } from './types';
@@ -18,6 +19,10 @@ export interface ActionResult {
   /** Set when the outcome was decided by re-reading Portainer after a lost answer. */
   recovered?: boolean;
   error?: { code: string; message: string };
+  /** Set on a failed update that was rolled back (true) or whose roll-back failed too (false). */
+  rolledBack?: boolean;
+  /** The roll-back's own failure. */
+  rollbackError?: { code: string; message: string };
 }
 
 export interface ApplyOptions {
@@ -33,6 +38,8 @@ export interface ApplyOptions {
   progress?: (line: string) => void;
   /** Called when an action starts; the returned function when it ends (an elapsed-time line on a terminal). */
   activity?: (label: string) => () => void;
+  /** Put a running stack's previous file and env back when its update fails (default true; `--no-rollback` turns it off). */
+  rollback?: boolean;
 }
 
 export interface ApplyResult {
@@ -75,6 +82,9 @@ async function applyOne(item: PlanItem, action: WriteAction, writer: StackWriter
     const { recovered } = await execute(item, action, writer, options);
     return { ...base, outcome: 'done', ...(recovered ? { recovered } : {}) };
   } catch (error) {
+    if (shouldRollBack(item, action, error, options.rollback ?? true)) {
+      return { ...base, ...(await rollBack(item, error, (previous) => execute(previous, 'update', writer, options), options)) };
+    }
     return { ...base, outcome: 'failed', error: describe(error) };
   } finally {
     end?.();

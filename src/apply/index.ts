@@ -1,2 +1,3 @@
 export { applyPlan, MAX_SENDS } from './apply';
+export { previousSecrets } from './rollback';
 export type { ActionResult, ApplyOptions, ApplyResult, Outcome, StackWriter, WrittenStack } from './apply';

@@ -57,6 +57,7 @@ const seedSchema = z.object({
       resetAfterRate: z.number().min(0).max(1).optional(),
       deployMs: z.number().optional(),
       failDeployFor: z.array(z.string()).optional(),
+      failDeployWhen: z.string().optional(),
       echoEnvOnFailure: z.boolean().optional(),
       seed: z.number().int().optional(),
     })

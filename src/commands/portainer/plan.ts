@@ -2,7 +2,7 @@ import { ConvergeBase } from '../../converge-base';
 import { EXIT_CODES_HELP } from '../../cli/base-command';
 
 // plan never writes: the apply-only flags of converge mean nothing here.
-const { yes: _yes, 'dry-run': _dryRun, 'wait-lock': _waitLock, ...planOnlyFlags } = ConvergeBase.flags;
+const { yes: _yes, 'dry-run': _dryRun, 'wait-lock': _waitLock, rollback: _rollback, ...planOnlyFlags } = ConvergeBase.flags;
 
 export default class Plan extends ConvergeBase {
   static override flags = planOnlyFlags as typeof ConvergeBase.flags;
