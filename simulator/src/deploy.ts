@@ -27,7 +27,7 @@ export function deployError(rt: SimRuntime, s: Pick<StackRecord, 'name' | 'type'
   if (s.type === 1 && !endpoint?.swarm) {
     return `${prefix}this node is not a swarm manager. Use "docker swarm init" or "docker swarm join" to connect this node to swarm and try again`;
   }
-  if (rt.faults.failsDeploy(s.name)) {
+  if (rt.faults.failsDeploy(s.name, s.composeText)) {
     // With echoEnvOnFailure the error echoes the env, raw and Go-quoted (%q), as compose's own
     // errors do (an interpolation or a container start failure): the case that must never leak.
     const echoed = rt.faults.echoesEnv && s.env?.length ? ` (environment: ${s.env.map((e) => `${e.name}=${e.value}`).join(' ')}; quoted: ${s.env.map((e) => JSON.stringify(`${e.name}=${e.value}`)).join(' ')})` : '';
@@ -39,9 +39,10 @@ export function deployError(rt: SimRuntime, s: Pick<StackRecord, 'name' | 'type'
 /**
  * Async versions (docs/portainer-api.md#asynchronous-deploys): the handler has already
  * saved Status 3; after deployMs the stack becomes 1, or 4 with the error
- * appended to DeploymentStatus.
+ * appended to DeploymentStatus. A failed update puts `previousFile` back
+ * (RollbackStackFile in postDeploy); the new Env stays saved.
  */
-export function scheduleAsyncDeploy(rt: SimRuntime, stack: StackRecord): void {
+export function scheduleAsyncDeploy(rt: SimRuntime, stack: StackRecord, previousFile?: string): void {
   const timer = setTimeout(() => {
     rt.timers.delete(timer);
     const live = rt.state.stacks.get(stack.id);
@@ -54,6 +55,7 @@ export function scheduleAsyncDeploy(rt: SimRuntime, stack: StackRecord): void {
     } else {
       stack.status = 4;
       stack.deploymentStatus.push({ Status: 4, Time, Message: error });
+      if (previousFile !== undefined) stack.composeText = previousFile;
     }
   }, rt.faults.deployMs);
   rt.timers.add(timer);

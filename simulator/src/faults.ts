@@ -44,7 +44,9 @@ export class FaultInjector {
     return this.knobs.deployMs ?? DEFAULT_DEPLOY_MS;
   }
 
-  failsDeploy(stackName: string): boolean {
+  failsDeploy(stackName: string, composeText = ''): boolean {
+    const when = this.knobs.failDeployWhen;
+    if (when !== undefined && when !== '' && composeText.includes(when)) return true;
     return (this.knobs.failDeployFor ?? []).some((n) => n.toLowerCase() === stackName.toLowerCase());
   }
 

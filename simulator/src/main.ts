@@ -46,6 +46,7 @@ const HELP = [
   '  resetBeforeRate   0..1 chance the connection is cut before the request is handled',
   '  resetAfterRate    0..1 chance it is cut after the request was handled (a lost answer)',
   '  failDeployFor     names of stacks whose deploy fails',
+  '  failDeployWhen    a text: a stack file containing it fails to deploy',
   '  echoEnvOnFailure  a failing deploy echoes the stack env in its error, as compose does',
   '  seed              seed of the random numbers behind the rates (a run repeats exactly)',
   '',

@@ -35,9 +35,10 @@ async function update(ctx: Ctx, params: string[]): Promise<Reply> {
 
   if (state.asyncDeploy) {
     if (stack.status === 3) throw new HttpError(409, 'Stack deployment is already in progress', 'Stack deployment is already in progress');
+    const previousFile = stack.composeText;
     applyUpdate(stack, { endpointId, env, composeText, prune, by: ctx.user?.username ?? '' });
     markDeploying(stack);
-    scheduleAsyncDeploy(rt, stack);
+    scheduleAsyncDeploy(rt, stack, previousFile);
     return { status: 200, body: stackJson(stack, state) };
   }
 

@@ -59,6 +59,7 @@ export const seedSchema = z.strictObject({
       resetAfterRate: z.number().min(0).max(1).optional(),
       deployMs: z.number().min(0).optional(),
       failDeployFor: z.array(z.string()).optional(),
+      failDeployWhen: z.string().optional(),
       echoEnvOnFailure: z.boolean().optional(),
       seed: z.number().int().optional(),
     })

@@ -38,6 +38,8 @@ export interface SimFaults {
   deployMs?: number;
   /** Stack names whose deploy fails. */
   failDeployFor?: string[];
+  /** A deploy (create or update) of a file that contains this text fails, e.g. 'image: bad:1'; the previous file deploys. */
+  failDeployWhen?: string;
   /** The failure of a failDeployFor stack echoes its env (raw and quoted), as compose errors do. */
   echoEnvOnFailure?: boolean;
   /** Seed of the deterministic PRNG used for the rates. */

@@ -214,6 +214,8 @@ export async function applyMany(
     parallelVms: number;
     concurrency: number;
     deployTimeoutMs: number;
+    /** Put back the previous version after a failed update (--no-rollback turns it off). */
+    rollback?: boolean;
     signal?: AbortSignal;
     progress?: (line: string) => void;
     activity?: (label: string) => () => void;
@@ -236,6 +238,7 @@ export async function applyMany(
       const outcome = await executeConverge(vmPrepared, {
         concurrency: options.concurrency,
         deployTimeoutMs: options.deployTimeoutMs,
+        rollback: options.rollback,
         signal: options.signal,
         progress: progress ? (line) => progress(named(line)) : undefined,
         activity: activity ? (label) => activity(named(label)) : undefined,

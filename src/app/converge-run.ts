@@ -17,6 +17,8 @@ export interface RunRequest extends Omit<ManyRequest, 'lock' | 'guardProtected'>
   lock?: { waitMs: number; command: string };
   /** converge --all/--env: also apply VMs of protected phoenix environments the selection does not name. */
   includeProtected?: boolean;
+  /** converge: put back the previous file and env of a running stack whose update failed (default on). */
+  rollback?: boolean;
 }
 
 /** What the run needs from its caller: it never prints or asks by itself. */
@@ -82,7 +84,7 @@ export async function runConverge(request: RunRequest, io: RunIo): Promise<RunRe
     if (applying && pending.length > 0) {
       await io.confirm({ vms: pending.length, deletes: pending.reduce((sum, run) => sum + (run.prepared?.plan.summary.delete ?? 0), 0) });
       ({ interrupted } = await io.interruptible((signal) =>
-        applyMany(prepared, { parallelVms: request.parallelVms, concurrency: request.concurrency, deployTimeoutMs: request.deployTimeoutMs, signal, progress: io.progress, activity: io.activity, nameVms: !namesVms(request.selection) || request.selection.vmids.length > 1 }),
+        applyMany(prepared, { parallelVms: request.parallelVms, concurrency: request.concurrency, deployTimeoutMs: request.deployTimeoutMs, rollback: request.rollback, signal, progress: io.progress, activity: io.activity, nameVms: !namesVms(request.selection) || request.selection.vmids.length > 1 }),
       ));
       result.applied = true;
     }

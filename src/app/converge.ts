@@ -1,4 +1,4 @@
-import { applyPlan } from '../apply';
+import { applyPlan, previousSecrets } from '../apply';
 import type { ApplyResult, StackWriter } from '../apply';
 import { closest, loadConfig, resolveVm } from '../config';
 import type { LoadedConfig, ResolvedVm } from '../config';
@@ -95,6 +95,8 @@ export async function planVm(session: PortainerSession, config: LoadedConfig, vm
   const candidates = only === undefined ? onEndpoint : onEndpoint.filter((s) => stackKey(s.name) === only);
   const live = await mapLimit(candidates, options.concurrency, async (s) => liveInput(s, s.git ? undefined : await client.stackFile(s.id)));
   const thePlan = plan(desired, live, { vmid: vm.vmid, prune: options.prune, adopt: options.adopt });
+  // A roll-back sends the previous env back: its credentials are redacted like the run's secrets.
+  session.secrets.push(...previousSecrets(thePlan.items, (name) => desired.find((d) => d.name === name)?.secretNames ?? []));
   return {
     config,
     vm,
@@ -137,7 +139,7 @@ export async function afterLock(session: PortainerSession, lock: VmLock | undefi
 
 export async function executeConverge(
   prepared: PreparedConverge,
-  options: { concurrency: number; deployTimeoutMs: number; signal?: AbortSignal; progress?: (line: string) => void; activity?: (label: string) => () => void },
+  options: { concurrency: number; deployTimeoutMs: number; rollback?: boolean; signal?: AbortSignal; progress?: (line: string) => void; activity?: (label: string) => () => void },
 ): Promise<ApplyResult> {
   return applyPlan(prepared.plan, prepared.writer, { vmid: prepared.vm.vmid, ...options });
 }

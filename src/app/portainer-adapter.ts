@@ -4,16 +4,26 @@
  */
 import type { StackWriter, WriteFailureKind, WrittenStack } from '../apply';
 import type { LiveStackInput } from '../plan';
-import { classifyWriteFailure } from '../portainer';
+import { classifyWriteFailure, PortainerApiError } from '../portainer';
 import type { PortainerClient, PortainerEnvironment, PortainerStack, PortainerVersion } from '../portainer';
 
 export function liveInput(stack: PortainerStack, composeText: string | undefined): LiveStackInput {
-  return { id: stack.id, name: stack.name, composeText, env: stack.env, git: stack.git !== null, failed: stack.status === 'failed' };
+  return { id: stack.id, name: stack.name, composeText, env: stack.env, git: stack.git !== null, failed: stack.status === 'failed', running: stack.status === 'active' };
 }
 
-/** What an error of the Portainer client leaves behind after a write, in apply's words. */
+/**
+ * What an error of the Portainer client leaves behind after a write, in apply's words. A definite
+ * server error (a 500: compose failed to deploy) is `deploy-failed`: from 2.15 such an update has
+ * taken the running stack down, so apply rolls it back (docs/portainer-api.md#failed-updates).
+ */
 export function writeFailureKind(error: unknown): WriteFailureKind {
-  return classifyWriteFailure(error);
+  const kind = classifyWriteFailure(error);
+  return kind === 'definite' && error instanceof PortainerApiError && error.kind === 'server' ? 'deploy-failed' : kind;
+}
+
+/** Portainer's own message of an error answer, for reports such as "update failed: <message>". */
+export function writeFailureMessage(error: unknown): string | undefined {
+  return error instanceof PortainerApiError ? error.portainerMessage : undefined;
 }
 
 export function writerFor(client: PortainerClient, version: PortainerVersion, environment: PortainerEnvironment, swarmId: string | undefined): StackWriter {
@@ -27,5 +37,6 @@ export function writerFor(client: PortainerClient, version: PortainerVersion, en
     listStacks: async () => (await client.listStacks()).filter((s) => s.endpointId === endpointId).map(written),
     stackFile: (id) => client.stackFile(id),
     failureKind: writeFailureKind,
+    failureMessage: writeFailureMessage,
   };
 }

@@ -3,6 +3,7 @@ import type { Plan, PlanItem } from '../plan';
 import { mapLimit } from '../util/concurrency';
 import { reread } from './recover';
 import type { WriteAction } from './recover';
+import { rollBack, shouldRollBack } from './rollback';
 import type { StackWriter, WriteFailureKind, WrittenStack } from './types';
 
 export type { StackWriter, WrittenStack } from './types';
@@ -16,6 +17,10 @@ export interface ActionResult {
   /** Set when the outcome was decided by re-reading Portainer after a lost answer. */
   recovered?: boolean;
   error?: { code: string; message: string };
+  /** Set on a failed update that was rolled back (true) or whose roll-back failed too (false). */
+  rolledBack?: boolean;
+  /** The roll-back's own failure. */
+  rollbackError?: { code: string; message: string };
 }
 
 export interface ApplyOptions {
@@ -31,6 +36,8 @@ export interface ApplyOptions {
   progress?: (line: string) => void;
   /** Called when an action starts; the returned function when it ends (an elapsed-time line on a terminal). */
   activity?: (label: string) => () => void;
+  /** Put a running stack's previous file and env back when its update fails (default true; `--no-rollback` turns it off). */
+  rollback?: boolean;
 }
 
 export interface ApplyResult {
@@ -74,6 +81,9 @@ async function applyOne(item: PlanItem, action: WriteAction, writer: StackWriter
     const { recovered } = await execute(item, action, writer, options);
     return { ...base, outcome: 'done', ...(recovered ? { recovered } : {}) };
   } catch (error) {
+    if (shouldRollBack(item, action, error, writer, options.rollback ?? true)) {
+      return { ...base, ...(await rollBack(item, error, writer, (previous) => execute(previous, 'update', writer, options), options)) };
+    }
     return { ...base, outcome: 'failed', error: describe(error) };
   } finally {
     end?.();
@@ -97,7 +107,7 @@ async function execute(item: PlanItem, action: WriteAction, writer: StackWriter,
       written = await write(item, action, writer);
     } catch (error) {
       const kind = writer.failureKind(error);
-      if (kind === 'definite') throw error;
+      if (kind === 'definite' || kind === 'deploy-failed') throw error;
       if (kind === 'not-found' && action !== 'delete') throw error;
       options.progress?.(`${item.stack}: ${explain(kind, error)}; re-reading Portainer`);
       let seen = await reread(item, action, writer, options.vmid, error);

@@ -18,7 +18,7 @@ export type DeployState = 'active' | 'inactive' | 'deploying' | 'failed' | 'unkn
  * - `not-found`: the stack is not there (for a delete, it may already be gone).
  * - `definite`: the server answered and refused or failed, or nothing was sent.
  */
-export type WriteFailureKind = 'lost' | 'timeout' | 'conflict' | 'not-found' | 'definite';
+export type WriteFailureKind = 'lost' | 'timeout' | 'conflict' | 'not-found' | 'definite' | 'deploy-failed';
 
 /** The stack as a write or a read returns it: only what apply needs to decide. */
 export interface WrittenStack {
@@ -46,4 +46,6 @@ export interface StackWriter {
   stackFile(id: number): Promise<string>;
   /** What an error thrown by one of the writes above leaves behind. */
   failureKind(error: unknown): WriteFailureKind;
+  /** Portainer's own words for a failure (its error answer's message), when the error carries them. */
+  failureMessage?(error: unknown): string | undefined;
 }

@@ -22,6 +22,14 @@ export const planFlags = {
   markdown: Flags.boolean({ summary: 'Print the plan and result as Markdown (for a merge-request comment).', exclusive: ['json'] }),
 };
 
+/**
+ * Converge only: `--no-rollback` keeps a failed update as Portainer left it (from 2.15 the stack is
+ * down) instead of putting the previous file and env back.
+ */
+export const rollbackFlag = {
+  rollback: Flags.boolean({ allowNo: true, default: true, summary: 'When an update of a running stack fails, put its previous file and env back (--no-rollback: leave it as Portainer left it).' }),
+};
+
 export const VMID_PATTERN = /^\d+$/;
 
 /** A vmid argument as a number, or a usage error that says what a vmid looks like. */

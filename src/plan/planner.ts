@@ -109,11 +109,13 @@ function planDesired(stack: DesiredStackInput, live: LiveStackInput | undefined,
   const diff = composeEqual ? { text: '' } : boundedDiff(stack.name, liveText, desiredText);
   const env = diffEnv(live.env, payload.env, stack.secretNames);
   const base = { stack: stack.name, liveId: live.id, composeDiff: diff.text, ...(diff.omitted ? { composeDiffOmitted: diff.omitted } : {}), env, payload };
+  // What a failed update of a running stack is rolled back to: the file and env exactly as read.
+  const previous = live.running && live.composeText !== undefined ? { previous: { composeText: live.composeText, env: live.env } } : {};
 
   if (live.git || owner !== options.vmid) {
     if (options.adopt) {
       const what = live.git ? 'Git-based stack, detached from Git' : 'stack not created by phoenix';
-      return { ...base, action: 'update', adopt: true, reason: `adopt (--adopt): ${what}; the marker is added` };
+      return { ...base, ...previous, action: 'update', adopt: true, reason: `adopt (--adopt): ${what}; the marker is added` };
     }
     return { ...base, action: 'conflict', reason: conflictReason(live, owner), conflict: conflictOf(live, owner) };
   }
@@ -123,7 +125,7 @@ function planDesired(stack: DesiredStackInput, live: LiveStackInput | undefined,
     return { ...base, action: 'noop', reason: 'in sync', payload: undefined };
   }
   const what = [composeEqual ? '' : 'compose', envChanged(env) ? 'env' : ''].filter(Boolean).join(' and ');
-  return { ...base, action: 'update', reason: `${what} differ${what.includes(' and ') ? '' : 's'}` };
+  return { ...base, ...previous, action: 'update', reason: `${what} differ${what.includes(' and ') ? '' : 's'}` };
 }
 
 function conflictOf(live: LiveStackInput, owner: number | undefined): PlanItem['conflict'] {

@@ -29,6 +29,8 @@ export interface LiveStackInput {
   git: boolean;
   /** Portainer says the last deploy failed (Status 4): the stack is redeployed even when its text matches. */
   failed?: boolean;
+  /** Portainer says the stack is up (Status 1): a failed update of it is rolled back to this file and env. */
+  running?: boolean;
 }
 
 export interface PlanOptions {
@@ -82,6 +84,11 @@ export interface PlanItem {
   conflict?: { kind: ConflictKind; resolution: string };
   /** Internal: what apply sends. Renderers must never print it (it holds env values). */
   payload?: StackPayload;
+  /**
+   * Internal: the live file and env the plan was made from, for an update of a running stack:
+   * what a roll-back puts back when the update fails. Never printed (env values, some set by hand).
+   */
+  previous?: StackPayload;
 }
 
 export interface PlanSummary {

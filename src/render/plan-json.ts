@@ -34,6 +34,9 @@ export function resultsToJson(results: readonly ActionResult[]) {
     outcome: r.outcome,
     ...(r.recovered ? { recovered: true } : {}),
     ...(r.error ? { error: { code: r.error.code, message: r.error.message } } : {}),
+    // Every failed update says whether its previous version was put back (false: not tried, or it failed too).
+    ...(r.action === 'update' && r.outcome === 'failed' ? { rolledBack: r.rolledBack === true } : {}),
+    ...(r.rollbackError ? { rollbackError: { code: r.rollbackError.code, message: r.rollbackError.message } } : {}),
   }));
 }
 

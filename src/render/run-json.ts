@@ -32,7 +32,16 @@ export const planJsonSchema = z.object({
 });
 
 const resultsJson = z.array(
-  z.object({ stack: z.string(), action: z.string(), outcome: z.string(), recovered: z.boolean().optional(), error: z.object({ code: z.string(), message: z.string() }).optional() }),
+  z.object({
+    stack: z.string(),
+    action: z.string(),
+    outcome: z.string(),
+    recovered: z.boolean().optional(),
+    error: z.object({ code: z.string(), message: z.string() }).optional(),
+    /** A failed update of a running stack: whether its previous file and env were put back. */
+    rolledBack: z.boolean().optional(),
+    rollbackError: z.object({ code: z.string(), message: z.string() }).optional(),
+  }),
 );
 
 export const statusStacksSchema = z.array(

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 
 import { BaseCommand } from '../../cli/base-command';
-import { planFlags, waitLockMs } from '../../cli/flags';
+import { planFlags, rollbackFlag, waitLockMs } from '../../cli/flags';
 import { runAndShow, runHead } from '../../cli/run-io';
 import { applyFlags, lookCommand, selectionFlags, selectionOf, stackArg, vmArgs } from '../../cli/run-flags';
 import { convergeResultSchema, convergeToJson } from '../../render';
@@ -22,7 +22,7 @@ The seed syntax puts the vmid before the verb: phoenix portainer <vmid> converge
     { description: 'Every VM of the prod environment, two at a time', command: 'phoenix portainer converge --env prod --parallel-vms 2 --yes' },
   ];
   static override args = { ...vmArgs, ...stackArg };
-  static override flags = { ...planFlags, ...applyFlags, ...selectionFlags };
+  static override flags = { ...planFlags, ...applyFlags, ...rollbackFlag, ...selectionFlags };
   static override result = convergeResultSchema;
 
   public async run(): Promise<z.infer<typeof convergeResultSchema>> {
@@ -43,6 +43,7 @@ The seed syntax puts the vmid before the verb: phoenix portainer <vmid> converge
         detailedExitcode: flags['detailed-exitcode'],
         lock: applying ? { waitMs: waitLockMs(flags), command } : undefined,
         includeProtected: flags['include-protected'],
+        rollback: flags.rollback,
       },
       { markdown: flags.markdown, yes: flags.yes, lookCommand: lookCommand(selection) },
     );
