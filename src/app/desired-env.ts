@@ -5,7 +5,7 @@ import type { DesiredStackInput, EnvPair } from '../plan';
 import { SecretResolver } from '../secrets';
 
 /**
- * The secret env values of a run (`{ "secret": "<name>" }`, SPEC section 6), resolved once per
+ * The secret env values of a run (`{ "secret": "<name>" }`, README.md#the-token-and-secrets), resolved once per
  * name from the keyring or the secrets directory, before any request to Portainer: a missing or
  * unsafe secret stops the run before anything is read or written.
  */

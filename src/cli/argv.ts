@@ -3,7 +3,7 @@ export const VMID_VERBS = ['converge', 'plan', 'status'] as const;
 
 /**
  * oclif wants the verb before arguments; operators type `phoenix portainer 1002 converge`
- * (the seed syntax, SPEC section 1). Move a vmid that stands before a known verb behind it,
+ * (the seed syntax; README.md#using-it). Move a vmid that stands before a known verb behind it,
  * so `portainer 1002 converge x` runs the command `portainer converge` with `1002 x`.
  * Anything else passes through untouched.
  */

@@ -3,7 +3,7 @@ import { Flags } from '@oclif/core';
 import { UsageError } from '../errors';
 import { parseDuration } from '../util/duration';
 
-/** Flags of every command that talks to Portainer (SPEC section 1), each with its env var. */
+/** Flags of every command that talks to Portainer (README.md#configuration), each with its env var. */
 export const connectionFlags = {
   url: Flags.string({ env: 'PORTAINER_URL', summary: 'Portainer base URL; overrides portainer.url.', helpGroup: 'PORTAINER' }),
   'ca-file': Flags.string({ env: 'PHOENIX_CA_FILE', summary: 'Extra CA bundle (PEM) for Portainer’s TLS certificate.', helpGroup: 'PORTAINER' }),

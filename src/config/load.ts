@@ -1,6 +1,6 @@
 /**
- * Finding and loading phoenix_vm_configs.json. The file is read as JSONC (the SPEC's example has
- * comments), validated with every problem reported at once, and its relative paths are resolved
+ * Finding and loading phoenix_vm_configs.json. The file is read as JSONC (the sample
+ * phoenix_vm_configs.json has comments; docs/configuration.md), validated with every problem reported at once, and its relative paths are resolved
  * against the file's own directory: phoenix runs from cron, CI and shells in any directory.
  */
 import { existsSync } from 'node:fs';

@@ -1,5 +1,5 @@
 /**
- * The existing Phoenix Hypervisor layout (SPEC section 2), read as it is and never written:
+ * The existing Phoenix Hypervisor layout (docs/configuration.md, the existing Phoenix Hypervisor layout), read as it is and never written:
  *
  * - a stack that is not in the config's `stacks` block is looked up in `phoenix_stacks_config.json`
  *   beside the config (`docker_stacks.<s>.compose_file_path`, `environments.<env>.variables:

@@ -1,5 +1,5 @@
 /**
- * Promotion as a config edit (SPEC section 7), pure: from the parsed document and the file text
+ * Promotion as a config edit (docs/promotion.md), pure: from the parsed document and the file text
  * to the list of setting changes and the new text. The edit is minimal: jsonc-parser's `modify`
  * touches only the values that change, so comments, formatting and key order stay.
  *

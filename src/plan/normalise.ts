@@ -2,7 +2,7 @@ import { hiddenReason } from './env-display';
 import type { EnvChange, EnvChanges, EnvPair } from './types';
 
 /**
- * What "equal" means, said in one place (STYLE.md habit 5). Compose texts are equal when they
+ * What "equal" means, said in one place. Compose texts are equal when they
  * match after: CRLF → LF, trailing whitespace removed from each line, trailing blank lines
  * removed (one final newline kept). The ownership marker is stripped by the caller.
  */

@@ -1,5 +1,5 @@
 /**
- * The change vocabulary, named once (STYLE.md habit 4). The planner produces these from
+ * The change vocabulary, named once. The planner produces these from
  * plain data; the renderer and apply consume them; nothing here knows HTTP or Portainer routes.
  */
 

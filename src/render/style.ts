@@ -1,6 +1,6 @@
 import type { Action, EnvChange, EnvChanges } from '../plan';
 
-/** The one place that says how each action looks (terraform's symbols, SPEC section 4). */
+/** The one place that says how each action looks (terraform's symbols; README.md#using-it). */
 export const SYMBOL: Record<Action, string> = { create: '+', update: '~', delete: '-', noop: '=', conflict: '!' };
 
 const ANSI: Record<'green' | 'yellow' | 'red' | 'magenta' | 'dim' | 'bold', [number, number]> = {
@@ -17,7 +17,7 @@ export type Paint = (colour: Colour, text: string) => string;
 
 export const ACTION_COLOUR: Record<Action, Colour> = { create: 'green', update: 'yellow', delete: 'red', noop: 'dim', conflict: 'magenta' };
 
-/** Colour only on a TTY and never with NO_COLOR set (SPEC section 1). */
+/** Colour only on a TTY and never with NO_COLOR set (https://no-color.org). */
 export function painter(enabled: boolean): Paint {
   if (!enabled) return (_colour, text) => text;
   return (colour, text) => `\u001B[${ANSI[colour][0]}m${text}\u001B[${ANSI[colour][1]}m`;

@@ -21,7 +21,7 @@ export interface FileKind {
 
 /**
  * Check that a file holding a credential is one only its owner can read or write, as ssh does
- * for keys (SPEC section 6), and return the path to read. Decisions, each tested:
+ * for keys (README.md#the-token-and-secrets), and return the path to read. Decisions, each tested:
  * - a symlink is followed only when the link itself is owned by root or the running user
  *   (anyone who may write the directory could plant one to any root-only file), and the checks
  *   then apply to the file it points to (as ssh does);

@@ -43,7 +43,7 @@ export function keyringWhere(account: string): string {
 }
 
 /**
- * Find the API token, first found wins (SPEC section 6): PORTAINER_API_KEY; the OS keyring
+ * Find the API token, first found wins (README.md#the-token-and-secrets): PORTAINER_API_KEY; the OS keyring
  * (service phoenix-portainer, account = the URL's origin); the token file (PHOENIX_TOKEN_FILE,
  * `portainer.token_file`, the default path). An unavailable keyring is said once and skipped.
  */

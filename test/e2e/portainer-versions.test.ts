@@ -9,7 +9,7 @@ import { runCli, writeConfig } from '../helpers/cli';
 
 /**
  * End-to-end: the built CLI as a subprocess against the simulator over real sockets, across the
- * Portainer behaviours that change by version or environment (SPEC section 8, issue 3).
+ * Portainer behaviours that change by version or environment (docs/portainer-api.md#version-gates; issue 3).
  */
 const TOKEN = 'ptr_simulatortoken';
 const app = 'services:\n  app:\n    image: ghcr.io/example/app:${APP_TAG}\n';

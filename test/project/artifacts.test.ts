@@ -52,6 +52,21 @@ describe('generated and documented artifacts stay true', () => {
     expect(readers).toEqual([]);
   });
 
+  it('no code comment cites a file a clone does not have (SPEC, REFERENCE, STYLE, STACK-NOTES): they cite docs/ or upstream', () => {
+    const roots = ['src', 'test', 'bench', 'scripts', 'simulator/src'].map((dir) => join(REPO, dir));
+    const citing = roots
+      .flatMap(files)
+      .filter((f) => /\.(ts|js|jsonc)$/.test(f) && !f.endsWith('validate.js') && !f.endsWith('artifacts.test.ts') && !f.endsWith('swagger-drift.test.ts'))
+      .flatMap((f) =>
+        readFileSync(f, 'utf8')
+          .split('\n')
+          .map((line, i) => ({ at: `${relative(REPO, f)}:${i + 1}`, line }))
+          .filter(({ line }) => /\bSPEC( section|\.md)|REFERENCE(\.md| §)|STYLE\.md|STACK-NOTES/.test(line)),
+      )
+      .map(({ at }) => at);
+    expect(citing).toEqual([]);
+  });
+
   it('the README exit-code table is the one the code uses', () => {
     const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
     for (const [code, meaning] of EXIT_CODE_TABLE) expect(readme).toContain(`| ${code} | ${meaning} |`);
