@@ -109,8 +109,12 @@ export function useHarness(extra: Partial<ClientOptions> = {}): Harness {
   });
   afterEach(async () => {
     expectNoToken(h.logs);
+    // An interceptor a test declared but the client never called fails the test: a route the
+    // client no longer sends, or sends differently, would otherwise pass unnoticed.
+    const pending = nock.pendingMocks();
     nock.cleanAll();
     await h.client.close();
+    expect({ pendingNockInterceptors: pending }).toEqual({ pendingNockInterceptors: [] });
   });
   afterAll(() => unused.close());
   return h;
