@@ -40,7 +40,7 @@ describe('BugError', () => {
   it('--json reports code INTERNAL with exit code 70 in the envelope, no stack', async () => {
     const result = await runThrowing("new errors.BugError('plan item without liveId')", ['--json']);
     expect(JSON.parse(result.stdout)).toEqual({
-      schemaVersion: 1,
+      schemaVersion: 2, // the envelope version since the one converge shape (README, JSON output)
       ok: false,
       exitCode: 70,
       command: 'test:throws',
