@@ -102,7 +102,10 @@ async function main() {
       if (result.code !== expectCode || writes.length !== expectWrites) {
         fail(
           `phoenix ${args.join(' ')}: exit ${result.code} (want ${expectCode}), ${writes.length} writes (want ${expectWrites})\n` +
-            `writes: ${writes.slice(0, 5).map((w) => `${w.method} ${w.path}`).join(', ')}\n--- stderr\n${result.stderr.slice(-3000)}\n--- stdout (tail)\n${result.stdout.slice(-2000)}`,
+            `writes: ${writes
+              .slice(0, 5)
+              .map((w) => `${w.method} ${w.path}`)
+              .join(', ')}\n--- stderr\n${result.stderr.slice(-3000)}\n--- stdout (tail)\n${result.stdout.slice(-2000)}`,
         );
       }
       if (writes.some((w) => w.method !== 'PUT')) fail(`expected only PUT updates, saw ${[...new Set(writes.map((w) => w.method))].join(', ')}`);
@@ -298,10 +301,37 @@ function render(r) {
   out.push('Converge of one VM (limit = (3 + ceil(N/8)) x latency [+ ceil(drifted/8) x (latency + deploy)]):');
   out.push(
     table(
-      ['scenario', 'N', 'wall ms', 'to 1st req', 'network ms', 'after last', 'limit ms', 'wall/limit', 'network/limit', 'ideal client ms', 'network/ideal', 'requests (ideal)', 'writes', 'peak RSS MiB'],
+      [
+        'scenario',
+        'N',
+        'wall ms',
+        'to 1st req',
+        'network ms',
+        'after last',
+        'limit ms',
+        'wall/limit',
+        'network/limit',
+        'ideal client ms',
+        'network/ideal',
+        'requests (ideal)',
+        'writes',
+        'peak RSS MiB',
+      ],
       r.converge.map((c) => [
-        c.scenario, c.n, ms(c.wallMs), ms(c.beforeFirstRequestMs), ms(c.networkMs), ms(c.afterLastAnswerMs), ms(c.limitMs), ratio(c.ratioWall), ratio(c.ratioNetwork),
-        ms(c.idealClientMs), ratio(c.networkOverIdealClient), `${c.requests} (${c.idealRequests})`, c.writes, mib(c.maxRssKiB),
+        c.scenario,
+        c.n,
+        ms(c.wallMs),
+        ms(c.beforeFirstRequestMs),
+        ms(c.networkMs),
+        ms(c.afterLastAnswerMs),
+        ms(c.limitMs),
+        ratio(c.ratioWall),
+        ratio(c.ratioNetwork),
+        ms(c.idealClientMs),
+        ratio(c.networkOverIdealClient),
+        `${c.requests} (${c.idealRequests})`,
+        c.writes,
+        mib(c.maxRssKiB),
       ]),
     ),
   );
@@ -315,7 +345,12 @@ function render(r) {
   );
   out.push('');
   out.push('Start-up (zero-latency simulator, median of runs, interleaved):');
-  out.push(table(['command', 'median ms', 'x node -e 0'], r.startup.map((s) => [s.command, ms(s.medianMs), ratio(s.overNode)])));
+  out.push(
+    table(
+      ['command', 'median ms', 'x node -e 0'],
+      r.startup.map((s) => [s.command, ms(s.medianMs), ratio(s.overNode)]),
+    ),
+  );
   out.push('');
   out.push(`Config validation (phoenix config validate, ${r.validate.vms} VMs, ${r.validate.deployments} stack deployments, median of ${r.runs}):`);
   out.push(table(['VMs', 'median ms', 'runs ms'], [[r.validate.vms, ms(r.validate.medianMs), r.validate.runsMs.join(', ')]]));
@@ -325,8 +360,36 @@ function render(r) {
     out.push(`Many VMs: converge --all, ${m.vms} VMs x ${m.stacksPerVm} stacks (no-op):`);
     out.push(
       table(
-        ['wall ms', 'to 1st req', 'network ms', 'after last', 'limit ms (VMs in parallel)', 'wall/limit', 'network/limit', 'limit ms (one pool of 8)', 'network/that', 'requests (ideal per VM)', 'writes', 'peak RSS MiB'],
-        [[ms(m.wallMs), ms(m.beforeFirstRequestMs), ms(m.networkMs), ms(m.afterLastAnswerMs), ms(m.limitMs), ratio(m.ratioWall), ratio(m.ratioNetwork), ms(m.sharedPoolLimitMs), ratio(m.networkOverSharedPoolLimit), `${m.requests} (${m.idealRequests})`, m.writes, mib(m.maxRssKiB)]],
+        [
+          'wall ms',
+          'to 1st req',
+          'network ms',
+          'after last',
+          'limit ms (VMs in parallel)',
+          'wall/limit',
+          'network/limit',
+          'limit ms (one pool of 8)',
+          'network/that',
+          'requests (ideal per VM)',
+          'writes',
+          'peak RSS MiB',
+        ],
+        [
+          [
+            ms(m.wallMs),
+            ms(m.beforeFirstRequestMs),
+            ms(m.networkMs),
+            ms(m.afterLastAnswerMs),
+            ms(m.limitMs),
+            ratio(m.ratioWall),
+            ratio(m.ratioNetwork),
+            ms(m.sharedPoolLimitMs),
+            ratio(m.networkOverSharedPoolLimit),
+            `${m.requests} (${m.idealRequests})`,
+            m.writes,
+            mib(m.maxRssKiB),
+          ],
+        ],
       ),
     );
   } else {

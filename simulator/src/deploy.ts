@@ -30,7 +30,10 @@ export function deployError(rt: SimRuntime, s: Pick<StackRecord, 'name' | 'type'
   if (rt.faults.failsDeploy(s.name, s.composeText)) {
     // With echoEnvOnFailure the error echoes the env, raw and Go-quoted (%q), as compose's own
     // errors do (an interpolation or a container start failure): the case that must never leak.
-    const echoed = rt.faults.echoesEnv && s.env?.length ? ` (environment: ${s.env.map((e) => `${e.name}=${e.value}`).join(' ')}; quoted: ${s.env.map((e) => JSON.stringify(`${e.name}=${e.value}`)).join(' ')})` : '';
+    const echoed =
+      rt.faults.echoesEnv && s.env?.length
+        ? ` (environment: ${s.env.map((e) => `${e.name}=${e.value}`).join(' ')}; quoted: ${s.env.map((e) => JSON.stringify(`${e.name}=${e.value}`)).join(' ')})`
+        : '';
     return `${prefix}Error response from daemon: simulated deploy failure for stack '${s.name}'${echoed}`;
   }
   return undefined;

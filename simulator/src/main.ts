@@ -27,7 +27,7 @@ const HELP = [
   '',
   '  --seed demo      the demo\'s state for VM 1002 of phoenix_vm_configs.json: environment "drphoenix"',
   '                   with whoami in sync, monitoring drifted, qdrant and uptime-kuma missing and',
-  '                   legacy-nginx not phoenix\'s (needs `npm run build`; a file named demo: ./demo)',
+  "                   legacy-nginx not phoenix's (needs `npm run build`; a file named demo: ./demo)",
   '  --seed FILE      a JSON seed (comments allowed, unknown keys refused), every key optional:',
   '    { "version": "2.21.4", "endpoints": [{ "id": 1, "name": "local", "type": 1, "swarm": false }],',
   '      "stacks": [{ "name": "web", "endpointId": 1, "composeText": "services: ...", "env": [{ "name": "K", "value": "v" }] }],',

@@ -15,8 +15,7 @@ function endpointOf(ctx: Ctx, raw: string) {
   return e;
 }
 
-const notSwarmManager =
-  'This node is not a swarm manager. Use "docker swarm init" or "docker swarm join" to connect this node to swarm and try again.';
+const notSwarmManager = 'This node is not a swarm manager. Use "docker swarm init" or "docker swarm join" to connect this node to swarm and try again.';
 
 function swarm(ctx: Ctx, params: string[]): Reply {
   const e = endpointOf(ctx, params[0]);
@@ -31,9 +30,7 @@ function info(ctx: Ctx, params: string[]): Reply {
     body: {
       Name: e.name,
       ServerVersion: '24.0.7',
-      Swarm: e.swarm
-        ? { LocalNodeState: 'active', ControlAvailable: true, Cluster: { ID: e.swarmClusterId } }
-        : { LocalNodeState: 'inactive', ControlAvailable: false },
+      Swarm: e.swarm ? { LocalNodeState: 'active', ControlAvailable: true, Cluster: { ID: e.swarmClusterId } } : { LocalNodeState: 'inactive', ControlAvailable: false },
     },
   };
 }

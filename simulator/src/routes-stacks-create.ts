@@ -10,9 +10,7 @@ const notModelled = (what: string): HttpError => new HttpError(501, `Not modelle
 /** Uniqueness (docs/portainer-api.md#name-conflicts): Portainer's DB, then (2.9.1+) Docker's compose projects. */
 function checkUnique(state: SimState, name: string, endpointId: number): void {
   const f = state.features;
-  const clash = [...state.stacks.values()].some(
-    (s) => s.name.toLowerCase() === name && (!f.uniquePerEndpoint || s.endpointId === endpointId),
-  );
+  const clash = [...state.stacks.values()].some((s) => s.name.toLowerCase() === name && (!f.uniquePerEndpoint || s.endpointId === endpointId));
   const external = f.dockerNameCheck && state.externalProjects.has(`${endpointId}/${name}`);
   if (clash || external) throw new HttpError(409, f.conflictMessage(name), f.conflictMessage(name));
 }

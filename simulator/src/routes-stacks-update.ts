@@ -5,8 +5,7 @@ import { findStack } from './routes-stacks-read';
 import { stackJson } from './stack-json';
 import { nowSeconds, type StackRecord } from './state';
 
-const envOfStackMissing = (): HttpError =>
-  new HttpError(404, 'Unable to find the environment associated to the stack inside the database', 'object not found inside the database');
+const envOfStackMissing = (): HttpError => new HttpError(404, 'Unable to find the environment associated to the stack inside the database', 'object not found inside the database');
 
 /**
  * The endpointId of update/start/stop. 2.19+ requires it (400); before, a
@@ -59,10 +58,7 @@ async function update(ctx: Ctx, params: string[]): Promise<Reply> {
   return { status: 200, body: stackJson(stack, state) };
 }
 
-function applyUpdate(
-  stack: StackRecord,
-  u: { endpointId: number; env: StackRecord['env']; composeText: string; prune?: boolean; by: string },
-): void {
+function applyUpdate(stack: StackRecord, u: { endpointId: number; env: StackRecord['env']; composeText: string; prune?: boolean; by: string }): void {
   stack.endpointId = u.endpointId; // a different valid id re-points the stack (docs/portainer-api.md#updating-a-stack)
   stack.env = u.env;
   stack.composeText = u.composeText;

@@ -46,9 +46,7 @@ export const seedSchema = z.strictObject({
     .optional(),
   externalProjects: z.array(z.strictObject({ endpointId: z.number().int(), name: z.string() })).optional(),
   apiKeys: z.array(z.string()).optional(),
-  users: z
-    .array(z.strictObject({ id: z.number().int(), username: z.string(), password: z.string(), admin: z.boolean().optional() }))
-    .optional(),
+  users: z.array(z.strictObject({ id: z.number().int(), username: z.string(), password: z.string(), admin: z.boolean().optional() })).optional(),
   asyncDeploy: z.boolean().optional(),
   faults: z
     .strictObject({
@@ -118,7 +116,12 @@ function closest(key: string, known: readonly string[]): string | undefined {
 }
 
 function where(path: readonly PropertyKey[]): string {
-  return path.length === 0 ? 'the top level' : path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
+  return path.length === 0
+    ? 'the top level'
+    : path
+        .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
+        .join('')
+        .replace(/^\./, '');
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {
@@ -145,7 +148,11 @@ export function parseSeed(text: string, name: string): SeedResult {
     const what = printParseErrorCode(first.error)
       .replace(/([a-z])([A-Z])/g, '$1 $2')
       .toLowerCase();
-    return { ok: false, exitCode: SEED_DATA_ERROR, message: `${file}:${line}:${column}: the seed file is not valid JSON: ${what}\nhint: fix the file at that position (run with --help for the seed format)` };
+    return {
+      ok: false,
+      exitCode: SEED_DATA_ERROR,
+      message: `${file}:${line}:${column}: the seed file is not valid JSON: ${what}\nhint: fix the file at that position (run with --help for the seed format)`,
+    };
   }
   const parsed = seedSchema.safeParse(data);
   if (!parsed.success) {

@@ -50,7 +50,9 @@ function clusterIdFor(endpointId: number): string {
 export class SimState {
   readonly features: Features;
   readonly asyncDeploy: boolean;
-  readonly instanceId = randomBytes(16).toString('hex').replace(/(.{8})(.{4})(.{4})(.{4})(.{12})/, '$1-$2-$3-$4-$5');
+  readonly instanceId = randomBytes(16)
+    .toString('hex')
+    .replace(/(.{8})(.{4})(.{4})(.{4})(.{12})/, '$1-$2-$3-$4-$5');
   readonly endpoints: Required<SimEndpoint>[];
   readonly users: Required<SimUserSeed>[];
   readonly stacks = new Map<number, StackRecord>();
@@ -99,7 +101,9 @@ export class SimState {
           url: s.git.url,
           ref: s.git.ref ?? 'refs/heads/main',
           file: s.git.file ?? 'docker-compose.yml',
-          hash: createHash('sha1').update(s.git.url + s.composeText).digest('hex'),
+          hash: createHash('sha1')
+            .update(s.git.url + s.composeText)
+            .digest('hex'),
         },
       });
     }

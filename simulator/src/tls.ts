@@ -59,11 +59,7 @@ export function generateTlsMaterial(): TlsMaterial {
   const caSubject = [{ name: 'commonName', value: 'phoenix Portainer simulator CA' }];
   caCert.setSubject(caSubject);
   caCert.setIssuer(caSubject);
-  caCert.setExtensions([
-    { name: 'basicConstraints', cA: true, critical: true },
-    { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true },
-    { name: 'subjectKeyIdentifier' },
-  ]);
+  caCert.setExtensions([{ name: 'basicConstraints', cA: true, critical: true }, { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true }, { name: 'subjectKeyIdentifier' }]);
   caCert.sign(ca.privateKey, forge.md.sha256.create());
 
   const cert = forge.pki.createCertificate();
@@ -77,7 +73,13 @@ export function generateTlsMaterial(): TlsMaterial {
     { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
     { name: 'extKeyUsage', serverAuth: true },
     // type 2 = DNS name, type 7 = IP address: Node checks an IP host against IP SANs only.
-    { name: 'subjectAltName', altNames: [{ type: 2, value: 'localhost' }, { type: 7, ip: '127.0.0.1' }] },
+    {
+      name: 'subjectAltName',
+      altNames: [
+        { type: 2, value: 'localhost' },
+        { type: 7, ip: '127.0.0.1' },
+      ],
+    },
   ]);
   cert.sign(ca.privateKey, forge.md.sha256.create());
 

@@ -31,13 +31,7 @@ export interface Connection {
 }
 
 /** Where Portainer is, how to trust it and which token to send; then a client for it. */
-export async function connect(
-  config: LoadedConfig,
-  flags: ConnectionFlags,
-  env: NodeJS.ProcessEnv,
-  log: ((line: string) => void) | undefined,
-  warn: (line: string) => void,
-): Promise<Connection> {
+export async function connect(config: LoadedConfig, flags: ConnectionFlags, env: NodeJS.ProcessEnv, log: ((line: string) => void) | undefined, warn: (line: string) => void): Promise<Connection> {
   // Without --url or portainer.url, the Phoenix layout's phoenix_hypervisor_config.json says where Portainer is.
   const url = portainerUrl(flags.url ?? config.portainer.url ?? (await layoutPortainerUrl(config, warn)), flags.insecure || config.portainer.insecure);
   const insecure = flags.insecure || config.portainer.insecure;

@@ -260,7 +260,9 @@ export async function applyMany(
 export function manyExitCode(runs: readonly VmRun[], detailed: boolean): ExitCodeValue {
   return worstExitCode(
     runs.map((run) =>
-      detailed && run.exitCode === ExitCode.OK && (run.outcome === 'planned' || run.outcome === 'applied' || run.outcome === 'protected' || run.outcome === 'out-of-sync') ? ExitCode.CHANGES : run.exitCode,
+      detailed && run.exitCode === ExitCode.OK && (run.outcome === 'planned' || run.outcome === 'applied' || run.outcome === 'protected' || run.outcome === 'out-of-sync')
+        ? ExitCode.CHANGES
+        : run.exitCode,
     ),
   );
 }

@@ -84,7 +84,16 @@ export async function runConverge(request: RunRequest, io: RunIo): Promise<RunRe
     if (applying && pending.length > 0) {
       await io.confirm({ vms: pending.length, deletes: pending.reduce((sum, run) => sum + (run.prepared?.plan.summary.delete ?? 0), 0) });
       ({ interrupted } = await io.interruptible((signal) =>
-        applyMany(prepared, { parallelVms: request.parallelVms, concurrency: request.concurrency, deployTimeoutMs: request.deployTimeoutMs, rollback: request.rollback, signal, progress: io.progress, activity: io.activity, nameVms: !namesVms(request.selection) || request.selection.vmids.length > 1 }),
+        applyMany(prepared, {
+          parallelVms: request.parallelVms,
+          concurrency: request.concurrency,
+          deployTimeoutMs: request.deployTimeoutMs,
+          rollback: request.rollback,
+          signal,
+          progress: io.progress,
+          activity: io.activity,
+          nameVms: !namesVms(request.selection) || request.selection.vmids.length > 1,
+        }),
       ));
       result.applied = true;
     }

@@ -165,7 +165,10 @@ export function findEnvironment(vm: ResolvedVm, environments: PortainerEnvironme
   }
   const match = environments.find((e) => e.name === wanted) ?? environments.find((e) => e.name.toLowerCase() === wanted.toLowerCase());
   if (match) return match;
-  const suggestion = closest(wanted, environments.map((e) => e.name));
+  const suggestion = closest(
+    wanted,
+    environments.map((e) => e.name),
+  );
   throw new ConfigError(`VM ${vm.vmid}: Portainer has no environment named "${wanted}"${suggestion ? `; did you mean "${suggestion}"?` : ''}`, {
     code: 'UNKNOWN_ENVIRONMENT',
     hint: `Portainer's environments: ${listing()}. Fix portainer_environment_name in the config.`,
@@ -181,8 +184,8 @@ function sameAsName(vm: ResolvedVm, byId: PortainerEnvironment, environments: Po
   if (wanted === undefined || byId.name === wanted || byId.name.toLowerCase() === wanted.toLowerCase()) return byId;
   const named = environments.find((e) => e.name === wanted) ?? environments.find((e) => e.name.toLowerCase() === wanted.toLowerCase());
   const other = named ? `environment "${named.name}" is id ${named.id}` : `Portainer has no environment named "${wanted}"`;
-  throw new ConfigError(
-    `VM ${vm.vmid}: portainer_endpoint_id ${byId.id} is Portainer environment "${byId.name}", but portainer_environment_name is "${wanted}" (${other})`,
-    { code: 'ENVIRONMENT_MISMATCH', hint: 'Make portainer_endpoint_id and portainer_environment_name name the same environment, or keep only one of them. Nothing was written.' },
-  );
+  throw new ConfigError(`VM ${vm.vmid}: portainer_endpoint_id ${byId.id} is Portainer environment "${byId.name}", but portainer_environment_name is "${wanted}" (${other})`, {
+    code: 'ENVIRONMENT_MISMATCH',
+    hint: 'Make portainer_endpoint_id and portainer_environment_name name the same environment, or keep only one of them. Nothing was written.',
+  });
 }

@@ -44,9 +44,7 @@ function environmentOf(vm: VmSummary, environments: readonly PortainerEnvironmen
 
 /** Pure: Portainer's environments with the VMs mapped to each, and the VMs that map to none. */
 export function mapEnvironments(environments: readonly PortainerEnvironment[], vms: readonly VmSummary[]): Pick<EnvironmentsReport, 'environments' | 'unmatched'> {
-  const rows: EnvironmentRow[] = [...environments]
-    .sort((a, b) => a.id - b.id)
-    .map((e) => ({ id: e.id, name: e.name, type: typeLabel(e.kind), url: e.url, status: e.state, swarm: e.swarm, vms: [] }));
+  const rows: EnvironmentRow[] = [...environments].sort((a, b) => a.id - b.id).map((e) => ({ id: e.id, name: e.name, type: typeLabel(e.kind), url: e.url, status: e.state, swarm: e.swarm, vms: [] }));
   const unmatched: UnmatchedVm[] = [];
   for (const vm of vms) {
     const match = environmentOf(vm, environments);
@@ -56,7 +54,13 @@ export function mapEnvironments(environments: readonly PortainerEnvironment[], v
       continue;
     }
     const wanted = vm.portainerEndpointId !== undefined ? `id ${vm.portainerEndpointId}` : vm.portainerEnvironmentName;
-    const suggestion = vm.portainerEnvironmentName === undefined ? undefined : closest(vm.portainerEnvironmentName, environments.map((e) => e.name));
+    const suggestion =
+      vm.portainerEnvironmentName === undefined
+        ? undefined
+        : closest(
+            vm.portainerEnvironmentName,
+            environments.map((e) => e.name),
+          );
     unmatched.push({ vmid: vm.vmid, name: vm.name, ...(wanted === undefined ? {} : { wanted }), ...(suggestion === undefined ? {} : { closest: suggestion }) });
   }
   return { environments: rows, unmatched };

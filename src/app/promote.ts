@@ -117,7 +117,14 @@ export async function preparePromotion(request: PromoteRequest): Promise<Prepare
   if (!request.force && plan.changes.length > 0) await checkSource(request, plan.stacks);
   const after = applyPromotion(before, plan.changes);
   const file = basename(config.path);
-  const diff = before === after ? '' : createTwoFilesPatch(`a/${file}`, `b/${file}`, before, after, undefined, undefined, { context: 3 }).split('\n').filter((l) => !l.startsWith('=====')).join('\n').trimEnd();
+  const diff =
+    before === after
+      ? ''
+      : createTwoFilesPatch(`a/${file}`, `b/${file}`, before, after, undefined, undefined, { context: 3 })
+          .split('\n')
+          .filter((l) => !l.startsWith('====='))
+          .join('\n')
+          .trimEnd();
   return {
     config,
     plan,

@@ -173,7 +173,8 @@ export async function deleteToken(request: TokenRequest & { store: StoreChoice }
     else kept = t.store.file;
   }
   if (fromEnv) request.warn(`the token in use comes from ${describeVariable('PORTAINER_API_KEY', request.env)}; phoenix cannot unset it: unset it yourself.`);
-  else if (kept !== undefined && removed.length > 0 && existsSync(kept)) request.warn(`the token file ${kept} was kept: it may hold the token of other Portainers. Remove it with: phoenix portainer token delete --store file`);
+  else if (kept !== undefined && removed.length > 0 && existsSync(kept))
+    request.warn(`the token file ${kept} was kept: it may hold the token of other Portainers. Remove it with: phoenix portainer token delete --store file`);
   return { url: t.url, removed, ...(kept !== undefined ? { kept } : {}) };
 }
 
@@ -199,7 +200,10 @@ export async function createToken(request: TokenRequest & { username: string; pa
     const version = await client.status();
     const can = capabilities(version);
     if (!can.apiKeys) {
-      throw new UsageError(`Portainer ${version.raw} has no API tokens (they arrived in ${API_KEYS_SINCE})`, { code: 'API_KEYS_UNSUPPORTED', hint: `Upgrade Portainer to ${API_KEYS_SINCE} or later.` });
+      throw new UsageError(`Portainer ${version.raw} has no API tokens (they arrived in ${API_KEYS_SINCE})`, {
+        code: 'API_KEYS_UNSUPPORTED',
+        hint: `Upgrade Portainer to ${API_KEYS_SINCE} or later.`,
+      });
     }
     const { jwt } = await client.authenticate(request.username, request.password);
     request.redact(jwt);

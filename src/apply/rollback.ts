@@ -28,13 +28,7 @@ export interface RollbackOutcome {
  * unknown (lost answer, timeout, gateway error, a failed re-read, an interrupt) is not: its
  * outcome was decided by re-reading first and is reported as it is.
  */
-export function shouldRollBack(
-  item: PlanItem,
-  action: string,
-  error: unknown,
-  writer: Pick<StackWriter, 'failureKind'>,
-  enabled: boolean,
-): item is PlanItem & { previous: StackPayload } {
+export function shouldRollBack(item: PlanItem, action: string, error: unknown, writer: Pick<StackWriter, 'failureKind'>, enabled: boolean): item is PlanItem & { previous: StackPayload } {
   return enabled && action === 'update' && item.previous !== undefined && isDeployFailure(error, writer);
 }
 

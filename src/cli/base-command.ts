@@ -40,7 +40,12 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   static result?: ZodType;
 
   static override baseFlags = {
-    config: Flags.string({ char: 'c', env: 'PHOENIX_CONFIG', summary: 'Config file (default ./phoenix_vm_configs.json, else /usr/local/phoenix_hypervisor/etc/phoenix_vm_configs.json).', helpGroup: 'GLOBAL' }),
+    config: Flags.string({
+      char: 'c',
+      env: 'PHOENIX_CONFIG',
+      summary: 'Config file (default ./phoenix_vm_configs.json, else /usr/local/phoenix_hypervisor/etc/phoenix_vm_configs.json).',
+      helpGroup: 'GLOBAL',
+    }),
     verbose: Flags.boolean({ summary: 'Show each HTTP request: method, path, status and time (never the token).', helpGroup: 'GLOBAL' }),
     debug: Flags.boolean({ summary: 'Like --verbose, plus retries and internal steps.', helpGroup: 'GLOBAL' }),
   };
@@ -176,7 +181,9 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     }
     const inFlight = this.writes !== undefined;
     const error = new PhoenixError(
-      inFlight ? `${signal} again: exiting without waiting; writes still in flight (the last progress lines above) may land in Portainer or not` : `${signal}: exiting; no write to Portainer was in progress`,
+      inFlight
+        ? `${signal} again: exiting without waiting; writes still in flight (the last progress lines above) may land in Portainer or not`
+        : `${signal}: exiting; no write to Portainer was in progress`,
       {
         code: 'INTERRUPTED',
         exitCode: signalExitCode(signal),
@@ -190,7 +197,15 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
   /** What a use case's output and prompts need from the command, for helpers outside the class (cli/run-io.ts). */
   protected host(): CommandHost {
-    return { out: (t) => this.out(t), note: (t) => this.note(t), redact: (t) => this.redact(t), paint: this.paint, json: this.jsonEnabled(), secrets: this.secrets, interruptible: (w) => this.interruptible(w) };
+    return {
+      out: (t) => this.out(t),
+      note: (t) => this.note(t),
+      redact: (t) => this.redact(t),
+      paint: this.paint,
+      json: this.jsonEnabled(),
+      secrets: this.secrets,
+      interruptible: (w) => this.interruptible(w),
+    };
   }
 
   private redactorCache?: { count: number; redactor: Redactor };
@@ -268,7 +283,9 @@ function toPhoenixError(error: Error & { oclif?: { exit?: number } }, id: string
   const missing = missingArgs(error);
   if (missing) {
     const usage = usageOf(id, missing);
-    return new UsageError(`missing ${missing.map((name) => `<${name}>`).join(' ')}`, { hint: `Usage: ${usage}${usage.includes('<vmid>') ? ` (for example ${usage.replace('<vmid>', '1002')})` : ''}; see --help.` });
+    return new UsageError(`missing ${missing.map((name) => `<${name}>`).join(' ')}`, {
+      hint: `Usage: ${usage}${usage.includes('<vmid>') ? ` (for example ${usage.replace('<vmid>', '1002')})` : ''}; see --help.`,
+    });
   }
   if (error.oclif?.exit !== undefined) {
     // oclif's parse errors put a heading first ("The following error occurred:", "Parsing --x")
@@ -304,6 +321,12 @@ export function formatError(error: PhoenixError): string {
   if (error instanceof CancelledError) return error.message;
   const lines = [`Error: ${error.message}`];
   for (const detail of error.details) lines.push(`  ${detail}`);
-  if (error.hint) lines.push(error.hint.split('\n').map((line, i) => (i === 0 ? `Hint: ${line}` : `  ${line}`)).join('\n'));
+  if (error.hint)
+    lines.push(
+      error.hint
+        .split('\n')
+        .map((line, i) => (i === 0 ? `Hint: ${line}` : `  ${line}`))
+        .join('\n'),
+    );
   return lines.join('\n');
 }

@@ -10,7 +10,12 @@ export const connectionFlags = {
   insecure: Flags.boolean({ summary: 'Skip TLS verification (prints a warning every run).', helpGroup: 'PORTAINER' }),
   concurrency: Flags.integer({ summary: 'Parallel API requests per VM (with --all/--env, VMs also run in parallel: see --parallel-vms).', default: 8, min: 1, max: 64, helpGroup: 'PORTAINER' }),
   timeout: Flags.string({ summary: 'Time allowed per deploy (create/update), e.g. 15m; reads use --read-timeout.', default: '15m', helpGroup: 'PORTAINER' }),
-  'read-timeout': Flags.string({ env: 'PHOENIX_READ_TIMEOUT', summary: 'Time allowed per read request (status, lists, stack files, login), e.g. 30s or 2m, for a slow Portainer.', default: '30s', helpGroup: 'PORTAINER' }),
+  'read-timeout': Flags.string({
+    env: 'PHOENIX_READ_TIMEOUT',
+    summary: 'Time allowed per read request (status, lists, stack files, login), e.g. 30s or 2m, for a slow Portainer.',
+    default: '30s',
+    helpGroup: 'PORTAINER',
+  }),
 };
 
 /** Flags of plan and converge. */

@@ -151,6 +151,10 @@ export function checkCompose(text: string, env: Record<string, EnvValue>): Compo
     }
   };
   visit(document.contents);
-  const unusedEnv = usesStackEnv(data) ? [] : Object.keys(env).filter((name) => !referenced.has(name)).sort();
+  const unusedEnv = usesStackEnv(data)
+    ? []
+    : Object.keys(env)
+        .filter((name) => !referenced.has(name))
+        .sort();
   return { spec, interpolation, unusedEnv };
 }

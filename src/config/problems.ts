@@ -90,11 +90,7 @@ function isKindMismatch(issues: readonly z.core.$ZodIssue[]): boolean {
  * reported through the one branch that matches the value's kind, so `{"sercet": "x"}` gets
  * "unknown key" rather than "expected a string or an object".
  */
-export function problemsFromIssues(
-  issues: readonly z.core.$ZodIssue[],
-  schema: z.ZodType,
-  prefix: readonly PathSegment[] = [],
-): Problem[] {
+export function problemsFromIssues(issues: readonly z.core.$ZodIssue[], schema: z.ZodType, prefix: readonly PathSegment[] = []): Problem[] {
   const problems: Problem[] = [];
   for (const issue of issues) {
     const path: PathSegment[] = [...prefix, ...issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p))];

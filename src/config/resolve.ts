@@ -194,9 +194,7 @@ async function resolveEntry(config: LoadedConfig, document: ConfigDocument, vm: 
     compose = await composeOf(config, document, found[0], found[1], environment);
     env = overlayEnv(found[1], environment, entry.env);
   } else {
-    const layout = await memo(cacheOf(document).layout, `${entry.name.toLowerCase()}\0${environment ?? ''}`, () =>
-      findPhoenixLayoutStack(config.dir, entry.name, environment),
-    );
+    const layout = await memo(cacheOf(document).layout, `${entry.name.toLowerCase()}\0${environment ?? ''}`, () => findPhoenixLayoutStack(config.dir, entry.name, environment));
     if (layout === undefined) {
       const defined = Object.keys(document.stacks ?? {}).sort();
       const known = defined.length === 0 ? 'no stacks are defined' : `defined: ${defined.join(', ')}`;
@@ -214,9 +212,7 @@ async function resolveEntry(config: LoadedConfig, document: ConfigDocument, vm: 
     ...check.interpolation.map((p) => `${stack}: ${p.line === undefined ? '' : `${compose.lineOf(p.line)}: `}${p.message}`),
   ];
   if (lines.length > 0) throw new ConfigError(lines.length === 1 ? lines[0] : `stack "${entry.name}" has ${lines.length} compose problems`, { code: 'COMPOSE_INVALID', details: lines });
-  const warnings = check.unusedEnv.map(
-    (name) => `${stack}: env ${name} is not referenced by its compose file (no \${${name}} and no env_file: stack.env), so no container receives it`,
-  );
+  const warnings = check.unusedEnv.map((name) => `${stack}: env ${name} is not referenced by its compose file (no \${${name}} and no env_file: stack.env), so no container receives it`);
   return [{ name: entry.name, composeText: compose.text, composeSource: compose.source, env, environment }, warnings];
 }
 
@@ -246,9 +242,7 @@ export async function resolveVm(config: LoadedConfig, vmid: number, onlyStack?: 
   const vm = document.vms[index];
   const entries = (vm.docker_stacks ?? []).map(entryOf);
   const picked = pickEntries(vm, entries, onlyStack);
-  const results = await Promise.allSettled(
-    picked.map(([entry, j]) => resolveEntry(config, document, vm, entry, `${file}: ${formatPath(['vms', index, 'docker_stacks', j])}`)),
-  );
+  const results = await Promise.allSettled(picked.map(([entry, j]) => resolveEntry(config, document, vm, entry, `${file}: ${formatPath(['vms', index, 'docker_stacks', j])}`)));
   const stacks: DesiredStack[] = [];
   const warnings: string[] = [];
   const problems: string[] = [];
@@ -256,8 +250,7 @@ export async function resolveVm(config: LoadedConfig, vmid: number, onlyStack?: 
     if (result.status === 'fulfilled') {
       stacks.push(result.value[0]);
       warnings.push(...result.value[1]);
-    }
-    else if (result.reason instanceof PhoenixError) problems.push(...(result.reason.details.length > 0 ? result.reason.details : [result.reason.message]));
+    } else if (result.reason instanceof PhoenixError) problems.push(...(result.reason.details.length > 0 ? result.reason.details : [result.reason.message]));
     else throw result.reason;
   }
   if (problems.length > 0) {

@@ -102,7 +102,11 @@ function nearMissKeys(vm: Json, index: number, nearOf: Map<string, string | unde
   for (const key of Object.keys(vm)) {
     if (PHOENIX_VM_KEYS.includes(key) || key.length < 5) continue;
     // Every VM repeats the same provisioning keys: compute each key's verdict once per document.
-    if (!nearOf.has(key)) nearOf.set(key, PHOENIX_VM_KEYS.find((known) => levenshtein(key.toLowerCase(), known) <= 2));
+    if (!nearOf.has(key))
+      nearOf.set(
+        key,
+        PHOENIX_VM_KEYS.find((known) => levenshtein(key.toLowerCase(), known) <= 2),
+      );
     const near = nearOf.get(key);
     if (near !== undefined) problems.push({ path: ['vms', index, key], message: `unknown key "${key}"; did you mean "${near}"? (phoenix reads only its own spelling)` });
   }
@@ -132,10 +136,7 @@ function vmProblems(vms: unknown[], declaredEnvs: string[] | undefined): Problem
 export function ruleProblems(data: unknown): Problem[] {
   if (!isObject(data)) return [];
   const declaredEnvs = isObject(data.environments) ? Object.keys(data.environments) : undefined;
-  return [
-    ...(isObject(data.stacks) ? stackProblems(data.stacks, declaredEnvs) : []),
-    ...(Array.isArray(data.vms) ? vmProblems(data.vms, declaredEnvs) : []),
-  ];
+  return [...(isObject(data.stacks) ? stackProblems(data.stacks, declaredEnvs) : []), ...(Array.isArray(data.vms) ? vmProblems(data.vms, declaredEnvs) : [])];
 }
 
 /**

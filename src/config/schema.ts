@@ -53,10 +53,9 @@ const envString = z
   .regex(ENV_VALUE_PATTERN, { error: (issue) => envValueProblem(String(issue.input)) })
   .meta({ description: 'Env value on one line: no newline, carriage return or NUL' });
 
-export const envValueSchema = z.union(
-  [envString, z.strictObject({ secret: z.string().min(1).meta({ description: 'Name in the phoenix secret store' }) })],
-  { error: 'expected a string or {"secret": "<name>"}' },
-);
+export const envValueSchema = z.union([envString, z.strictObject({ secret: z.string().min(1).meta({ description: 'Name in the phoenix secret store' }) })], {
+  error: 'expected a string or {"secret": "<name>"}',
+});
 
 export const envSchema = z.record(envName, envValueSchema).meta({ description: 'Environment variables of the stack' });
 

@@ -38,12 +38,7 @@ const validated = new WeakMap<object, ConfigDocument>();
  * Validates `data` and returns it typed. `order` maps a problem to its position in the file so
  * lines come out in document order; without it they keep the order found.
  */
-export function validateDocument(
-  data: unknown,
-  file: string,
-  extra: Problem[] = [],
-  order: (problem: Problem) => number = () => 0,
-): ConfigDocument {
+export function validateDocument(data: unknown, file: string, extra: Problem[] = [], order: (problem: Problem) => number = () => 0): ConfigDocument {
   const { document, problems: found } = check(data);
   const problems = [...extra, ...found];
   if (problems.length > 0 || document === undefined) {

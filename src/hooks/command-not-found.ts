@@ -9,7 +9,6 @@ import { UsageError } from '../errors';
 // The one envelope version (it loads zod, but only on a mistyped command, when this hook runs).
 import { JSON_SCHEMA_VERSION } from '../cli/json-envelope';
 
-
 const isFlag = (word: string) => word.startsWith('-');
 const isVmid = (word: string | undefined) => word !== undefined && /^\d+$/.test(word);
 
@@ -63,10 +62,12 @@ const hook: Hook<'command_not_found'> = async function (options) {
   const words = firstFlag === -1 ? typed : typed.slice(0, firstFlag);
   const visible = options.config.commands.filter((command) => !command.hidden).map((command) => command.id);
   const suggestion = didYouMean(words, visible);
-  const error = notAVmid(words) ?? new UsageError(`phoenix has no command ${shown(words)}.`, {
-    code: 'UNKNOWN_COMMAND',
-    hint: suggestion ? `Did you mean: ${suggestion}\nSee phoenix --help for every command.` : 'See phoenix --help for every command.',
-  });
+  const error =
+    notAVmid(words) ??
+    new UsageError(`phoenix has no command ${shown(words)}.`, {
+      code: 'UNKNOWN_COMMAND',
+      hint: suggestion ? `Did you mean: ${suggestion}\nSee phoenix --help for every command.` : 'See phoenix --help for every command.',
+    });
   process.exitCode = error.exitCode;
   if (rest.includes('--json') || typed.includes('--json')) {
     const body = { ...error.toJSON(), ...(suggestion ? { suggestion } : {}) };

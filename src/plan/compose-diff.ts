@@ -28,7 +28,13 @@ export function composeDiff(name: string, before: string, after: string, limits:
       timeout: limits.timeoutMs,
     });
     if (patch !== undefined) {
-      return { text: patch.split('\n').filter((line) => !line.startsWith('=====')).join('\n').trimEnd() };
+      return {
+        text: patch
+          .split('\n')
+          .filter((line) => !line.startsWith('====='))
+          .join('\n')
+          .trimEnd(),
+      };
     }
   }
   return { text: '', omitted: { linesChanged: linesChanged(before, after) } };

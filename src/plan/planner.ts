@@ -1,15 +1,7 @@
 import { composeDiff as boundedDiff } from './compose-diff';
 import { markerVmid, stripMarker, withMarker } from './marker';
 import { canonicalEnv, diffEnv, envChanged, normaliseCompose, stackKey } from './normalise';
-import type {
-  DesiredStackInput,
-  EnvChanges,
-  LiveStackInput,
-  Plan,
-  PlanItem,
-  PlanOptions,
-  PlanSummary,
-} from './types';
+import type { DesiredStackInput, EnvChanges, LiveStackInput, Plan, PlanItem, PlanOptions, PlanSummary } from './types';
 
 const NO_ENV_CHANGES: EnvChanges = { added: [], removed: [], changed: [] };
 

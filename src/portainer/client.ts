@@ -2,26 +2,9 @@ import { AuthError, UnavailableError } from '../errors';
 import { PortainerApiError } from './errors';
 import { badAnswer } from './failures';
 import { ROUTES } from './routes';
-import {
-  apiKeySchema,
-  authSchema,
-  currentUserSchema,
-  environmentListSchema,
-  stackFileSchema,
-  stackListSchema,
-  stackSchema,
-  statusSchema,
-  swarmSchema,
-} from './schemas';
+import { apiKeySchema, authSchema, currentUserSchema, environmentListSchema, stackFileSchema, stackListSchema, stackSchema, statusSchema, swarmSchema } from './schemas';
 import { Transport } from './transport';
-import type {
-  ClientOptions,
-  CreateStackInput,
-  PortainerEnvironment,
-  PortainerStack,
-  PortainerVersion,
-  UpdateStackInput,
-} from './types';
+import type { ClientOptions, CreateStackInput, PortainerEnvironment, PortainerStack, PortainerVersion, UpdateStackInput } from './types';
 import { parseVersion, supportsNewCreateRoutes } from './version';
 
 const API_KEY = { kind: 'apiKey' } as const;
@@ -230,7 +213,7 @@ export class PortainerClient {
       secrets: [password],
       hints: {
         ...JWT_HINTS,
-        403: 'Portainer refused: the password must be this user\'s current one, and a user can only mint keys for itself.',
+        403: "Portainer refused: the password must be this user's current one, and a user can only mint keys for itself.",
       },
     });
     const { rawAPIKey } = this.http.parse(answer, apiKeySchema);

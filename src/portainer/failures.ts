@@ -22,16 +22,7 @@ const TLS_CODES = new Set([
 ]);
 
 /** Transient transport failures worth another try on a read. DNS and TLS failures are not. */
-const RETRYABLE_CODES = new Set([
-  'ECONNRESET',
-  'ECONNREFUSED',
-  'EPIPE',
-  'ETIMEDOUT',
-  'EAI_AGAIN',
-  'UND_ERR_SOCKET',
-  'UND_ERR_CLOSED',
-  'UND_ERR_CONNECT_TIMEOUT',
-]);
+const RETRYABLE_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'UND_ERR_CONNECT_TIMEOUT']);
 
 /**
  * fetch wraps the real failure in `TypeError('fetch failed', { cause })`, sometimes twice;
@@ -78,17 +69,14 @@ export interface FailureContext {
 
 /** `kind` is which timeout ran out (the read or the deploy one), so the hint names the flag that raises it. */
 export function timeoutError(ctx: FailureContext, timeoutMs: number, cause: unknown, kind: 'read' | 'deploy' = ctx.method === 'GET' ? 'read' : 'deploy'): UnavailableError {
-  return new UnavailableError(
-    `Portainer at ${ctx.url} did not answer ${ctx.method} ${ctx.path} within ${timeoutMs < 1000 ? `${timeoutMs} ms` : `${Math.round(timeoutMs / 1000)} s`}`,
-    {
-      code: 'PORTAINER_TIMEOUT',
-      hint:
-        kind === 'read'
-          ? 'Check that Portainer is up and reachable; if it is only slow, raise the read timeout with --read-timeout 2m (or PHOENIX_READ_TIMEOUT=2m).'
-          : 'The deploy may still be running in Portainer: check the stack before retrying, or raise the deploy timeout with --timeout 30m.',
-      cause,
-    },
-  );
+  return new UnavailableError(`Portainer at ${ctx.url} did not answer ${ctx.method} ${ctx.path} within ${timeoutMs < 1000 ? `${timeoutMs} ms` : `${Math.round(timeoutMs / 1000)} s`}`, {
+    code: 'PORTAINER_TIMEOUT',
+    hint:
+      kind === 'read'
+        ? 'Check that Portainer is up and reachable; if it is only slow, raise the read timeout with --read-timeout 2m (or PHOENIX_READ_TIMEOUT=2m).'
+        : 'The deploy may still be running in Portainer: check the stack before retrying, or raise the deploy timeout with --timeout 30m.',
+    cause,
+  });
 }
 
 export function networkError(ctx: FailureContext, cause: unknown): UnavailableError {
@@ -141,24 +129,18 @@ export function excerpt(text: string, scrub: Scrub, max = 120): string {
 
 export function badAnswer(ctx: FailureContext, reason: string, body: string): UnavailableError {
   const shown = body.length === 0 ? '(empty body)' : `"${excerpt(body, ctx.scrub)}"`;
-  return new UnavailableError(
-    `The server at ${ctx.url} did not answer like Portainer: ${ctx.method} ${ctx.path} ${ctx.scrub(reason)}: ${shown}`,
-    {
-      code: 'PORTAINER_BAD_ANSWER',
-      hint: 'Check that --url / PORTAINER_URL points at Portainer itself, not at a proxy or login page.',
-    },
-  );
+  return new UnavailableError(`The server at ${ctx.url} did not answer like Portainer: ${ctx.method} ${ctx.path} ${ctx.scrub(reason)}: ${shown}`, {
+    code: 'PORTAINER_BAD_ANSWER',
+    hint: 'Check that --url / PORTAINER_URL points at Portainer itself, not at a proxy or login page.',
+  });
 }
 
 export function redirected(ctx: FailureContext, status: number, location: string | null): UnavailableError {
-  return new UnavailableError(
-    `The server at ${ctx.url} answered ${ctx.method} ${ctx.path} with a redirect (${status}) to ${ctx.scrub(location ?? '?')}`,
-    {
-      code: 'PORTAINER_REDIRECTED',
-      // Following it would resend the API key to wherever it points.
-      hint: 'Use the final Portainer URL in --url / PORTAINER_URL (e.g. https://host:9443); redirects are not followed.',
-    },
-  );
+  return new UnavailableError(`The server at ${ctx.url} answered ${ctx.method} ${ctx.path} with a redirect (${status}) to ${ctx.scrub(location ?? '?')}`, {
+    code: 'PORTAINER_REDIRECTED',
+    // Following it would resend the API key to wherever it points.
+    hint: 'Use the final Portainer URL in --url / PORTAINER_URL (e.g. https://host:9443); redirects are not followed.',
+  });
 }
 
 /** Keeps Portainer's own `message`/`details` (or 1.x `err`) when the body has them. */

@@ -9,15 +9,4 @@ export { parsePortainerUrl } from './url';
 export type { PortainerApiErrorFields } from './errors';
 export type { WriteFailure } from './failures';
 export type { RouteSpec } from './routes';
-export type {
-  ClientOptions,
-  CreateStackInput,
-  EnvironmentKind,
-  EnvironmentState,
-  EnvPair,
-  PortainerEnvironment,
-  PortainerStack,
-  PortainerVersion,
-  StackStatus,
-  UpdateStackInput,
-} from './types';
+export type { ClientOptions, CreateStackInput, EnvironmentKind, EnvironmentState, EnvPair, PortainerEnvironment, PortainerStack, PortainerVersion, StackStatus, UpdateStackInput } from './types';

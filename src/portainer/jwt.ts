@@ -9,5 +9,8 @@ export function jwtUserId(jwt: string): number {
   } catch {
     // fall through: not a JWT we can read
   }
-  throw new AuthError('Portainer’s login answer carries no user id', { code: 'JWT_UNREADABLE', hint: 'Create the access token in the Portainer UI (My account > Access tokens), then: phoenix portainer token set' });
+  throw new AuthError('Portainer’s login answer carries no user id', {
+    code: 'JWT_UNREADABLE',
+    hint: 'Create the access token in the Portainer UI (My account > Access tokens), then: phoenix portainer token set',
+  });
 }

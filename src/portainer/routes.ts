@@ -58,11 +58,7 @@ export type QueryValue = string | number | boolean;
  * Fills the path template and appends the query. Returns the path relative to the base URL,
  * including the `/api` prefix, e.g. `/api/stacks/5?endpointId=2`.
  */
-export function buildPath(
-  spec: RouteSpec,
-  params: Record<string, string | number> = {},
-  query: Record<string, QueryValue> = {},
-): string {
+export function buildPath(spec: RouteSpec, params: Record<string, string | number> = {}, query: Record<string, QueryValue> = {}): string {
   const path = spec.path.replace(/\{(\w+)\}/g, (_whole, name: string) => {
     const value = params[name];
     if (value === undefined) throw new Error(`route ${spec.path}: missing path parameter ${name}`);

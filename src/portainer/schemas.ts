@@ -82,16 +82,14 @@ export const environmentListSchema = z
         Status: int,
         Snapshots: z.array(z.looseObject({ Swarm: z.boolean().optional() })).nullish(),
       })
-      .transform(
-        (e): PortainerEnvironment => ({
-          id: e.Id,
-          name: e.Name,
-          kind: word(ENVIRONMENT_KINDS, e.Type),
-          url: e.URL ?? '',
-          state: word(ENVIRONMENT_STATES, e.Status),
-          swarm: e.Snapshots?.[0]?.Swarm ?? false,
-        }),
-      ),
+      .transform((e): PortainerEnvironment => ({
+        id: e.Id,
+        name: e.Name,
+        kind: word(ENVIRONMENT_KINDS, e.Type),
+        url: e.URL ?? '',
+        state: word(ENVIRONMENT_STATES, e.Status),
+        swarm: e.Snapshots?.[0]?.Swarm ?? false,
+      })),
   )
   .nullable()
   .transform((list) => list ?? []);
@@ -101,9 +99,7 @@ export const swarmSchema = z.looseObject({ ID: z.string().min(1) });
 export const stackFileSchema = z.looseObject({ StackFileContent: z.string() });
 export const authSchema = z.looseObject({ jwt: z.string().min(1) });
 export const apiKeySchema = z.looseObject({ rawAPIKey: z.string().min(1) });
-export const currentUserSchema = z
-  .looseObject({ Id: int, Username: z.string() })
-  .transform((u) => ({ id: u.Id, username: u.Username }));
+export const currentUserSchema = z.looseObject({ Id: int, Username: z.string() }).transform((u) => ({ id: u.Id, username: u.Username }));
 
 /** Portainer's error body: `{message, details}` since 1.19.2, `{err}` before. */
 export const errorBodySchema = z.looseObject({

@@ -7,17 +7,7 @@
 import { Agent } from 'undici';
 import type { z } from 'zod';
 import { Redactor } from '../secrets/redactor';
-import {
-  apiError,
-  badAnswer,
-  FailureContext,
-  isRetryableNetworkError,
-  isTimeout,
-  networkCode,
-  networkError,
-  redirected,
-  timeoutError,
-} from './failures';
+import { apiError, badAnswer, FailureContext, isRetryableNetworkError, isTimeout, networkCode, networkError, redirected, timeoutError } from './failures';
 import { buildPath, QueryValue, RouteSpec } from './routes';
 import type { ClientOptions } from './types';
 import { parsePortainerUrl } from './url';

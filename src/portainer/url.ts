@@ -29,7 +29,10 @@ export function parsePortainerUrl(raw: string, options: { insecure: boolean }): 
   try {
     parsed = new URL(raw);
   } catch {
-    throw new UsageError(`${JSON.stringify(raw)} is not a URL`, { code: 'URL_INVALID', hint: 'Give the scheme too in --url / PORTAINER_URL / portainer.url, for example https://portainer.internal:9443.' });
+    throw new UsageError(`${JSON.stringify(raw)} is not a URL`, {
+      code: 'URL_INVALID',
+      hint: 'Give the scheme too in --url / PORTAINER_URL / portainer.url, for example https://portainer.internal:9443.',
+    });
   }
   if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
     throw new UsageError(`${JSON.stringify(raw)} is not an http(s) URL`, { code: 'URL_INVALID', hint: 'Use https://host:9443 (or http://host:9000) in --url / PORTAINER_URL / portainer.url.' });
@@ -44,7 +47,11 @@ export function parsePortainerUrl(raw: string, options: { insecure: boolean }): 
 }
 
 function refuseCredentials(raw: string): void {
-  const authority = raw.trim().replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').split(/[/?#]/)[0] ?? '';
+  const authority =
+    raw
+      .trim()
+      .replace(/^[a-z][a-z0-9+.-]*:\/\//i, '')
+      .split(/[/?#]/)[0] ?? '';
   if (!authority.includes('@')) return;
   const host = authority.slice(authority.lastIndexOf('@') + 1);
   throw new UsageError(`the Portainer URL carries a user name or password (…@${host}); it would be printed in every plan and log`, {

@@ -12,7 +12,11 @@ export function renderEnvironmentsText(view: EnvironmentsView, paint: Paint): st
   const header = ['ID', 'NAME', 'TYPE', 'URL', 'STATUS', 'SWARM', 'VMS'];
   const table = view.environments.map((e) => [String(e.id), e.name, e.type, e.url || '-', e.status, e.swarm ? 'yes' : 'no', e.vms.map((vm) => `${vm.vmid} (${vm.name})`).join(', ') || '-']);
   const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => row[i].length)));
-  const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, i) => cell.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
   const lines = [`Portainer ${view.version} at ${view.url}`, '', paint('bold', line(header)), ...table.map((row, i) => (view.environments[i].status === 'down' ? paint('red', line(row)) : line(row)))];
   if (view.environments.length === 0) lines.push('  (Portainer has no environments)');
   if (view.unmatched.length > 0) {

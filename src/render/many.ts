@@ -56,7 +56,11 @@ export function renderManySummary(rows: readonly VmRow[], paint: Paint): string 
     `${OUTCOME_TEXT[row.outcome] ?? row.outcome}${row.exitCode !== 0 ? ` (exit ${row.exitCode})` : ''}`,
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...table.map((cells) => cells[i].length)));
-  const line = (cells: string[]) => cells.map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i]))).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd();
   const colour = (row: VmRow, text: string) =>
     row.exitCode === 0 ? (row.outcome === 'skipped' ? paint('dim', text) : text) : paint(row.outcome === 'conflict' || row.outcome === 'locked' ? 'magenta' : 'red', text);
   const lines = [paint('bold', line(header)), ...table.map((cells, i) => colour(rows[i], line(cells)))];

@@ -32,10 +32,6 @@ export const promoteResult = z.object({
 });
 export type PromoteResult = z.infer<typeof promoteResult>;
 
-export function promoteToJson(
-  prepared: { plan: PromotionPlan; diff: string; sourceCheck: PromoteResult['sourceCheck'] },
-  written: boolean,
-  converge: Record<string, unknown> | null,
-): PromoteResult {
+export function promoteToJson(prepared: { plan: PromotionPlan; diff: string; sourceCheck: PromoteResult['sourceCheck'] }, written: boolean, converge: Record<string, unknown> | null): PromoteResult {
   return { ...promotionToJson(prepared.plan, prepared.diff, prepared.sourceCheck), written, converge };
 }

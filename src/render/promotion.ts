@@ -17,7 +17,10 @@ function describe(change: PromotionChange, to: string): string {
 export function renderPromotionText(plan: PromotionPlan, diff: string, paint: Paint): string {
   const lines = [`Promote ${plan.from} -> ${plan.to}: ${plan.stacks.length === 0 ? 'no stacks' : plan.stacks.join(', ')}`, ''];
   if (plan.changes.length === 0) lines.push(`  (${plan.to} already has what ${plan.from} has)`);
-  for (const change of plan.changes) lines.push(`  ${paint(change.action === 'removed' ? 'red' : change.action === 'added' ? 'green' : 'yellow', change.action === 'removed' ? '-' : change.action === 'added' ? '+' : '~')} ${describe(change, plan.to)}`);
+  for (const change of plan.changes)
+    lines.push(
+      `  ${paint(change.action === 'removed' ? 'red' : change.action === 'added' ? 'green' : 'yellow', change.action === 'removed' ? '-' : change.action === 'added' ? '+' : '~')} ${describe(change, plan.to)}`,
+    );
   if (diff !== '') {
     lines.push('');
     for (const line of diff.split('\n')) {

@@ -36,7 +36,8 @@ export function renderRun(view: RunView, { paint, markdown }: RenderOptions): st
   const blocks: string[] = [];
   const planned = view.vms.filter((row) => row.header !== undefined && row.plan !== undefined);
   if (markdown) {
-    for (const row of planned) if (row.header && row.plan) blocks.push(view.named ? renderPlanMarkdown(row.header, row.plan, row.results) : `${renderPlanMarkdown(row.header, row.plan, row.results)}\n`);
+    for (const row of planned)
+      if (row.header && row.plan) blocks.push(view.named ? renderPlanMarkdown(row.header, row.plan, row.results) : `${renderPlanMarkdown(row.header, row.plan, row.results)}\n`);
     if (!view.named) blocks.push(renderManyMarkdown(view.vms));
     return blocks;
   }

@@ -43,7 +43,10 @@ export function renderStatusText(header: PlanHeader, rows: readonly StatusRow[],
     lines.push(`  ${paint(look.colour, `${look.mark} ${row.stack.padEnd(width)}  ${look.label.padEnd(labelWidth)}`)}${detail}${extra}`.trimEnd());
   }
   const count = (state: string) => rows.filter((r) => r.state === state).length;
-  const parts = Object.entries(LOOK).map(([state, look]) => [count(state), look.label] as const).filter(([n]) => n > 0).map(([n, label]) => `${n} ${label}`);
+  const parts = Object.entries(LOOK)
+    .map(([state, look]) => [count(state), look.label] as const)
+    .filter(([n]) => n > 0)
+    .map(([n, label]) => `${n} ${label}`);
   lines.push('', `Status: ${parts.join(', ') || 'no stacks'}. ${outOfSync === 0 ? 'Everything is in sync.' : `${outOfSync} out of sync.`}`);
   return lines.join('\n');
 }

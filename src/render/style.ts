@@ -80,11 +80,13 @@ export function envChangeLine(change: EnvChange): string {
 
 /** The env changes of an item in plan order; from the names alone (no value shown) when no details were given. */
 export function envDetails(env: EnvChanges): EnvChange[] {
-  return env.details ?? [
-    ...env.added.map((name): EnvChange => ({ name, change: 'added', hidden: 'sensitive' })),
-    ...env.removed.map((name): EnvChange => ({ name, change: 'removed' })),
-    ...env.changed.map((name): EnvChange => ({ name, change: 'changed', hidden: 'sensitive' })),
-  ];
+  return (
+    env.details ?? [
+      ...env.added.map((name): EnvChange => ({ name, change: 'added', hidden: 'sensitive' })),
+      ...env.removed.map((name): EnvChange => ({ name, change: 'removed' })),
+      ...env.changed.map((name): EnvChange => ({ name, change: 'changed', hidden: 'sensitive' })),
+    ]
+  );
 }
 
 export const ENV_COLOUR: Record<EnvChange['change'], Colour> = { added: 'green', removed: 'red', changed: 'yellow' };

@@ -1,6 +1,5 @@
 import { z } from 'zod';
 
-
 const stored = { store: z.enum(['keyring', 'file']), where: z.string().describe('the keyring entry or the file') };
 const prefix = z.string().describe("the token's first characters, never the token");
 

@@ -47,7 +47,11 @@ function unsafe(message: string, hint: string): AuthError {
  * Load `file` (default `./.env`) into `env` when it passes the checks; nothing when it does not
  * exist; an AuthError (exit 77) naming the reason and the fix when it is unsafe.
  */
-export function loadDotEnv(file = '.env', env: NodeJS.ProcessEnv = process.env, me: { uid: number; userName: string } = { uid: userInfo().uid, userName: userInfo().username }): DotEnvResult | undefined {
+export function loadDotEnv(
+  file = '.env',
+  env: NodeJS.ProcessEnv = process.env,
+  me: { uid: number; userName: string } = { uid: userInfo().uid, userName: userInfo().username },
+): DotEnvResult | undefined {
   const path = resolve(file);
   let fd: number;
   try {
@@ -56,7 +60,10 @@ export function loadDotEnv(file = '.env', env: NodeJS.ProcessEnv = process.env, 
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return undefined;
     if (code === 'ELOOP') {
-      throw unsafe(`${path} is a symbolic link; phoenix does not follow it (a planted .env could point PORTAINER_URL at another server and send it the token)`, `Replace the link with a copy of the file: cp --remove-destination "$(readlink -f ${path})" ${path}; or start phoenix from another directory.`);
+      throw unsafe(
+        `${path} is a symbolic link; phoenix does not follow it (a planted .env could point PORTAINER_URL at another server and send it the token)`,
+        `Replace the link with a copy of the file: cp --remove-destination "$(readlink -f ${path})" ${path}; or start phoenix from another directory.`,
+      );
     }
     throw unsafe(`cannot read ${path}: ${code ?? (error as Error).message}`, `Fix its permissions, or start phoenix from another directory.`);
   }
@@ -64,7 +71,10 @@ export function loadDotEnv(file = '.env', env: NodeJS.ProcessEnv = process.env, 
     const info = fstatSync(fd);
     if (!info.isFile()) throw unsafe(`${path} is not a regular file`, `Remove it, or start phoenix from another directory.`);
     if (info.uid !== 0 && info.uid !== me.uid) {
-      throw unsafe(`${path} is owned by uid ${info.uid}, not by root or by you (a planted .env could point PORTAINER_URL at another server and send it the token)`, `If you trust its content, fix it with: chown ${me.userName} ${path}; else remove it.`);
+      throw unsafe(
+        `${path} is owned by uid ${info.uid}, not by root or by you (a planted .env could point PORTAINER_URL at another server and send it the token)`,
+        `If you trust its content, fix it with: chown ${me.userName} ${path}; else remove it.`,
+      );
     }
     if ((info.mode & 0o022) !== 0) {
       throw unsafe(`${path} is writable by others (mode ${(info.mode & 0o777).toString(8).padStart(4, '0')}); anyone who can write it can send the token elsewhere`, `Fix it with: chmod go-w ${path}`);

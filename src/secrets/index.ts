@@ -8,15 +8,5 @@ export type { Keyring } from './keyring';
 export { removeFile, writeFileAtomic } from './atomic-write';
 export { keyringHas, removeValue, storeValue } from './store';
 export type { StoreChoice, StoreKind, StoreTarget, Stored } from './store';
-export {
-  checkSecretsDir,
-  DEFAULT_SECRETS_DIR,
-  listStoredSecrets,
-  readSecretFile,
-  SECRET_SERVICE,
-  secretKeyringWhere,
-  secretNameProblem,
-  SecretResolver,
-  secretsDir,
-} from './secret-values';
+export { checkSecretsDir, DEFAULT_SECRETS_DIR, listStoredSecrets, readSecretFile, SECRET_SERVICE, secretKeyringWhere, secretNameProblem, SecretResolver, secretsDir } from './secret-values';
 export type { ListedSecret, ResolvedSecret, SecretPlaces } from './secret-values';

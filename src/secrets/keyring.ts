@@ -128,12 +128,7 @@ const announced = new WeakSet<Keyring>();
  * Runs a keyring operation. When the keyring is unavailable, says so once per keyring (through
  * `warn`, with what happens instead) and returns `undefined`; other errors propagate.
  */
-export async function tryKeyring<T>(
-  keyring: Keyring,
-  operation: (k: Keyring) => Promise<T>,
-  warn: ((line: string) => void) | undefined,
-  instead: string,
-): Promise<{ value: T } | undefined> {
+export async function tryKeyring<T>(keyring: Keyring, operation: (k: Keyring) => Promise<T>, warn: ((line: string) => void) | undefined, instead: string): Promise<{ value: T } | undefined> {
   try {
     return { value: await operation(keyring) };
   } catch (error) {

@@ -37,7 +37,10 @@ export class Redactor {
   /** Every form of every value, longest first, so that a longer form is replaced before a part of it. */
   private forms: string[] = [];
 
-  constructor(values: Iterable<string | undefined> = [], private readonly mask: string = REDACTED) {
+  constructor(
+    values: Iterable<string | undefined> = [],
+    private readonly mask: string = REDACTED,
+  ) {
     this.add(...values);
   }
 

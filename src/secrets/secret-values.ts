@@ -16,9 +16,7 @@ export const DEFAULT_SECRETS_DIR = '/etc/phoenix/secrets';
 export const SECRET_NAME_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 
 export function secretNameProblem(name: string): string | undefined {
-  return SECRET_NAME_PATTERN.test(name)
-    ? undefined
-    : `"${name}" is not a valid secret name: use letters, digits, "_", "." and "-" (not first), at most 128 characters`;
+  return SECRET_NAME_PATTERN.test(name) ? undefined : `"${name}" is not a valid secret name: use letters, digits, "_", "." and "-" (not first), at most 128 characters`;
 }
 
 const SECRET_FILE_KIND = (name: string): FileKind => ({ label: 'secret file', codePrefix: 'SECRET_FILE', storeCommand: `phoenix secret set ${name} --store file` });
@@ -101,7 +99,12 @@ export class SecretResolver {
     const problem = secretNameProblem(name);
     if (problem) throw new AuthError(problem, { code: 'SECRET_NAME_INVALID', hint: 'Rename the secret in the config.' });
     const keyring = this.places.keyring ?? systemKeyring();
-    const found = await tryKeyring(keyring, (k) => k.get(SECRET_SERVICE, name), (line) => (this.keyringNote = { line, said: false, debugged: false }), 'using root-only files instead');
+    const found = await tryKeyring(
+      keyring,
+      (k) => k.get(SECRET_SERVICE, name),
+      (line) => (this.keyringNote = { line, said: false, debugged: false }),
+      'using root-only files instead',
+    );
     if (found?.value != null && found.value !== '') return { value: found.value, source: 'keyring', where: secretKeyringWhere(name) };
     const dir = secretsDir(this.places);
     const path = join(dir, name);

@@ -57,7 +57,12 @@ export async function resolveToken(lookup: TokenLookup): Promise<ResolvedToken> 
   let keyringNote: string | undefined;
   if (lookup.url !== undefined) {
     const account = tokenAccount(lookup.url);
-    const found = await tryKeyring(lookup.keyring ?? systemKeyring(), (k) => k.get(TOKEN_SERVICE, account), (line) => (keyringNote = line), 'using root-only files instead');
+    const found = await tryKeyring(
+      lookup.keyring ?? systemKeyring(),
+      (k) => k.get(TOKEN_SERVICE, account),
+      (line) => (keyringNote = line),
+      'using root-only files instead',
+    );
     const token = found?.value?.trim();
     if (token) return { token, source: 'keyring', where: keyringWhere(account) };
   }

@@ -25,10 +25,7 @@ interface EnvPair {
 /** The few product functions the seed needs (the shapes of src/config and src/plan). */
 export interface DemoProduct {
   loadConfig(path: string): Promise<unknown>;
-  resolveVm(
-    config: unknown,
-    vmid: number,
-  ): Promise<{ name: string; portainerEnvironmentName?: string; stacks: Array<{ name: string; composeText: string; env: Record<string, unknown> }> }>;
+  resolveVm(config: unknown, vmid: number): Promise<{ name: string; portainerEnvironmentName?: string; stacks: Array<{ name: string; composeText: string; env: Record<string, unknown> }> }>;
   canonicalEnv(env: readonly EnvPair[]): EnvPair[];
   normaliseCompose(text: string): string;
   ownershipMarker(vmid: number): string;
