@@ -20,12 +20,17 @@ export interface SimCliConfig {
   extra?: Record<string, unknown>;
 }
 
+export interface SimCliRunOptions extends CliOptions {
+  /** Another config file to pass as --config (a test that writes one config per case); default the fixture's. */
+  config?: string;
+}
+
 export interface SimCli {
   sim: Simulator;
   /** The path of the written config. */
   config: string;
   /** `phoenix portainer <args> --config <config> --url <sim.url>`; options.env is merged over PORTAINER_API_KEY=SIM_TOKEN. */
-  run(args: string[], options?: CliOptions): Promise<CliResult>;
+  run(args: string[], options?: SimCliRunOptions): Promise<CliResult>;
 }
 
 export interface SimCliFixture {
@@ -43,8 +48,8 @@ export function useSimulatorCli(): SimCliFixture {
       const sim = await startSimulator(seed);
       started.push(sim);
       const config = writeConfig(stacks, vms, extra);
-      const run = (args: string[], options: CliOptions = {}) =>
-        runCli(['portainer', ...args, '--config', config, '--url', sim.url], { ...options, env: { PORTAINER_API_KEY: SIM_TOKEN, ...options.env } });
+      const run = (args: string[], { config: other, ...options }: SimCliRunOptions = {}) =>
+        runCli(['portainer', ...args, '--config', other ?? config, '--url', sim.url], { ...options, env: { PORTAINER_API_KEY: SIM_TOKEN, ...options.env } });
       return { sim, config, run };
     },
   };
