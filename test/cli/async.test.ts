@@ -4,30 +4,30 @@
  * deployment message on Status 4 while the other actions go on.
  */
 import { ownershipMarker } from '../../src/plan';
-import { startSimulator } from '../../simulator/src';
 import type { Simulator } from '../../simulator/src';
-import { runCli, writeConfig } from '../helpers/cli';
+import { useSimulatorCli } from '../helpers/sim-cli';
 
-const TOKEN = 'ptr_simulatortoken';
 const VM = 4714;
+const fixture = useSimulatorCli();
 let sim: Simulator;
-afterEach(async () => {
-  await sim.stop();
-});
 
 const compose = (image: string) => `services:\n  app:\n    image: ${image}\n`;
 
 async function setup(failDeployFor: string[] = []) {
-  sim = await startSimulator({
-    version: '2.39.0',
-    endpoints: [{ id: 3, name: 'asyncvm', type: 2 }],
-    stacks: [{ name: 'bravo', endpointId: 3, composeText: `${ownershipMarker(VM)}\n${compose('old')}` }],
-    faults: { deployMs: 700, failDeployFor },
-  });
-  const config = writeConfig({ alpha: { compose: compose('a') }, bravo: { compose: compose('b') } }, [
-    { vmid: VM, name: 'asyncvm', portainer_environment_name: 'asyncvm', docker_stacks: ['alpha', 'bravo'] },
-  ]);
-  return () => runCli(['portainer', String(VM), 'converge', '--yes', '--config', config, '--url', sim.url], { env: { PORTAINER_API_KEY: TOKEN } });
+  const cli = await fixture.start(
+    {
+      version: '2.39.0',
+      endpoints: [{ id: 3, name: 'asyncvm', type: 2 }],
+      stacks: [{ name: 'bravo', endpointId: 3, composeText: `${ownershipMarker(VM)}\n${compose('old')}` }],
+      faults: { deployMs: 700, failDeployFor },
+    },
+    {
+      stacks: { alpha: { compose: compose('a') }, bravo: { compose: compose('b') } },
+      vms: [{ vmid: VM, name: 'asyncvm', portainer_environment_name: 'asyncvm', docker_stacks: ['alpha', 'bravo'] }],
+    },
+  );
+  ({ sim } = cli);
+  return () => cli.run([String(VM), 'converge', '--yes']);
 }
 
 it('polls each deploy until Status 1 before reporting it done', async () => {

@@ -3,27 +3,25 @@
  * Specification, or that interpolates a variable the stack's env does not set, exits 65 and the
  * Portainer double records nothing at all. Unused env is only a warning.
  */
-import { startSimulator } from '../../simulator/src';
 import type { Simulator } from '../../simulator/src';
-import { runCli, writeConfig } from '../helpers/cli';
+import { runCli } from '../helpers/cli';
 import type { FixtureStack } from '../helpers/cli';
+import { useSimulatorCli } from '../helpers/sim-cli';
+import type { SimCli } from '../helpers/sim-cli';
 
-const TOKEN = 'ptr_simulatortoken';
 const VM = { vmid: 1002, name: 'drphoenix', portainer_environment_name: 'drphoenix', environment: 'test', docker_stacks: ['web'] };
 
+const fixture = useSimulatorCli();
 let sim: Simulator;
 let config: string;
+let cli: SimCli;
 
 async function setup(web: FixtureStack) {
-  sim = await startSimulator({ endpoints: [{ id: 3, name: 'drphoenix', type: 2 }] });
-  config = writeConfig({ web }, [VM]);
+  cli = await fixture.start({ endpoints: [{ id: 3, name: 'drphoenix', type: 2 }] }, { stacks: { web }, vms: [VM] });
+  ({ sim, config } = cli);
 }
 
-const run = (args: string[]) => runCli(['portainer', ...args, '--config', config, '--url', sim.url], { env: { PORTAINER_API_KEY: TOKEN } });
-
-afterEach(async () => {
-  await sim?.stop();
-});
+const run = (args: string[]) => cli.run(args);
 
 describe('compose checks before any request (simulator, real sockets)', () => {
   it('an unknown service key exits 65 naming the stack, the compose path and the closest key; no request is sent', async () => {

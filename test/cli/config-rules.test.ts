@@ -7,32 +7,30 @@
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
-import { startSimulator } from '../../simulator/src';
 import type { Simulator } from '../../simulator/src';
 import { registerSecret, runCli, writeConfig } from '../helpers/cli';
 import type { FixtureVm } from '../helpers/cli';
+import { useSimulatorCli } from '../helpers/sim-cli';
+import type { SimCli } from '../helpers/sim-cli';
 
-const TOKEN = 'ptr_simulatortoken';
 const COMPOSE = 'services:\n  web:\n    image: nginx:1.27\n';
 const SECRET_LINE_1 = 'first-line-of-a-secret-Zq9';
 const SECRET_LINE_2 = 'INJECTED_BY_SECRET=1';
 registerSecret(SECRET_LINE_1);
 registerSecret(SECRET_LINE_2);
 
+const fixture = useSimulatorCli();
 let sim: Simulator;
+let cli: SimCli;
 
 beforeEach(async () => {
-  sim = await startSimulator({ endpoints: [{ id: 3, name: 'drphoenix', type: 2 }, { id: 4, name: 'prod-box', type: 2 }] });
-});
-
-afterEach(async () => {
-  await sim.stop();
+  cli = await fixture.start({ endpoints: [{ id: 3, name: 'drphoenix', type: 2 }, { id: 4, name: 'prod-box', type: 2 }] });
+  ({ sim } = cli);
 });
 
 const vm = (extra: Partial<FixtureVm> = {}): FixtureVm => ({ vmid: 1002, name: 'drphoenix', portainer_environment_name: 'drphoenix', docker_stacks: ['web'], ...extra });
 const validate = (config: string, ...extra: string[]) => runCli(['config', 'validate', '--config', config, ...extra]);
-const portainer = (config: string, args: string[], env: NodeJS.ProcessEnv = {}) =>
-  runCli(['portainer', ...args, '--config', config, '--url', sim.url], { env: { PORTAINER_API_KEY: TOKEN, ...env } });
+const portainer = (config: string, args: string[], env: NodeJS.ProcessEnv = {}) => cli.run(args, { config, env });
 const shown = (config: string) => config; // the CLI runs from the repo, the config is in /tmp: shown absolute
 
 describe('env names and values that would break stack.env lines', () => {

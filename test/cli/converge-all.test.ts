@@ -1,48 +1,46 @@
 import { ownershipMarker } from '../../src/plan';
-import { startSimulator } from '../../simulator/src';
-import type { Simulator } from '../../simulator/src';
-import { runCli, writeConfig } from '../helpers/cli';
+import type { Simulator, SimulatorOptions } from '../../simulator/src';
+import { useSimulatorCli } from '../helpers/sim-cli';
+import type { SimCli } from '../helpers/sim-cli';
 
-const TOKEN = 'ptr_simulatortoken';
 const web = 'services:\n  web:\n    image: nginx:${NGINX_TAG}\n';
 const db = 'services:\n  db:\n    image: postgres:16\n';
 
+const fixture = useSimulatorCli();
 let sim: Simulator;
-let config: string;
+let cli: SimCli;
 
 /** Three VMs on three Portainer environments (prod, test, dev) and one VM with no docker_stacks. */
-async function setup(seed: Parameters<typeof startSimulator>[0] = {}) {
-  sim = await startSimulator({
-    endpoints: [
-      { id: 1, name: 'local', type: 1 },
-      { id: 2, name: 'prod-box', type: 2 },
-      { id: 3, name: 'test-box', type: 2 },
-      { id: 4, name: 'dev-box', type: 2 },
-    ],
-    ...seed,
-  });
-  config = writeConfig(
+async function setup(seed: SimulatorOptions = {}) {
+  cli = await fixture.start(
     {
-      web: { compose: web, env: { NGINX_TAG: '1.27' }, environments: { test: { env: { NGINX_TAG: '1.28' } }, dev: { env: { NGINX_TAG: '1.29' } } } },
-      db: { compose: db },
+      endpoints: [
+        { id: 1, name: 'local', type: 1 },
+        { id: 2, name: 'prod-box', type: 2 },
+        { id: 3, name: 'test-box', type: 2 },
+        { id: 4, name: 'dev-box', type: 2 },
+      ],
+      ...seed,
     },
-    [
-      { vmid: 1001, name: 'mgmt', portainer_environment_name: 'local', docker_stacks: [] },
-      { vmid: 2001, name: 'prod-box', portainer_environment_name: 'prod-box', environment: 'prod', docker_stacks: ['web', 'db'] },
-      { vmid: 3001, name: 'test-box', portainer_environment_name: 'test-box', environment: 'test', docker_stacks: ['web'] },
-      { vmid: 4001, name: 'dev-box', portainer_environment_name: 'dev-box', environment: 'dev', docker_stacks: ['web'] },
-    ],
+    {
+      stacks: {
+        web: { compose: web, env: { NGINX_TAG: '1.27' }, environments: { test: { env: { NGINX_TAG: '1.28' } }, dev: { env: { NGINX_TAG: '1.29' } } } },
+        db: { compose: db },
+      },
+      vms: [
+        { vmid: 1001, name: 'mgmt', portainer_environment_name: 'local', docker_stacks: [] },
+        { vmid: 2001, name: 'prod-box', portainer_environment_name: 'prod-box', environment: 'prod', docker_stacks: ['web', 'db'] },
+        { vmid: 3001, name: 'test-box', portainer_environment_name: 'test-box', environment: 'test', docker_stacks: ['web'] },
+        { vmid: 4001, name: 'dev-box', portainer_environment_name: 'dev-box', environment: 'dev', docker_stacks: ['web'] },
+      ],
+    },
   );
+  ({ sim } = cli);
 }
 
-const run = (args: string[], env: NodeJS.ProcessEnv = {}) =>
-  runCli(['portainer', ...args, '--config', config, '--url', sim.url], { env: { PORTAINER_API_KEY: TOKEN, ...env } });
+const run = (args: string[], env: NodeJS.ProcessEnv = {}) => cli.run(args, { env });
 
 const byEndpoint = (id: number) => sim.stacks().filter((s) => s.endpointId === id);
-
-afterEach(async () => {
-  await sim?.stop();
-});
 
 describe('phoenix portainer converge --all / --env (simulator, real sockets)', () => {
   it('converges prod, test and dev in one run, with one version check and one stacks list, and lists the VM without stacks as skipped', async () => {

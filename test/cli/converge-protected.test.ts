@@ -5,32 +5,35 @@
  * `--all --yes` lists it as "protected: not applied", says how to apply it, and exits 0
  * (2 with --detailed-exitcode: changes are pending).
  */
-import { startSimulator } from '../../simulator/src';
 import type { Simulator } from '../../simulator/src';
-import { runCli, writeConfig } from '../helpers/cli';
+import { useSimulatorCli } from '../helpers/sim-cli';
+import type { SimCli } from '../helpers/sim-cli';
 
-const TOKEN = 'ptr_simulatortoken';
+const fixture = useSimulatorCli();
 let sim: Simulator;
-let config: string;
+let cli: SimCli;
 
 beforeEach(async () => {
-  sim = await startSimulator({
-    endpoints: [
-      { id: 3, name: 'testbox', type: 2 },
-      { id: 4, name: 'prodbox', type: 2 },
-    ],
-  });
-  // writeConfig declares environments dev, test and prod (protected).
-  config = writeConfig({ web: { compose: 'services:\n  web:\n    image: nginx\n' } }, [
-    { vmid: 4901, name: 'testbox', portainer_environment_name: 'testbox', environment: 'test', docker_stacks: ['web'] },
-    { vmid: 4902, name: 'prodbox', portainer_environment_name: 'prodbox', environment: 'prod', docker_stacks: ['web'] },
-  ]);
-});
-afterEach(async () => {
-  await sim.stop();
+  // writeConfig (under fixture.start) declares environments dev, test and prod (protected).
+  cli = await fixture.start(
+    {
+      endpoints: [
+        { id: 3, name: 'testbox', type: 2 },
+        { id: 4, name: 'prodbox', type: 2 },
+      ],
+    },
+    {
+      stacks: { web: { compose: 'services:\n  web:\n    image: nginx\n' } },
+      vms: [
+        { vmid: 4901, name: 'testbox', portainer_environment_name: 'testbox', environment: 'test', docker_stacks: ['web'] },
+        { vmid: 4902, name: 'prodbox', portainer_environment_name: 'prodbox', environment: 'prod', docker_stacks: ['web'] },
+      ],
+    },
+  );
+  ({ sim } = cli);
 });
 
-const run = (...args: string[]) => runCli(['portainer', ...args, '--config', config, '--url', sim.url], { env: { PORTAINER_API_KEY: TOKEN } });
+const run = (...args: string[]) => cli.run(args);
 const endpointsWritten = () => [...new Set(sim.stacks().map((s) => s.endpointId))].sort();
 
 describe('protected environments in converge', () => {

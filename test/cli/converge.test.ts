@@ -1,39 +1,38 @@
 import { writeFileSync } from 'node:fs';
 
 import { ownershipMarker } from '../../src/plan';
-import { startSimulator } from '../../simulator/src';
-import type { Simulator } from '../../simulator/src';
-import { runCli, writeConfig } from '../helpers/cli';
+import type { Simulator, SimulatorOptions } from '../../simulator/src';
+import { useSimulatorCli } from '../helpers/sim-cli';
+import type { SimCli } from '../helpers/sim-cli';
 
-const TOKEN = 'ptr_simulatortoken';
 const web = 'services:\n  web:\n    image: nginx:${NGINX_TAG}\n';
 const db = 'services:\n  db:\n    image: postgres:16\n';
 const cache = 'services:\n  cache:\n    image: redis:7\n';
 
+const fixture = useSimulatorCli();
 let sim: Simulator;
 let config: string;
+let cli: SimCli;
 
 /** VM 1002 on environment "drphoenix": web and db declared; "theirs" lives there unowned. */
-async function setup(seed: Parameters<typeof startSimulator>[0] = {}) {
-  sim = await startSimulator({
-    endpoints: [
-      { id: 1, name: 'local', type: 1 },
-      { id: 3, name: 'drphoenix', type: 2 },
-    ],
-    ...seed,
-  });
-  config = writeConfig(
-    { web: { compose: web, env: { NGINX_TAG: '1.27', PORT: '80' }, environments: { test: { env: { PORT: '8080' } } } }, db: { compose: db } },
-    [{ vmid: 1002, name: 'drphoenix', portainer_environment_name: 'drphoenix', environment: 'test', docker_stacks: ['web', 'db'] }],
+async function setup(seed: SimulatorOptions = {}) {
+  cli = await fixture.start(
+    {
+      endpoints: [
+        { id: 1, name: 'local', type: 1 },
+        { id: 3, name: 'drphoenix', type: 2 },
+      ],
+      ...seed,
+    },
+    {
+      stacks: { web: { compose: web, env: { NGINX_TAG: '1.27', PORT: '80' }, environments: { test: { env: { PORT: '8080' } } } }, db: { compose: db } },
+      vms: [{ vmid: 1002, name: 'drphoenix', portainer_environment_name: 'drphoenix', environment: 'test', docker_stacks: ['web', 'db'] }],
+    },
   );
+  ({ sim, config } = cli);
 }
 
-const run = (args: string[], env: NodeJS.ProcessEnv = {}) =>
-  runCli(['portainer', ...args, '--config', config, '--url', sim.url], { env: { PORTAINER_API_KEY: TOKEN, ...env } });
-
-afterEach(async () => {
-  await sim?.stop();
-});
+const run = (args: string[], env: NodeJS.ProcessEnv = {}) => cli.run(args, { env });
 
 describe('phoenix portainer <vmid> converge (simulator, real sockets)', () => {
   it('creates what is missing, then a second run plans nothing and sends no write', async () => {

@@ -1,31 +1,29 @@
-import { startSimulator } from '../../simulator/src';
-import type { Simulator } from '../../simulator/src';
-import { runCli, writeConfig } from '../helpers/cli';
+import { useSimulatorCli } from '../helpers/sim-cli';
 
-const TOKEN = 'ptr_simulatortoken';
-let sim: Simulator;
-
-afterEach(async () => {
-  await sim?.stop();
-});
+const fixture = useSimulatorCli();
 
 describe('phoenix portainer environments (simulator, real sockets)', () => {
   it('lists Portainer’s environments with the VM each maps to, and the VMs that map to none with the closest name', async () => {
-    sim = await startSimulator({
-      endpoints: [
-        { id: 1, name: 'local', type: 1 },
-        { id: 3, name: 'drphoenix', type: 2, url: 'tcp://10.0.0.102:9001' },
-        { id: 4, name: 'swarm-prod', type: 2, url: 'tcp://10.0.0.110:9001', swarm: true, status: 2 },
-      ],
-    });
-    const config = writeConfig({}, [
-      { vmid: 1001, name: 'mgmt', portainer_environment_name: 'local', docker_stacks: [] },
-      { vmid: 1002, name: 'drphoenix', portainer_environment_name: 'DRPhoenix', docker_stacks: [] },
-      { vmid: 1003, name: 'dev', portainer_environment_name: 'drphonix', docker_stacks: [] },
-      { vmid: 1004, name: 'byid', portainer_endpoint_id: 4, docker_stacks: [] },
-      { vmid: 1005, name: 'nothing', docker_stacks: [] },
-    ]);
-    const run = (args: string[]) => runCli(['portainer', 'environments', ...args, '--config', config, '--url', sim.url], { env: { PORTAINER_API_KEY: TOKEN } });
+    const cli = await fixture.start(
+      {
+        endpoints: [
+          { id: 1, name: 'local', type: 1 },
+          { id: 3, name: 'drphoenix', type: 2, url: 'tcp://10.0.0.102:9001' },
+          { id: 4, name: 'swarm-prod', type: 2, url: 'tcp://10.0.0.110:9001', swarm: true, status: 2 },
+        ],
+      },
+      {
+        vms: [
+          { vmid: 1001, name: 'mgmt', portainer_environment_name: 'local', docker_stacks: [] },
+          { vmid: 1002, name: 'drphoenix', portainer_environment_name: 'DRPhoenix', docker_stacks: [] },
+          { vmid: 1003, name: 'dev', portainer_environment_name: 'drphonix', docker_stacks: [] },
+          { vmid: 1004, name: 'byid', portainer_endpoint_id: 4, docker_stacks: [] },
+          { vmid: 1005, name: 'nothing', docker_stacks: [] },
+        ],
+      },
+    );
+    const { sim } = cli;
+    const run = (args: string[]) => cli.run(['environments', ...args]);
 
     const text = await run([]);
     expect(text.exitCode).toBe(0);

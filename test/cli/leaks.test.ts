@@ -7,35 +7,39 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { startSimulator } from '../../simulator/src';
 import type { Simulator } from '../../simulator/src';
 import { findLeak, registerSecret, runCli, writeConfig } from '../helpers/cli';
+import { SIM_TOKEN as TOKEN, useSimulatorCli } from '../helpers/sim-cli';
+import type { SimCli } from '../helpers/sim-cli';
 
-const TOKEN = 'ptr_simulatortoken';
 /** A quote, a backslash, a dollar and a space: every character JSON or Go quoting escapes differently. */
 const VALUE = 'pa"ss\\w0rd $HOME x';
 registerSecret(VALUE);
 
+const fixture = useSimulatorCli();
 let sim: Simulator;
 let dir: string;
 let config: string;
+let cli: SimCli;
 
 beforeEach(async () => {
-  sim = await startSimulator({ endpoints: [{ id: 3, name: 'leakvm', type: 2 }], faults: { failDeployFor: ['web'], echoEnvOnFailure: true, deployMs: 0 } });
+  cli = await fixture.start(
+    { endpoints: [{ id: 3, name: 'leakvm', type: 2 }], faults: { failDeployFor: ['web'], echoEnvOnFailure: true, deployMs: 0 } },
+    {
+      stacks: { web: { compose: 'services:\n  web:\n    image: nginx\n', env: { PORT: '8080', DB_PASSWORD: { secret: 'db_pw' } } } },
+      vms: [{ vmid: 1201, name: 'leakvm', portainer_environment_name: 'leakvm', docker_stacks: ['web'] }],
+    },
+  );
+  ({ sim, config } = cli);
   dir = mkdtempSync(join(tmpdir(), 'phoenix-leaks-'));
   writeFileSync(join(dir, 'db_pw'), `${VALUE}\n`, { mode: 0o600 });
-  config = writeConfig({ web: { compose: 'services:\n  web:\n    image: nginx\n', env: { PORT: '8080', DB_PASSWORD: { secret: 'db_pw' } } } }, [
-    { vmid: 1201, name: 'leakvm', portainer_environment_name: 'leakvm', docker_stacks: ['web'] },
-  ]);
 });
 
-afterEach(async () => {
-  await sim.stop();
+afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const converge = (...extra: string[]) =>
-  runCli(['portainer', '1201', 'converge', '--yes', '--config', config, '--url', sim.url, ...extra], { env: { PORTAINER_API_KEY: TOKEN, PHOENIX_SECRETS_DIR: dir } });
+const converge = (...extra: string[]) => cli.run(['1201', 'converge', '--yes', ...extra], { env: { PHOENIX_SECRETS_DIR: dir } });
 
 describe('a secret echoed by Portainer’s error text', () => {
   it('text: the failure is reported with Portainer’s message, the secret redacted (raw and quoted)', async () => {

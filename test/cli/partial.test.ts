@@ -3,26 +3,23 @@
  * result names each action as done or failed (with Portainer's message); exit 1; a rerun
  * once the cause is gone finishes the job and touches nothing that was already done.
  */
-import { startSimulator } from '../../simulator/src';
-import type { Simulator } from '../../simulator/src';
-import { runCli, writeConfig } from '../helpers/cli';
+import { useSimulatorCli } from '../helpers/sim-cli';
 
-const TOKEN = 'ptr_simulatortoken';
 const VM = 4713;
-let sim: Simulator;
-afterEach(async () => {
-  await sim.stop();
-});
+const fixture = useSimulatorCli();
 
 const compose = (image: string) => `services:\n  app:\n    image: ${image}\n`;
 
 it('one failed create does not stop the others; exit 1; the rerun finishes the job', async () => {
-  sim = await startSimulator({ endpoints: [{ id: 3, name: 'partvm', type: 2 }], faults: { failDeployFor: ['bravo'] } });
-  const config = writeConfig(
-    { alpha: { compose: compose('a') }, bravo: { compose: compose('b') }, charlie: { compose: compose('c') } },
-    [{ vmid: VM, name: 'partvm', portainer_environment_name: 'partvm', docker_stacks: ['alpha', 'bravo', 'charlie'] }],
+  const cli = await fixture.start(
+    { endpoints: [{ id: 3, name: 'partvm', type: 2 }], faults: { failDeployFor: ['bravo'] } },
+    {
+      stacks: { alpha: { compose: compose('a') }, bravo: { compose: compose('b') }, charlie: { compose: compose('c') } },
+      vms: [{ vmid: VM, name: 'partvm', portainer_environment_name: 'partvm', docker_stacks: ['alpha', 'bravo', 'charlie'] }],
+    },
   );
-  const run = () => runCli(['portainer', String(VM), 'converge', '--yes', '--config', config, '--url', sim.url], { env: { PORTAINER_API_KEY: TOKEN } });
+  const { sim } = cli;
+  const run = () => cli.run([String(VM), 'converge', '--yes']);
 
   const first = await run();
   expect(first.exitCode).toBe(1);

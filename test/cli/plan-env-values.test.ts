@@ -3,11 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { ownershipMarker } from '../../src/plan';
-import { startSimulator } from '../../simulator/src';
-import type { Simulator } from '../../simulator/src';
-import { registerSecret, runCli, writeConfig } from '../helpers/cli';
+import { registerSecret, runCli } from '../helpers/cli';
+import { SIM_TOKEN, useSimulatorCli } from '../helpers/sim-cli';
+import type { SimCli } from '../helpers/sim-cli';
 
-const TOKEN = 'ptr_simulatortoken';
 const SECRET = 'Gr4fana "admin" \\ p@ss';
 const LIVE_HAND_SET = 'hand-set-live-value-in-portainer';
 const LITERAL_PASSWORD = 'literal-db-pw-in-config';
@@ -17,40 +16,44 @@ registerSecret(LITERAL_PASSWORD);
 
 const compose = 'services:\n  grafana:\n    image: grafana/grafana:11\n    ports:\n      - "${GRAFANA_PORT}:3000"\n';
 
-let sim: Simulator;
+const fixture = useSimulatorCli();
 let dir: string;
 let config: string;
+let cli: SimCli;
 
-afterEach(async () => {
-  await sim?.stop();
+afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const env = () => ({ PORTAINER_API_KEY: TOKEN, PHOENIX_SECRETS_DIR: join(dir, 'secrets') });
-const portainer = (args: string[]) => runCli(['portainer', ...args, '--config', config, '--url', sim.url], { env: env() });
+const env = () => ({ PORTAINER_API_KEY: SIM_TOKEN, PHOENIX_SECRETS_DIR: join(dir, 'secrets') });
+const portainer = (args: string[]) => cli.run(args, { env: env() });
 
 describe('plan shows desired literal env values, never live or secret ones (simulator, real sockets)', () => {
   it('a port going from 3300 to 3301 shows "3301"; the secret, the sensitive name and every live value stay hidden in text, Markdown and JSON', async () => {
-    sim = await startSimulator({
-      endpoints: [{ id: 3, name: 'drphoenix', type: 2 }],
-      stacks: [
-        {
-          name: 'grafana',
-          endpointId: 3,
-          composeText: `${ownershipMarker(1002)}\n${compose}`,
-          env: [
-            { name: 'GRAFANA_PORT', value: '3300' },
-            { name: 'GF_ADMIN', value: LIVE_HAND_SET },
-            { name: 'DB_PASSWORD', value: LIVE_HAND_SET },
-            { name: 'HAND_SET', value: LIVE_HAND_SET },
-          ],
-        },
-      ],
-    });
+    cli = await fixture.start(
+      {
+        endpoints: [{ id: 3, name: 'drphoenix', type: 2 }],
+        stacks: [
+          {
+            name: 'grafana',
+            endpointId: 3,
+            composeText: `${ownershipMarker(1002)}\n${compose}`,
+            env: [
+              { name: 'GRAFANA_PORT', value: '3300' },
+              { name: 'GF_ADMIN', value: LIVE_HAND_SET },
+              { name: 'DB_PASSWORD', value: LIVE_HAND_SET },
+              { name: 'HAND_SET', value: LIVE_HAND_SET },
+            ],
+          },
+        ],
+      },
+      {
+        stacks: { grafana: { compose, env: { GRAFANA_PORT: '3301', GF_ADMIN: { secret: 'grafana_admin' }, DB_PASSWORD: LITERAL_PASSWORD } } },
+        vms: [{ vmid: 1002, name: 'drphoenix', portainer_environment_name: 'drphoenix', docker_stacks: ['grafana'] }],
+      },
+    );
+    ({ config } = cli);
     dir = mkdtempSync(join(tmpdir(), 'phoenix-env-values-'));
-    config = writeConfig({ grafana: { compose, env: { GRAFANA_PORT: '3301', GF_ADMIN: { secret: 'grafana_admin' }, DB_PASSWORD: LITERAL_PASSWORD } } }, [
-      { vmid: 1002, name: 'drphoenix', portainer_environment_name: 'drphoenix', docker_stacks: ['grafana'] },
-    ]);
     const set = await runCli(['secret', 'set', 'grafana_admin', '--store', 'file', '--config', config], { secretInput: `${SECRET}\n`, env: env() });
     expect(set.exitCode).toBe(0);
 

@@ -1,29 +1,26 @@
 import { ownershipMarker } from '../../src/plan';
-import { startSimulator } from '../../simulator/src';
-import type { Simulator } from '../../simulator/src';
-import { runCli, writeConfig } from '../helpers/cli';
+import type { SimStackSeed, Simulator } from '../../simulator/src';
+import { useSimulatorCli } from '../helpers/sim-cli';
+import type { SimCli } from '../helpers/sim-cli';
 
-const TOKEN = 'ptr_simulatortoken';
 // PORT is referenced, so the compose check has no unused-env warning for stderr to carry.
 const web = 'services:\n  web:\n    image: nginx:1.27\n    ports:\n      - "${PORT}:80"\n';
 const owned = (text: string) => `${ownershipMarker(1002)}\n${text}`;
 
+const fixture = useSimulatorCli();
 let sim: Simulator;
-let config: string;
-
-afterEach(async () => {
-  await sim?.stop();
-});
-
-type Seed = NonNullable<Parameters<typeof startSimulator>[0]>;
+let cli: SimCli;
 
 /** VM 1002 on "drphoenix" declares web (env PORT); the live stacks are the test's. */
-async function setup(stacks: Seed['stacks'], env: Record<string, string> = { PORT: '80' }) {
-  sim = await startSimulator({ endpoints: [{ id: 3, name: 'drphoenix', type: 2 }], stacks });
-  config = writeConfig({ web: { compose: web, env } }, [{ vmid: 1002, name: 'drphoenix', portainer_environment_name: 'drphoenix', environment: 'test', docker_stacks: ['web'] }]);
+async function setup(stacks: SimStackSeed[], env: Record<string, string> = { PORT: '80' }) {
+  cli = await fixture.start(
+    { endpoints: [{ id: 3, name: 'drphoenix', type: 2 }], stacks },
+    { stacks: { web: { compose: web, env } }, vms: [{ vmid: 1002, name: 'drphoenix', portainer_environment_name: 'drphoenix', environment: 'test', docker_stacks: ['web'] }] },
+  );
+  ({ sim } = cli);
 }
 
-const run = (args: string[]) => runCli(['portainer', ...args, '--config', config, '--url', sim.url], { env: { PORTAINER_API_KEY: TOKEN } });
+const run = (args: string[]) => cli.run(args);
 
 describe('plan and converge against odd live state (simulator, real sockets)', () => {
   it('a legacy upper-case twin (WEB beside web) is a conflict naming both: 73, nothing written, --adopt does not resolve it', async () => {

@@ -3,37 +3,39 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 import { ownershipMarker } from '../../src/plan';
-import { startSimulator } from '../../simulator/src';
 import type { Simulator } from '../../simulator/src';
-import { REPO, runCli, writeConfig } from '../helpers/cli';
+import { REPO, runCli } from '../helpers/cli';
+import { SIM_TOKEN as TOKEN, useSimulatorCli } from '../helpers/sim-cli';
 
-const TOKEN = 'ptr_simulatortoken';
 const web = 'services:\n  web:\n    image: nginx:${NGINX_TAG}\n';
 
+const fixture = useSimulatorCli();
 let sim: Simulator;
 let config: string;
 
 /** prod and test VMs; web's NGINX_TAG is promoted, its HOST is each environment's own. */
 async function setup() {
-  sim = await startSimulator({
-    endpoints: [
-      { id: 2, name: 'prod-box', type: 2 },
-      { id: 3, name: 'test-box', type: 2 },
-    ],
-  });
-  config = writeConfig(
+  ({ sim, config } = await fixture.start(
     {
-      web: {
-        compose: web,
-        env: { NGINX_TAG: '1.27', HOST: 'base.example' },
-        environments: { test: { env: { NGINX_TAG: '1.28', HOST: 'test.example' } }, prod: { env: { HOST: 'prod.example' } } },
-      },
+      endpoints: [
+        { id: 2, name: 'prod-box', type: 2 },
+        { id: 3, name: 'test-box', type: 2 },
+      ],
     },
-    [
-      { vmid: 2001, name: 'prod-box', portainer_environment_name: 'prod-box', environment: 'prod', docker_stacks: ['web'] },
-      { vmid: 3001, name: 'test-box', portainer_environment_name: 'test-box', environment: 'test', docker_stacks: ['web'] },
-    ],
-  );
+    {
+      stacks: {
+        web: {
+          compose: web,
+          env: { NGINX_TAG: '1.27', HOST: 'base.example' },
+          environments: { test: { env: { NGINX_TAG: '1.28', HOST: 'test.example' } }, prod: { env: { HOST: 'prod.example' } } },
+        },
+      },
+      vms: [
+        { vmid: 2001, name: 'prod-box', portainer_environment_name: 'prod-box', environment: 'prod', docker_stacks: ['web'] },
+        { vmid: 3001, name: 'test-box', portainer_environment_name: 'test-box', environment: 'test', docker_stacks: ['web'] },
+      ],
+    },
+  ));
   // writeConfig has no `promote`: add it the way an operator would, by hand.
   const text = readFileSync(config, 'utf8').replace('"compose_file": "stacks/web/docker-compose.yml",', '"compose_file": "stacks/web/docker-compose.yml",\n      "promote": ["NGINX_TAG"],');
   writeFileSync(config, text);
@@ -42,10 +44,6 @@ async function setup() {
 const env = () => ({ PORTAINER_API_KEY: TOKEN, PORTAINER_URL: sim.url, PHOENIX_CONFIG: config });
 const run = (args: string[]) => runCli(['portainer', ...args], { env: env() });
 const webOn = (endpointId: number) => sim.stacks().find((s) => s.name === 'web' && s.endpointId === endpointId);
-
-afterEach(async () => {
-  await sim?.stop();
-});
 
 /** Runs a bash script as a CI job would, with `phoenix` on the PATH as the built CLI. */
 function bash(script: string, cwd: string): Promise<{ code: number; output: string }> {

@@ -6,33 +6,34 @@
  * registered with the leak guard: it is sent back, never printed.
  */
 import { ownershipMarker } from '../../src/plan';
-import { startSimulator } from '../../simulator/src';
 import type { Simulator } from '../../simulator/src';
-import { registerSecret, runCli, writeConfig } from '../helpers/cli';
+import { registerSecret } from '../helpers/cli';
+import { useSimulatorCli } from '../helpers/sim-cli';
 
-const TOKEN = 'ptr_simulatortoken';
 const VM = 4720;
 const HAND_SET = 'hand "set" \\ pw $x';
 registerSecret(HAND_SET);
 const OLD = `${ownershipMarker(VM)}\nservices:\n  web:\n    image: good:1\n`;
 const OLD_ENV = [{ name: 'DB_PASSWORD', value: HAND_SET }, { name: 'PORT', value: '80' }];
 
+const fixture = useSimulatorCli();
 let sim: Simulator;
-afterEach(async () => {
-  await sim.stop();
-});
 
 async function setup(version: string, faults: { failDeployWhen?: string; failDeployFor?: string[]; echoEnvOnFailure?: boolean }) {
-  sim = await startSimulator({
-    version,
-    endpoints: [{ id: 3, name: 'rbvm', type: 2 }],
-    stacks: [{ name: 'web', endpointId: 3, composeText: OLD, env: OLD_ENV }],
-    faults: { deployMs: 30, ...faults },
-  });
-  const config = writeConfig({ web: { compose: 'services:\n  web:\n    image: bad:1\n', env: { PORT: '81' } } }, [
-    { vmid: VM, name: 'rbvm', portainer_environment_name: 'rbvm', docker_stacks: ['web'] },
-  ]);
-  return (...extra: string[]) => runCli(['portainer', String(VM), 'converge', '--yes', '--config', config, '--url', sim.url, ...extra], { env: { PORTAINER_API_KEY: TOKEN } });
+  const cli = await fixture.start(
+    {
+      version,
+      endpoints: [{ id: 3, name: 'rbvm', type: 2 }],
+      stacks: [{ name: 'web', endpointId: 3, composeText: OLD, env: OLD_ENV }],
+      faults: { deployMs: 30, ...faults },
+    },
+    {
+      stacks: { web: { compose: 'services:\n  web:\n    image: bad:1\n', env: { PORT: '81' } } },
+      vms: [{ vmid: VM, name: 'rbvm', portainer_environment_name: 'rbvm', docker_stacks: ['web'] }],
+    },
+  );
+  ({ sim } = cli);
+  return (...extra: string[]) => cli.run([String(VM), 'converge', '--yes', ...extra]);
 }
 
 const puts = () => sim.writes().filter((w) => w.method === 'PUT');

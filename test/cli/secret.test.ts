@@ -2,37 +2,42 @@ import { chmodSync, chownSync, existsSync, lchownSync, mkdirSync, mkdtempSync, r
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { startSimulator } from '../../simulator/src';
 import type { Simulator } from '../../simulator/src';
-import { registerSecret, runCli, writeConfig } from '../helpers/cli';
+import { registerSecret, runCli } from '../helpers/cli';
+import { useSimulatorCli } from '../helpers/sim-cli';
+import type { SimCli } from '../helpers/sim-cli';
 
-const TOKEN = 'ptr_simulatortoken';
 const VALUE = 'Gr4fana admin p@ss, never printed';
 const NEW_VALUE = 'rotated-Gr4fana-value-2';
 registerSecret(VALUE);
 registerSecret(NEW_VALUE);
 
+const fixture = useSimulatorCli();
 let sim: Simulator;
 let dir: string;
 let secretsDir: string;
 let config: string;
+let cli: SimCli;
 
 beforeEach(async () => {
-  sim = await startSimulator({ endpoints: [{ id: 3, name: 'drphoenix', type: 2 }] });
+  cli = await fixture.start(
+    { endpoints: [{ id: 3, name: 'drphoenix', type: 2 }] },
+    {
+      stacks: { grafana: { compose: 'services:\n  grafana:\n    image: grafana/grafana:11\n', env: { GF_PORT: '3000', GF_SECURITY_ADMIN_PASSWORD: { secret: 'grafana_admin' } } } },
+      vms: [{ vmid: 1002, name: 'drphoenix', portainer_environment_name: 'drphoenix', docker_stacks: ['grafana'] }],
+    },
+  );
+  ({ sim, config } = cli);
   dir = mkdtempSync(join(tmpdir(), 'phoenix-secret-cli-'));
   secretsDir = join(dir, 'secrets');
-  config = writeConfig({ grafana: { compose: 'services:\n  grafana:\n    image: grafana/grafana:11\n', env: { GF_PORT: '3000', GF_SECURITY_ADMIN_PASSWORD: { secret: 'grafana_admin' } } } }, [
-    { vmid: 1002, name: 'drphoenix', portainer_environment_name: 'drphoenix', docker_stacks: ['grafana'] },
-  ]);
 });
 
-afterEach(async () => {
-  await sim.stop();
+afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
 const secret = (args: string[], secretInput?: string) => runCli(['secret', ...args, '--config', config], { secretInput, env: { PHOENIX_SECRETS_DIR: secretsDir } });
-const portainer = (args: string[]) => runCli(['portainer', ...args, '--config', config, '--url', sim.url], { env: { PORTAINER_API_KEY: TOKEN, PHOENIX_SECRETS_DIR: secretsDir } });
+const portainer = (args: string[]) => cli.run(args, { env: { PHOENIX_SECRETS_DIR: secretsDir } });
 
 describe('phoenix secret set/list/delete and secret env values (simulator, files)', () => {
   it('a secret set from stdin reaches Portainer’s Env, and never any output (text, --json, --debug)', async () => {

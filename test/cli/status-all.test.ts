@@ -5,41 +5,43 @@
  */
 import { ownershipMarker } from '../../src/plan';
 import { convergeResultSchema, statusResultSchema } from '../../src/render';
-import { startSimulator } from '../../simulator/src';
 import type { Simulator } from '../../simulator/src';
-import { runCli, writeConfig } from '../helpers/cli';
+import { useSimulatorCli } from '../helpers/sim-cli';
+import type { SimCli } from '../helpers/sim-cli';
 
-const TOKEN = 'ptr_simulatortoken';
 const app = (image: string) => `services:\n  app:\n    image: ${image}\n`;
 
+const fixture = useSimulatorCli();
 let sim: Simulator;
-let config: string;
-
-afterEach(async () => {
-  await sim?.stop();
-});
+let cli: SimCli;
 
 /** prod-box (prod) is in sync; test-box (test) has a drifted stack and one phoenix does not own; mgmt declares nothing. */
 async function setup() {
-  sim = await startSimulator({
-    endpoints: [
-      { id: 2, name: 'prod-box', type: 2 },
-      { id: 3, name: 'test-box', type: 2 },
-    ],
-    stacks: [
-      { name: 'ok', endpointId: 2, composeText: `${ownershipMarker(2001)}\n${app('a:1')}` },
-      { name: 'ok', endpointId: 3, composeText: `${ownershipMarker(3001)}\n${app('a:0')}` },
-      { name: 'theirs', endpointId: 3, composeText: app('t:1') },
-    ],
-  });
-  config = writeConfig({ ok: { compose: app('a:1') }, theirs: { compose: app('t:1') } }, [
-    { vmid: 1001, name: 'mgmt', portainer_environment_name: 'prod-box', docker_stacks: [] },
-    { vmid: 2001, name: 'prod-box', portainer_environment_name: 'prod-box', environment: 'prod', docker_stacks: ['ok'] },
-    { vmid: 3001, name: 'test-box', portainer_environment_name: 'test-box', environment: 'test', docker_stacks: ['ok', 'theirs'] },
-  ]);
+  cli = await fixture.start(
+    {
+      endpoints: [
+        { id: 2, name: 'prod-box', type: 2 },
+        { id: 3, name: 'test-box', type: 2 },
+      ],
+      stacks: [
+        { name: 'ok', endpointId: 2, composeText: `${ownershipMarker(2001)}\n${app('a:1')}` },
+        { name: 'ok', endpointId: 3, composeText: `${ownershipMarker(3001)}\n${app('a:0')}` },
+        { name: 'theirs', endpointId: 3, composeText: app('t:1') },
+      ],
+    },
+    {
+      stacks: { ok: { compose: app('a:1') }, theirs: { compose: app('t:1') } },
+      vms: [
+        { vmid: 1001, name: 'mgmt', portainer_environment_name: 'prod-box', docker_stacks: [] },
+        { vmid: 2001, name: 'prod-box', portainer_environment_name: 'prod-box', environment: 'prod', docker_stacks: ['ok'] },
+        { vmid: 3001, name: 'test-box', portainer_environment_name: 'test-box', environment: 'test', docker_stacks: ['ok', 'theirs'] },
+      ],
+    },
+  );
+  ({ sim } = cli);
 }
 
-const run = (args: string[]) => runCli(['portainer', ...args, '--config', config, '--url', sim.url], { env: { PORTAINER_API_KEY: TOKEN } });
+const run = (args: string[]) => cli.run(args);
 const writes = () => sim.requests.filter((r) => r.method !== 'GET').length;
 
 describe('phoenix portainer status --all / --env (simulator, real sockets)', () => {

@@ -1,28 +1,27 @@
 import { ownershipMarker } from '../../src/plan';
-import { startSimulator } from '../../simulator/src';
-import type { Simulator } from '../../simulator/src';
-import { runCli, writeConfig } from '../helpers/cli';
+import type { SimStackSeed, Simulator } from '../../simulator/src';
+import { useSimulatorCli } from '../helpers/sim-cli';
+import type { SimCli } from '../helpers/sim-cli';
 
-const TOKEN = 'ptr_simulatortoken';
 const app = (image: string) => `services:\n  app:\n    image: ${image}\n`;
 
+const fixture = useSimulatorCli();
 let sim: Simulator;
-let config: string;
-
-afterEach(async () => {
-  await sim?.stop();
-});
+let cli: SimCli;
 
 /** VM 1002 declares ok, drift, gone, theirs and gitty; Portainer also has old (ours, undeclared) and foreign (someone's). */
-async function setup(stacksLive: Parameters<typeof startSimulator>[0] extends infer O ? (O extends { stacks?: infer S } ? S : never) : never) {
-  sim = await startSimulator({ endpoints: [{ id: 3, name: 'drphoenix', type: 2 }], stacks: stacksLive });
-  config = writeConfig(
-    { ok: { compose: app('a:1') }, drift: { compose: app('b:2'), env: { MODE: 'x' } }, gone: { compose: app('c:1') }, theirs: { compose: app('d:1') }, gitty: { compose: app('e:1') } },
-    [{ vmid: 1002, name: 'drphoenix', portainer_environment_name: 'drphoenix', environment: 'test', docker_stacks: ['ok', 'drift', 'gone', 'theirs', 'gitty'] }],
+async function setup(stacksLive: SimStackSeed[]) {
+  cli = await fixture.start(
+    { endpoints: [{ id: 3, name: 'drphoenix', type: 2 }], stacks: stacksLive },
+    {
+      stacks: { ok: { compose: app('a:1') }, drift: { compose: app('b:2'), env: { MODE: 'x' } }, gone: { compose: app('c:1') }, theirs: { compose: app('d:1') }, gitty: { compose: app('e:1') } },
+      vms: [{ vmid: 1002, name: 'drphoenix', portainer_environment_name: 'drphoenix', environment: 'test', docker_stacks: ['ok', 'drift', 'gone', 'theirs', 'gitty'] }],
+    },
   );
+  ({ sim } = cli);
 }
 
-const run = (args: string[]) => runCli(['portainer', ...args, '--config', config, '--url', sim.url], { env: { PORTAINER_API_KEY: TOKEN } });
+const run = (args: string[]) => cli.run(args);
 const owned = (text: string) => `${ownershipMarker(1002)}\n${text}`;
 
 describe('phoenix portainer <vmid> status (simulator, real sockets)', () => {
