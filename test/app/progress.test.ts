@@ -28,7 +28,11 @@ const writer: StackWriter = {
 it('prints each action once, when it starts, and times each one from start to end', async () => {
   const lines: string[] = [];
   const events: string[] = [];
-  const p = plan(['web', 'bad', 'db'].map((name) => ({ name, composeText: compose, env: [] })), [], { vmid: VM, prune: false, adopt: false });
+  const p = plan(
+    ['web', 'bad', 'db'].map((name) => ({ name, composeText: compose, env: [] })),
+    [],
+    { vmid: VM, prune: false, adopt: false },
+  );
   const result = await applyPlan(p, writer, {
     vmid: VM,
     concurrency: 1,

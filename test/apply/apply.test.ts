@@ -18,7 +18,8 @@ function fakeWriter(script: { failCreate?: string[]; loseCreate?: string[]; asyn
   const writer: StackWriter = {
     async createStack({ name, composeText }) {
       calls.push(`create ${name}`);
-      if (script.failCreate?.includes(name)) throw new PortainerApiError({ method: 'POST', path: '/api/stacks/create/standalone/string', status: 500, portainerMessage: 'compose up failed: port in use' });
+      if (script.failCreate?.includes(name))
+        throw new PortainerApiError({ method: 'POST', path: '/api/stacks/create/standalone/string', status: 500, portainerMessage: 'compose up failed: port in use' });
       const stack = { id: nextId++, name, endpointId: 1, status: 'active' as DeployState, text: composeText };
       const sequence = script.asyncStatus?.[name];
       if (sequence) {

@@ -212,7 +212,9 @@ describe('a create whose answer was lost', () => {
     p.listFails = 1;
     const result = await createA(p);
     expect(result.results[0]).toMatchObject({ outcome: 'failed', error: { code: 'OUTCOME_UNKNOWN' } });
-    expect(result.results[0].error!.message).toBe('whether the create of a happened is unknown: its answer was lost (Could not talk to Portainer (ECONNRESET)), and re-reading Portainer failed too (Could not talk to Portainer (ECONNRESET, GET /api/stacks))');
+    expect(result.results[0].error!.message).toBe(
+      'whether the create of a happened is unknown: its answer was lost (Could not talk to Portainer (ECONNRESET)), and re-reading Portainer failed too (Could not talk to Portainer (ECONNRESET, GET /api/stacks))',
+    );
     expect(writes(p)).toEqual(['create a']);
   });
 
@@ -363,7 +365,11 @@ describe('partial failure', () => {
     p.faults.create = ['ok', 'server', 'ok'];
     const result = await applyPlan(plan([desired('a'), desired('b'), desired('c')], [], { vmid: VM, prune: false, adopt: false }), p, options);
     expect(result.ok).toBe(false);
-    expect(result.results.map((r) => [r.stack, r.outcome])).toEqual([['a', 'done'], ['b', 'failed'], ['c', 'done']]);
+    expect(result.results.map((r) => [r.stack, r.outcome])).toEqual([
+      ['a', 'done'],
+      ['b', 'failed'],
+      ['c', 'done'],
+    ]);
     expect(writes(p)).toEqual(['create a', 'create b', 'create c']);
   });
 });

@@ -13,7 +13,10 @@ import type { EnvPair, LiveStackInput } from '../../src/plan';
 
 const VM = 5;
 const OLD = `${ownershipMarker(VM)}\nservices:\n  a:\n    image: good:1\n`;
-const OLD_ENV: EnvPair[] = [{ name: 'DB_PASSWORD', value: 'set-by-hand "pw"\\' }, { name: 'PORT', value: '80' }];
+const OLD_ENV: EnvPair[] = [
+  { name: 'DB_PASSWORD', value: 'set-by-hand "pw"\\' },
+  { name: 'PORT', value: '80' },
+];
 
 type Failure = 'sync' | 'async' | 'lost' | 'timeout' | 'gateway';
 
@@ -33,7 +36,8 @@ function fakeWriter(updates: Array<Failure | 'ok' | 'lost-landed'>) {
       calls.push('update');
       sent.push({ composeText, env });
       const next = updates.shift() ?? 'ok';
-      const server500 = () => new PortainerApiError({ method: 'PUT', path: '/api/stacks/7', status: 500, portainerMessage: `failed to deploy a stack: bad image in ${composeText.includes('bad') ? 'new' : 'old'} file` });
+      const server500 = () =>
+        new PortainerApiError({ method: 'PUT', path: '/api/stacks/7', status: 500, portainerMessage: `failed to deploy a stack: bad image in ${composeText.includes('bad') ? 'new' : 'old'} file` });
       if (next === 'sync') {
         stack.status = 'inactive';
         throw server500();

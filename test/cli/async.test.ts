@@ -35,7 +35,10 @@ it('polls each deploy until Status 1 before reporting it done', async () => {
   const result = await run();
   expect(result.exitCode).toBe(0);
   expect(result.stdout).toContain('Apply: 2 done, 0 failed, 0 not attempted.');
-  expect(sim.stacks().map((s) => [s.name, s.status])).toEqual([['bravo', 1], ['alpha', 1]]);
+  expect(sim.stacks().map((s) => [s.name, s.status])).toEqual([
+    ['bravo', 1],
+    ['alpha', 1],
+  ]);
   const polls = sim.requests.filter((r) => r.method === 'GET' && /^\/api\/stacks\/\d+$/.test(r.path));
   expect(polls.length).toBeGreaterThanOrEqual(2); // at least one poll per deploy that answered Status 3
   const lastWrite = Math.max(...sim.writes().map((w) => w.at));

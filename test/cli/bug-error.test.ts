@@ -51,7 +51,7 @@ describe('BugError', () => {
   });
 
   it('an unexpected exception is a bug too (70 with the stack); a user error stays one paragraph with its own exit code', async () => {
-    const bug = await runThrowing("new TypeError(\"Cannot read properties of undefined (reading 'Id')\")", []);
+    const bug = await runThrowing('new TypeError("Cannot read properties of undefined (reading \'Id\')")', []);
     expect(bug.stderr).toMatch(/internal error: TypeError: .*\n\s+at /);
     expect(bug.exitCode).toBe(ExitCode.INTERNAL);
     const user = await runThrowing("new errors.ConfigError('bad file', { hint: 'fix it' })", []);

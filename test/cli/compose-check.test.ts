@@ -64,7 +64,7 @@ describe('compose checks before any request (simulator, real sockets)', () => {
     expect(result.stdout).toBe('');
     expect(result.stderr).toContain('has 2 problems');
     expect(result.stderr).toContain('services.web.restrat: unknown key "restrat"');
-    expect(result.stderr).toContain('${NGINX_TAG} is not set by the stack\'s env');
+    expect(result.stderr).toContain("${NGINX_TAG} is not set by the stack's env");
   });
 
   it('env the file never references is a warning on stderr, not an error; the plan goes on', async () => {

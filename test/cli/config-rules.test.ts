@@ -24,7 +24,12 @@ let sim: Simulator;
 let cli: SimCli;
 
 beforeEach(async () => {
-  cli = await fixture.start({ endpoints: [{ id: 3, name: 'drphoenix', type: 2 }, { id: 4, name: 'prod-box', type: 2 }] });
+  cli = await fixture.start({
+    endpoints: [
+      { id: 3, name: 'drphoenix', type: 2 },
+      { id: 4, name: 'prod-box', type: 2 },
+    ],
+  });
   ({ sim } = cli);
 });
 
@@ -35,9 +40,7 @@ const shown = (config: string) => config; // the CLI runs from the repo, the con
 
 describe('env names and values that would break stack.env lines', () => {
   it('config validate names each bad env name and value; plan refuses the same before any request', async () => {
-    const config = writeConfig({ web: { compose: COMPOSE, env: { 'A=B': '1', TAG: '1.27\nINJECTED=1' } } }, [
-      vm({ docker_stacks: [{ name: 'web', env: { 'HAS SPACE': 'x', '1ABC': 'y' } }] }),
-    ]);
+    const config = writeConfig({ web: { compose: COMPOSE, env: { 'A=B': '1', TAG: '1.27\nINJECTED=1' } } }, [vm({ docker_stacks: [{ name: 'web', env: { 'HAS SPACE': 'x', '1ABC': 'y' } }] })]);
     const checked = await validate(config);
     expect(checked.exitCode).toBe(65);
     expect(checked.stdout).toBe('');
@@ -116,9 +119,7 @@ describe('which Portainer environment a VM deploys to', () => {
     const planned = await portainer(config, ['1002', 'plan']);
     expect(planned.exitCode).toBe(65);
     expect(planned.stdout).toBe('');
-    expect(planned.stderr).toContain(
-      'Error: VM 1002: portainer_endpoint_id 4 is Portainer environment "prod-box", but portainer_environment_name is "drphoenix" (environment "drphoenix" is id 3)',
-    );
+    expect(planned.stderr).toContain('Error: VM 1002: portainer_endpoint_id 4 is Portainer environment "prod-box", but portainer_environment_name is "drphoenix" (environment "drphoenix" is id 3)');
     expect(planned.stderr).toContain('Make portainer_endpoint_id and portainer_environment_name name the same environment, or keep only one of them.');
 
     const converged = await portainer(config, ['1002', 'converge', '--yes', '--json']);
@@ -154,7 +155,10 @@ describe('which Portainer environment a VM deploys to', () => {
   });
 
   it('config validate refuses a VM with docker_stacks but no Portainer environment, naming both keys', async () => {
-    const config = writeConfig({ web: { compose: COMPOSE } }, [{ vmid: 1002, name: 'drphoenix', docker_stacks: ['web'] }, { vmid: 1009, name: 'plain', docker_stacks: [] }]);
+    const config = writeConfig({ web: { compose: COMPOSE } }, [
+      { vmid: 1002, name: 'drphoenix', docker_stacks: ['web'] },
+      { vmid: 1009, name: 'plain', docker_stacks: [] },
+    ]);
     const checked = await validate(config);
     expect(checked.exitCode).toBe(65);
     expect(checked.stdout).toBe('');
@@ -184,7 +188,11 @@ describe('which Portainer environment a VM deploys to', () => {
     const allJson = await portainer(config, ['plan', '--all', '--json']);
     expect(allJson.exitCode).toBe(65);
     const vms = JSON.parse(allJson.stdout).result.vms as Array<{ vm: { vmid: number }; outcome: string; error?: { code: string } }>;
-    expect(vms.map((v) => [v.vm.vmid, v.outcome, v.error?.code])).toEqual([[1002, 'error', 'STACK_CLAIMED_TWICE'], [1003, 'error', 'STACK_CLAIMED_TWICE'], [1004, 'planned', undefined]]);
+    expect(vms.map((v) => [v.vm.vmid, v.outcome, v.error?.code])).toEqual([
+      [1002, 'error', 'STACK_CLAIMED_TWICE'],
+      [1003, 'error', 'STACK_CLAIMED_TWICE'],
+      [1004, 'planned', undefined],
+    ]);
 
     const single = await portainer(config, ['1003', 'converge', '--yes']);
     expect(single.exitCode).toBe(65);

@@ -47,7 +47,11 @@ describe('phoenix portainer converge --all / --env (simulator, real sockets)', (
     await setup();
     const first = await run(['converge', '--all', '--yes', '--include-protected']);
     expect(first.exitCode).toBe(0);
-    expect(byEndpoint(2).map((s) => s.name).sort()).toEqual(['db', 'web']);
+    expect(
+      byEndpoint(2)
+        .map((s) => s.name)
+        .sort(),
+    ).toEqual(['db', 'web']);
     expect(byEndpoint(3).map((s) => s.env)).toEqual([[{ name: 'NGINX_TAG', value: '1.28' }]]);
     expect(byEndpoint(4).map((s) => s.env)).toEqual([[{ name: 'NGINX_TAG', value: '1.29' }]]);
     expect(byEndpoint(4)[0].composeText.split('\n')[0]).toBe(ownershipMarker(4001));
@@ -110,12 +114,22 @@ describe('phoenix portainer converge --all / --env (simulator, real sockets)', (
   });
 
   it('a VM whose Portainer environment is missing fails alone with 65', async () => {
-    await setup({ endpoints: [{ id: 2, name: 'prod-box', type: 2 }, { id: 3, name: 'test-box', type: 2 }] });
+    await setup({
+      endpoints: [
+        { id: 2, name: 'prod-box', type: 2 },
+        { id: 3, name: 'test-box', type: 2 },
+      ],
+    });
     const result = await run(['converge', '--all', '--yes', '--include-protected']);
     expect(result.exitCode).toBe(65);
     expect(result.stdout).toMatch(/^4001\s+dev-box.*error \(exit 65\)$/m);
     expect(result.stdout).toContain('vm 4001: VM 4001: Portainer has no environment named "dev-box"');
-    expect(sim.stacks().map((s) => s.endpointId).sort()).toEqual([2, 2, 3]);
+    expect(
+      sim
+        .stacks()
+        .map((s) => s.endpointId)
+        .sort(),
+    ).toEqual([2, 2, 3]);
   });
 
   it('one confirmation for all: without --yes and no terminal, nothing is written (64)', async () => {

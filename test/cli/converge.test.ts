@@ -42,10 +42,18 @@ describe('phoenix portainer <vmid> converge (simulator, real sockets)', () => {
     expect(first.stdout).toContain('+ db');
     expect(first.stdout).toContain('Plan: 2 to create, 0 to update, 0 to delete, 0 unchanged.');
     expect(first.stdout).toContain('Apply: 2 done, 0 failed, 0 not attempted.');
-    expect(sim.stacks().map((s) => s.name).sort()).toEqual(['db', 'web']);
+    expect(
+      sim
+        .stacks()
+        .map((s) => s.name)
+        .sort(),
+    ).toEqual(['db', 'web']);
     const web1 = sim.stacks().find((s) => s.name === 'web')!;
     expect(web1.composeText.split('\n')[0]).toBe(ownershipMarker(1002));
-    expect(web1.env).toEqual([{ name: 'NGINX_TAG', value: '1.27' }, { name: 'PORT', value: '8080' }]);
+    expect(web1.env).toEqual([
+      { name: 'NGINX_TAG', value: '1.27' },
+      { name: 'PORT', value: '8080' },
+    ]);
 
     const writesBefore = sim.writes().length;
     const second = await run(['1002', 'converge', '--yes']);
@@ -69,7 +77,18 @@ describe('phoenix portainer <vmid> converge (simulator, real sockets)', () => {
 
   it('updates drift with the full env and the stack’s own endpointId', async () => {
     await setup({
-      stacks: [{ name: 'web', endpointId: 3, composeText: `${ownershipMarker(1002)}\n${web.replace('${NGINX_TAG}', 'old')}`, env: [{ name: 'NGINX_TAG', value: '1.27' }, { name: 'PORT', value: '8080' }, { name: 'EXTRA', value: 'x' }] }],
+      stacks: [
+        {
+          name: 'web',
+          endpointId: 3,
+          composeText: `${ownershipMarker(1002)}\n${web.replace('${NGINX_TAG}', 'old')}`,
+          env: [
+            { name: 'NGINX_TAG', value: '1.27' },
+            { name: 'PORT', value: '8080' },
+            { name: 'EXTRA', value: 'x' },
+          ],
+        },
+      ],
     });
     const result = await run(['1002', 'converge', 'web', '--yes']);
     expect(result.exitCode).toBe(0);
@@ -78,7 +97,10 @@ describe('phoenix portainer <vmid> converge (simulator, real sockets)', () => {
     expect(result.stdout).toContain('env - EXTRA');
     const put = sim.writes().find((r) => r.method === 'PUT')!;
     expect(put.query.endpointId).toBe('3');
-    expect((put.body as { Env: unknown }).Env).toEqual([{ name: 'NGINX_TAG', value: '1.27' }, { name: 'PORT', value: '8080' }]);
+    expect((put.body as { Env: unknown }).Env).toEqual([
+      { name: 'NGINX_TAG', value: '1.27' },
+      { name: 'PORT', value: '8080' },
+    ]);
     expect(sim.writes().filter((r) => r.method !== 'PUT')).toEqual([]); // [stack] limited the run to web
   });
 
@@ -92,7 +114,12 @@ describe('phoenix portainer <vmid> converge (simulator, real sockets)', () => {
 
     const adopted = await run(['1002', 'converge', '--yes', '--adopt']);
     expect(adopted.exitCode).toBe(0);
-    expect(sim.stacks().find((s) => s.name === 'web')!.composeText.startsWith(ownershipMarker(1002))).toBe(true);
+    expect(
+      sim
+        .stacks()
+        .find((s) => s.name === 'web')!
+        .composeText.startsWith(ownershipMarker(1002)),
+    ).toBe(true);
   });
 
   it('--prune deletes only stacks carrying this VM’s marker', async () => {
@@ -108,7 +135,12 @@ describe('phoenix portainer <vmid> converge (simulator, real sockets)', () => {
     const result = await run(['1002', 'converge', '--prune', '--yes']);
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toContain('- old');
-    expect(sim.stacks().map((s) => s.name).sort()).toEqual(['db', 'elsewhere', 'theirs', 'web']);
+    expect(
+      sim
+        .stacks()
+        .map((s) => s.name)
+        .sort(),
+    ).toEqual(['db', 'elsewhere', 'theirs', 'web']);
   });
 
   it('accepts `phoenix portainer converge <vmid>` as well', async () => {

@@ -27,7 +27,11 @@ describe('phoenix portainer environments (simulator, real sockets)', () => {
 
     const text = await run([]);
     expect(text.exitCode).toBe(0);
-    const row = (id: number) => text.stdout.split('\n').find((l) => l.startsWith(`${id} `))?.replace(/\s+/g, ' ');
+    const row = (id: number) =>
+      text.stdout
+        .split('\n')
+        .find((l) => l.startsWith(`${id} `))
+        ?.replace(/\s+/g, ' ');
     expect(row(1)).toMatch(/^1 local docker .* up no 1001 \(mgmt\)$/);
     expect(row(3)).toBe('3 drphoenix docker agent tcp://10.0.0.102:9001 up no 1002 (drphoenix)');
     expect(row(4)).toBe('4 swarm-prod docker agent tcp://10.0.0.110:9001 down yes 1004 (byid)');

@@ -36,7 +36,12 @@ let config: string;
 let env: NodeJS.ProcessEnv;
 
 beforeAll(async () => {
-  sim = await startSimulator({ endpoints: [{ id: 2, name: 'prod-box', type: 2 }, { id: 3, name: 'test-box', type: 2 }] });
+  sim = await startSimulator({
+    endpoints: [
+      { id: 2, name: 'prod-box', type: 2 },
+      { id: 3, name: 'test-box', type: 2 },
+    ],
+  });
   dir = mkdtempSync(join(tmpdir(), 'phoenix-json-contract-'));
   config = writeConfig(
     { web: { compose: 'services:\n  web:\n    image: nginx:${NGINX_TAG}\n', env: { NGINX_TAG: '1.27' }, environments: { test: { env: { NGINX_TAG: '1.28' } }, prod: { env: {} } } } },

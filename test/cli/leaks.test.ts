@@ -105,7 +105,9 @@ describe('a Portainer URL with a user name or password', () => {
   });
 
   it('from portainer.url of the config, and a user name alone, and no scheme', async () => {
-    const configured = writeConfig({ web: { compose: 'services:\n  web:\n    image: nginx\n' } }, [{ vmid: 1201, name: 'leakvm', portainer_environment_name: 'leakvm', docker_stacks: ['web'] }], { portainer: { url: withCredentials() } });
+    const configured = writeConfig({ web: { compose: 'services:\n  web:\n    image: nginx\n' } }, [{ vmid: 1201, name: 'leakvm', portainer_environment_name: 'leakvm', docker_stacks: ['web'] }], {
+      portainer: { url: withCredentials() },
+    });
     expectRefused(await plan([], {}, configured));
     expectRefused(await plan(['--url', sim.url.replace('http://', 'http://admin@')]));
     const bare = await plan(['--url', `admin:${PASSWORD}@${new URL(sim.url).host}`]);

@@ -24,11 +24,18 @@ it('one failed create does not stop the others; exit 1; the rerun finishes the j
   const first = await run();
   expect(first.exitCode).toBe(1);
   expect(first.stdout).toContain('done   create alpha');
-  expect(first.stdout).toMatch(/FAILED create bravo: Portainer answered 500 to POST \/api\/stacks\/create\/standalone\/string\?endpointId=3: Failed to deploy a stack: compose up operation failed: Error response from daemon: simulated deploy failure for stack 'bravo'/);
+  expect(first.stdout).toMatch(
+    /FAILED create bravo: Portainer answered 500 to POST \/api\/stacks\/create\/standalone\/string\?endpointId=3: Failed to deploy a stack: compose up operation failed: Error response from daemon: simulated deploy failure for stack 'bravo'/,
+  );
   expect(first.stdout).toContain('done   create charlie');
   expect(first.stdout).toContain('Apply: 2 done, 1 failed, 0 not attempted.');
   expect(first.stdout).toContain('Run the same converge again to finish');
-  expect(sim.stacks().map((s) => s.name).sort()).toEqual(['alpha', 'charlie']);
+  expect(
+    sim
+      .stacks()
+      .map((s) => s.name)
+      .sort(),
+  ).toEqual(['alpha', 'charlie']);
   expect(sim.writes().filter((w) => w.method === 'POST')).toHaveLength(3); // a 500 is a definite failure: not resent
 
   sim.setFaults({});
@@ -37,6 +44,16 @@ it('one failed create does not stop the others; exit 1; the rerun finishes the j
   expect(second.exitCode).toBe(0);
   expect(second.stdout).toContain('Plan: 1 to create, 0 to update, 0 to delete, 2 unchanged.');
   expect(second.stdout).toContain('Apply: 1 done, 0 failed, 0 not attempted.');
-  expect(sim.writes().slice(writesBefore).map((w) => `${w.method} ${(w.body as { Name?: string }).Name}`)).toEqual(['POST bravo']);
-  expect(sim.stacks().map((s) => s.name).sort()).toEqual(['alpha', 'bravo', 'charlie']);
+  expect(
+    sim
+      .writes()
+      .slice(writesBefore)
+      .map((w) => `${w.method} ${(w.body as { Name?: string }).Name}`),
+  ).toEqual(['POST bravo']);
+  expect(
+    sim
+      .stacks()
+      .map((s) => s.name)
+      .sort(),
+  ).toEqual(['alpha', 'bravo', 'charlie']);
 });

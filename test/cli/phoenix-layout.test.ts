@@ -41,8 +41,7 @@ describe('the existing Phoenix Hypervisor layout, untouched', () => {
   it('converges the fixture as it is, and its bytes are identical after the run', async () => {
     sim = await startSimulator({ endpoints });
     const before = snapshot(FIXTURE);
-    const run = (args: string[]) =>
-      runCli(['portainer', ...args, '--config', join(FIXTURE, 'phoenix_vm_configs.json'), '--url', sim.url], { env: { PORTAINER_API_KEY: TOKEN } });
+    const run = (args: string[]) => runCli(['portainer', ...args, '--config', join(FIXTURE, 'phoenix_vm_configs.json'), '--url', sim.url], { env: { PORTAINER_API_KEY: TOKEN } });
 
     const first = await run(['converge', '--all', '--yes']);
     expect(first.exitCode).toBe(0);
@@ -51,7 +50,10 @@ describe('the existing Phoenix Hypervisor layout, untouched', () => {
     const stacks = Object.fromEntries(sim.stacks().map((s) => [s.name, s]));
     expect(Object.keys(stacks).sort()).toEqual(['monitoring', 'qdrant_service', 'whoami']);
     // no environment on the VM or the entry: the layout's production variables (numbers as strings)
-    expect(stacks.qdrant_service.env).toEqual([{ name: 'QDRANT_PORT', value: '6333' }, { name: 'QDRANT_TAG', value: 'v1.12.0' }]);
+    expect(stacks.qdrant_service.env).toEqual([
+      { name: 'QDRANT_PORT', value: '6333' },
+      { name: 'QDRANT_TAG', value: 'v1.12.0' },
+    ]);
     // the entry names its environment
     expect(stacks.monitoring.env).toEqual([{ name: 'GRAFANA_TAG', value: '11.3.0' }]);
     // only stacks/<name>/docker-compose.yml: no env

@@ -47,7 +47,17 @@ describe('plan and converge against odd live state (simulator, real sockets)', (
   });
 
   it('a live env that repeats a name is drift (update), not in sync, and converge sends the name once', async () => {
-    await setup([{ name: 'web', endpointId: 3, composeText: owned(web), env: [{ name: 'PORT', value: '8080' }, { name: 'PORT', value: '80' }] }]);
+    await setup([
+      {
+        name: 'web',
+        endpointId: 3,
+        composeText: owned(web),
+        env: [
+          { name: 'PORT', value: '8080' },
+          { name: 'PORT', value: '80' },
+        ],
+      },
+    ]);
     const plan = await run(['1002', 'plan', '--detailed-exitcode']);
     expect(plan.exitCode).toBe(2);
     expect(plan.stdout).toContain('~ web  env differs');

@@ -80,14 +80,16 @@ describe('converge: "Apply this plan?" on a terminal', () => {
 
 describe('promote: the protected-environment question on a terminal', () => {
   async function promote(keys: string) {
-    sim = await startSimulator({ endpoints: [{ id: 2, name: 'prod-box', type: 2 }, { id: 3, name: 'test-box', type: 2 }] });
-    const config = writeConfig(
-      { web: { compose: 'services:\n  web:\n    image: nginx:${TAG}\n', env: { TAG: '1.27' }, environments: { test: { env: { TAG: '1.28' } } } } },
-      [
-        { vmid: 2001, name: 'prod-box', portainer_environment_name: 'prod-box', environment: 'prod', docker_stacks: ['web'] },
-        { vmid: 3001, name: 'test-box', portainer_environment_name: 'test-box', environment: 'test', docker_stacks: ['web'] },
+    sim = await startSimulator({
+      endpoints: [
+        { id: 2, name: 'prod-box', type: 2 },
+        { id: 3, name: 'test-box', type: 2 },
       ],
-    );
+    });
+    const config = writeConfig({ web: { compose: 'services:\n  web:\n    image: nginx:${TAG}\n', env: { TAG: '1.27' }, environments: { test: { env: { TAG: '1.28' } } } } }, [
+      { vmid: 2001, name: 'prod-box', portainer_environment_name: 'prod-box', environment: 'prod', docker_stacks: ['web'] },
+      { vmid: 3001, name: 'test-box', portainer_environment_name: 'test-box', environment: 'test', docker_stacks: ['web'] },
+    ]);
     writeFileSync(config, readFileSync(config, 'utf8').replace('"compose_file": "stacks/web/docker-compose.yml",', '"compose_file": "stacks/web/docker-compose.yml",\n      "promote": ["TAG"],'));
     const env = { PORTAINER_API_KEY: TOKEN, PORTAINER_URL: sim.url, PHOENIX_CONFIG: config };
     expect((await runCli(['portainer', 'converge', '--all', '--yes'], { env })).exitCode).toBe(0);

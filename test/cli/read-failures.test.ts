@@ -48,8 +48,7 @@ afterEach(async () => {
   await sim.stop();
 });
 
-const run = (args: string[], env: NodeJS.ProcessEnv = {}) =>
-  runCli(['portainer', String(VM), ...args, '--config', config, '--url', proxyUrl], { env: { PORTAINER_API_KEY: TOKEN, ...env } });
+const run = (args: string[], env: NodeJS.ProcessEnv = {}) => runCli(['portainer', String(VM), ...args, '--config', config, '--url', proxyUrl], { env: { PORTAINER_API_KEY: TOKEN, ...env } });
 
 const stackFile500: Fault = (req, res) => {
   if (req.method !== 'GET' || !/^\/api\/stacks\/\d+\/file/.test(req.url ?? '')) return false;
@@ -113,7 +112,12 @@ describe('--read-timeout / PHOENIX_READ_TIMEOUT', () => {
     expect(result.stderr).toMatch(/within 1 s/);
   });
 
-  it.each([['0s', 'is zero'], ['30', 'has no unit'], ['soon', 'is not a duration'], ['25h', 'is longer than 24h']])('--read-timeout %s is a usage error (64) that shows the format', async (value, words) => {
+  it.each([
+    ['0s', 'is zero'],
+    ['30', 'has no unit'],
+    ['soon', 'is not a duration'],
+    ['25h', 'is longer than 24h'],
+  ])('--read-timeout %s is a usage error (64) that shows the format', async (value, words) => {
     await setup(() => false);
     const result = await run(['plan', '--read-timeout', value]);
     expect(result.exitCode).toBe(64);

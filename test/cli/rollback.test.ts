@@ -14,7 +14,10 @@ const VM = 4720;
 const HAND_SET = 'hand "set" \\ pw $x';
 registerSecret(HAND_SET);
 const OLD = `${ownershipMarker(VM)}\nservices:\n  web:\n    image: good:1\n`;
-const OLD_ENV = [{ name: 'DB_PASSWORD', value: HAND_SET }, { name: 'PORT', value: '80' }];
+const OLD_ENV = [
+  { name: 'DB_PASSWORD', value: HAND_SET },
+  { name: 'PORT', value: '80' },
+];
 
 const fixture = useSimulatorCli();
 let sim: Simulator;

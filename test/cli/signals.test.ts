@@ -23,10 +23,9 @@ afterEach(async () => {
 it('SIGINT during apply: no write after the signal but the in-flight one, results printed, exit 130', async () => {
   sim = await startSimulator({ endpoints: [{ id: 3, name: 'sigvm', type: 2 }], faults: { deployMs: 1_500 } });
   const compose = (image: string) => `services:\n  app:\n    image: ${image}\n`;
-  const config = writeConfig(
-    { alpha: { compose: compose('a') }, bravo: { compose: compose('b') }, charlie: { compose: compose('c') } },
-    [{ vmid: VM, name: 'sigvm', portainer_environment_name: 'sigvm', docker_stacks: ['alpha', 'bravo', 'charlie'] }],
-  );
+  const config = writeConfig({ alpha: { compose: compose('a') }, bravo: { compose: compose('b') }, charlie: { compose: compose('c') } }, [
+    { vmid: VM, name: 'sigvm', portainer_environment_name: 'sigvm', docker_stacks: ['alpha', 'bravo', 'charlie'] },
+  ]);
   const child = spawn(process.execPath, [join(REPO, 'bin/run.js'), 'portainer', String(VM), 'converge', '--yes', '--concurrency', '1', '--config', config, '--url', sim.url], {
     cwd: REPO,
     env: { ...baseEnv(), PORTAINER_API_KEY: TOKEN },
@@ -67,10 +66,9 @@ type SimulatorStacks = NonNullable<NonNullable<Parameters<typeof startSimulator>
 async function startConverge(faults: { deployMs?: number; latencyMs?: number }, extra: string[] = [], stacks: SimulatorStacks = []) {
   sim = await startSimulator({ endpoints: [{ id: 3, name: 'sigvm', type: 2 }], faults, stacks });
   const compose = (image: string) => `services:\n  app:\n    image: ${image}\n`;
-  const config = writeConfig(
-    { alpha: { compose: compose('a') }, bravo: { compose: compose('b') }, charlie: { compose: compose('c') } },
-    [{ vmid: VM, name: 'sigvm', portainer_environment_name: 'sigvm', docker_stacks: ['alpha', 'bravo', 'charlie'] }],
-  );
+  const config = writeConfig({ alpha: { compose: compose('a') }, bravo: { compose: compose('b') }, charlie: { compose: compose('c') } }, [
+    { vmid: VM, name: 'sigvm', portainer_environment_name: 'sigvm', docker_stacks: ['alpha', 'bravo', 'charlie'] },
+  ]);
   const child = spawn(process.execPath, [join(REPO, 'bin/run.js'), 'portainer', String(VM), 'converge', '--yes', '--concurrency', '1', '--config', config, '--url', sim.url, ...extra], {
     cwd: REPO,
     env: { ...baseEnv(), PORTAINER_API_KEY: TOKEN },

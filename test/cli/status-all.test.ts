@@ -92,8 +92,17 @@ describe('phoenix portainer status --all / --env (simulator, real sockets)', () 
 
   it('the --json results of status, plan and converge match their schemas, for one VM and for many', async () => {
     await setup();
-    for (const args of [['status', '--all'], ['3001', 'status']]) expect(statusResultSchema.safeParse(JSON.parse((await run([...args, '--json'])).stdout).result).error).toBeUndefined();
-    for (const args of [['plan', '--all'], ['2001', 'plan'], ['converge', '--env', 'dev', '--yes'], ['3001', 'converge', '--yes']]) {
+    for (const args of [
+      ['status', '--all'],
+      ['3001', 'status'],
+    ])
+      expect(statusResultSchema.safeParse(JSON.parse((await run([...args, '--json'])).stdout).result).error).toBeUndefined();
+    for (const args of [
+      ['plan', '--all'],
+      ['2001', 'plan'],
+      ['converge', '--env', 'dev', '--yes'],
+      ['3001', 'converge', '--yes'],
+    ]) {
       const result = await run([...args, '--json']);
       expect(convergeResultSchema.safeParse(JSON.parse(result.stdout).result).error).toBeUndefined();
     }

@@ -28,7 +28,15 @@ describe('phoenix portainer <vmid> status (simulator, real sockets)', () => {
   it('names the state of every declared and live stack, in text and JSON, and never writes', async () => {
     await setup([
       { name: 'ok', endpointId: 3, composeText: owned(app('a:1')) },
-      { name: 'drift', endpointId: 3, composeText: owned(app('b:1')), env: [{ name: 'MODE', value: 'x' }, { name: 'OLD', value: '1' }] },
+      {
+        name: 'drift',
+        endpointId: 3,
+        composeText: owned(app('b:1')),
+        env: [
+          { name: 'MODE', value: 'x' },
+          { name: 'OLD', value: '1' },
+        ],
+      },
       { name: 'theirs', endpointId: 3, composeText: app('d:1') },
       { name: 'gitty', endpointId: 3, composeText: app('e:1'), git: { url: 'https://git.example/repo.git' } },
       { name: 'old', endpointId: 3, composeText: owned(app('f:1')) },
@@ -36,7 +44,11 @@ describe('phoenix portainer <vmid> status (simulator, real sockets)', () => {
     ]);
     const text = await run(['1002', 'status']);
     expect(text.exitCode).toBe(0);
-    const line = (stack: string) => text.stdout.split('\n').map((l) => l.replace(/\s+/g, ' ').trim()).find((l) => l.split(' ').slice(0, 2).includes(stack));
+    const line = (stack: string) =>
+      text.stdout
+        .split('\n')
+        .map((l) => l.replace(/\s+/g, ' ').trim())
+        .find((l) => l.split(' ').slice(0, 2).includes(stack));
     expect(line('ok')).toBe('= ok in sync');
     expect(line('drift')).toMatch(/^~ drift drifted compose and env differ \(env: -OLD\)$/);
     expect(line('gone')).toBe('+ gone missing declared but not in Portainer');

@@ -15,7 +15,12 @@ let sim: Simulator;
 let config: string;
 
 beforeEach(async () => {
-  sim = await startSimulator({ endpoints: [{ id: 3, name: 'vma', type: 2 }, { id: 4, name: 'vmb', type: 2 }] });
+  sim = await startSimulator({
+    endpoints: [
+      { id: 3, name: 'vma', type: 2 },
+      { id: 4, name: 'vmb', type: 2 },
+    ],
+  });
   const compose = (image: string) => `services:\n  app:\n    image: ${image}\n`;
   config = writeConfig({ web: { compose: compose('nginx') }, monitoring: { compose: compose('prom') } }, [
     { vmid: 1002, name: 'vma', portainer_environment_name: 'vma', docker_stacks: ['web', 'monitoring'] },

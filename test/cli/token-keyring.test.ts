@@ -28,9 +28,7 @@ keyringSuite.describe('phoenix portainer token with the OS keyring (real Secret 
     sim = await startSimulator({ endpoints: [{ id: 3, name: 'drphoenix', type: 2 }] });
     account = new URL(sim.url).origin;
     dir = mkdtempSync(join(tmpdir(), 'phoenix-token-keyring-'));
-    config = writeConfig({ web: { compose: 'services:\n  web:\n    image: nginx:1.27\n' } }, [
-      { vmid: 1002, name: 'drphoenix', portainer_environment_name: 'drphoenix', docker_stacks: ['web'] },
-    ]);
+    config = writeConfig({ web: { compose: 'services:\n  web:\n    image: nginx:1.27\n' } }, [{ vmid: 1002, name: 'drphoenix', portainer_environment_name: 'drphoenix', docker_stacks: ['web'] }]);
   });
 
   afterEach(async () => {
@@ -40,8 +38,7 @@ keyringSuite.describe('phoenix portainer token with the OS keyring (real Secret 
   });
 
   const tokenFile = () => join(dir, 'no-token-file-here');
-  const run = (args: string[], secretInput?: string) =>
-    runCli(args, { keyring: true, secretInput, env: { PHOENIX_TOKEN_FILE: tokenFile() } });
+  const run = (args: string[], secretInput?: string) => runCli(args, { keyring: true, secretInput, env: { PHOENIX_TOKEN_FILE: tokenFile() } });
 
   it('keyring usable', () => {
     expect(keyringSuite.problem).toBeUndefined();

@@ -20,9 +20,7 @@ async function setup(options: SimulatorOptions = {}) {
   sim = await startSimulator({ endpoints: [{ id: 3, name: 'drphoenix', type: 2 }], ...options });
   dir = mkdtempSync(join(tmpdir(), 'phoenix-token-cli-'));
   tokenFile = join(dir, 'etc', 'phoenix', 'portainer-api-key');
-  config = writeConfig({ web: { compose: 'services:\n  web:\n    image: nginx:1.27\n' } }, [
-    { vmid: 1002, name: 'drphoenix', portainer_environment_name: 'drphoenix', docker_stacks: ['web'] },
-  ]);
+  config = writeConfig({ web: { compose: 'services:\n  web:\n    image: nginx:1.27\n' } }, [{ vmid: 1002, name: 'drphoenix', portainer_environment_name: 'drphoenix', docker_stacks: ['web'] }]);
 }
 
 afterEach(async () => {
@@ -164,7 +162,12 @@ describe('phoenix portainer token create', () => {
     expect(mint?.status).toBe(201);
     expect(mint?.body).toEqual({ password: '<redacted>', description: `phoenix on ${hostname()}` });
     expect(sim.requests.every((r) => r.headers.cookie === undefined)).toBe(true);
-    expect(sim.requests.filter((r) => r.headers.authorization !== undefined).map((r) => r.path).sort()).toEqual(['/api/users/1/tokens', '/api/users/me']);
+    expect(
+      sim.requests
+        .filter((r) => r.headers.authorization !== undefined)
+        .map((r) => r.path)
+        .sort(),
+    ).toEqual(['/api/users/1/tokens', '/api/users/me']);
 
     const plan = await runCli(['portainer', '1002', 'plan', '--config', config, '--url', sim.url], { env: { PHOENIX_TOKEN_FILE: tokenFile } });
     expect(plan.exitCode).toBe(0);

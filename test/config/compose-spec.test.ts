@@ -47,10 +47,20 @@ describe('compose files against the Compose Specification', () => {
     [
       'a bad value in a long-form depends_on',
       'services:\n  db:\n    image: postgres\n  web:\n    image: nginx\n    depends_on:\n      db: {condition: service_health}\n',
-      ['services.web.depends_on.db.condition: expected one of "service_started", "service_healthy", "service_completed_successfully", got a string ("service_health"); did you mean "service_healthy"?'],
+      [
+        'services.web.depends_on.db.condition: expected one of "service_started", "service_healthy", "service_completed_successfully", got a string ("service_health"); did you mean "service_healthy"?',
+      ],
     ],
-    ['depends_on naming a missing service (a semantic check: the schema cannot see it)', 'services:\n  db:\n    image: postgres\n  web:\n    image: nginx\n    depends_on: [dbb]\n', ['services.web.depends_on[0]: "dbb" is not a service of this file (services: db, web); did you mean "db"?']],
-    ['depends_on as a map naming a missing service', service('    depends_on:\n      cache: {condition: service_started}\n'), ['services.web.depends_on.cache: "cache" is not a service of this file (services: web)']],
+    [
+      'depends_on naming a missing service (a semantic check: the schema cannot see it)',
+      'services:\n  db:\n    image: postgres\n  web:\n    image: nginx\n    depends_on: [dbb]\n',
+      ['services.web.depends_on[0]: "dbb" is not a service of this file (services: db, web); did you mean "db"?'],
+    ],
+    [
+      'depends_on as a map naming a missing service',
+      service('    depends_on:\n      cache: {condition: service_started}\n'),
+      ['services.web.depends_on.cache: "cache" is not a service of this file (services: web)'],
+    ],
   ])('%s', (_name, text, expected) => {
     expect(specOf(text)).toEqual(expected);
   });
@@ -66,7 +76,10 @@ describe('compose files against the Compose Specification', () => {
 
   it.each([
     ['a Swarm-only key (deploy)', service('    deploy:\n      replicas: 2\n      placement:\n        constraints: [node.role == manager]\n')],
-    ['standalone-only keys (container_name, restart, depends_on)', 'services:\n  db:\n    image: postgres\n  web:\n    image: nginx\n    container_name: web\n    restart: unless-stopped\n    depends_on: [db]\n'],
+    [
+      'standalone-only keys (container_name, restart, depends_on)',
+      'services:\n  db:\n    image: postgres\n  web:\n    image: nginx\n    container_name: web\n    restart: unless-stopped\n    depends_on: [db]\n',
+    ],
     ['YAML merge keys and x- extensions', 'x-common: &common\n  restart: always\nservices:\n  web:\n    <<: *common\n    image: nginx\n'],
     ['interpolated values where the schema wants numbers', service('    ports:\n      - "${PORT:-80}:80"\n    deploy:\n      replicas: ${REPLICAS:-1}\n')],
   ])('accepts %s', (_name, text) => {
@@ -75,7 +88,12 @@ describe('compose files against the Compose Specification', () => {
 
   it('refuses a file whose aliases expand without bound (billion laughs) instead of hanging', () => {
     const lines = ['a: &a [x, x, x, x, x, x, x, x, x]'];
-    for (let i = 1; i < 12; i++) lines.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill(`*${String.fromCharCode(96 + i)}`).join(', ')}]`);
+    for (let i = 1; i < 12; i++)
+      lines.push(
+        `${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9)
+          .fill(`*${String.fromCharCode(96 + i)}`)
+          .join(', ')}]`,
+      );
     const spec = checkCompose(`${lines.join('\n')}\nservices:\n  web:\n    image: nginx\n`, {}).spec;
     expect(spec).toHaveLength(1);
     expect(spec[0].message).toMatch(/^cannot be read: /);

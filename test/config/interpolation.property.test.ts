@@ -11,9 +11,7 @@ import { interpolationIssues, parseTemplate, referencedNames, substitute } from 
 type Node = { t: 'text'; s: string } | { t: 'dollar' } | { t: 'named'; name: string } | { t: 'braced'; name: string; op?: string; arg: Node[] };
 
 const print = (nodes: Node[]): string =>
-  nodes
-    .map((n) => (n.t === 'text' ? n.s : n.t === 'dollar' ? '$$' : n.t === 'named' ? `$${n.name}` : `\${${n.name}${n.op ?? ''}${n.op === undefined ? '' : print(n.arg)}}`))
-    .join('');
+  nodes.map((n) => (n.t === 'text' ? n.s : n.t === 'dollar' ? '$$' : n.t === 'named' ? `$${n.name}` : `\${${n.name}${n.op ?? ''}${n.op === undefined ? '' : print(n.arg)}}`)).join('');
 
 /** Compose's substitution, written from the rules: undefined when Compose refuses the file. */
 function model(nodes: Node[], env: Record<string, string>): string | undefined {
@@ -63,16 +61,20 @@ const NAMES = ['A', 'B', 'c_1', '_X'];
 // Text without `$`, `{` or `}`, so it never forms syntax on its own; a trailing name character
 // after `$NAME` would extend the name, so text never starts with one.
 const text = fc.stringMatching(/^[ :./@!-]{1,4}$/).map((s): Node => ({ t: 'text', s }));
-const tree: fc.Arbitrary<Node[]> = fc.letrec<{ nodes: Node[]; node: Node }>((tie) => ({
-  node: fc.oneof(
-    { depthSize: 'small', withCrossShrink: true },
-    text,
-    fc.constant<Node>({ t: 'dollar' }),
-    fc.constantFrom(...NAMES).map((name): Node => ({ t: 'named', name })),
-    fc.record({ t: fc.constant('braced' as const), name: fc.constantFrom(...NAMES), op: fc.constantFrom(undefined, ':-', '-', ':?', '?', ':+', '+'), arg: tie('nodes') }).map((n): Node => (n.op === undefined ? { t: 'braced', name: n.name, arg: [] } : n)),
-  ),
-  nodes: fc.array(tie('node'), { maxLength: 4 }),
-})).nodes.map((nodes) => nodes.filter((n, i) => !(n.t === 'text' && nodes[i - 1]?.t === 'named' && /^[_A-Za-z0-9]/.test(n.s))));
+const tree: fc.Arbitrary<Node[]> = fc
+  .letrec<{ nodes: Node[]; node: Node }>((tie) => ({
+    node: fc.oneof(
+      { depthSize: 'small', withCrossShrink: true },
+      text,
+      fc.constant<Node>({ t: 'dollar' }),
+      fc.constantFrom(...NAMES).map((name): Node => ({ t: 'named', name })),
+      fc
+        .record({ t: fc.constant('braced' as const), name: fc.constantFrom(...NAMES), op: fc.constantFrom(undefined, ':-', '-', ':?', '?', ':+', '+'), arg: tie('nodes') })
+        .map((n): Node => (n.op === undefined ? { t: 'braced', name: n.name, arg: [] } : n)),
+    ),
+    nodes: fc.array(tie('node'), { maxLength: 4 }),
+  }))
+  .nodes.map((nodes) => nodes.filter((n, i) => !(n.t === 'text' && nodes[i - 1]?.t === 'named' && /^[_A-Za-z0-9]/.test(n.s))));
 const env = fc.dictionary(fc.constantFrom(...NAMES), fc.constantFrom('', 'v', 'x y'), { maxKeys: 4 });
 
 const lookupOf = (values: Record<string, string>) => (name: string) =>

@@ -10,8 +10,22 @@ import { FIXTURES, REPO_ROOT } from './config-helpers';
 type Schema = Record<string, unknown>;
 
 const KNOWN_KEYWORDS = new Set([
-  '$schema', 'title', 'description', 'type', 'properties', 'additionalProperties', 'required', 'propertyNames',
-  'items', 'anyOf', 'enum', 'pattern', 'minLength', 'exclusiveMinimum', 'maximum', 'format',
+  '$schema',
+  'title',
+  'description',
+  'type',
+  'properties',
+  'additionalProperties',
+  'required',
+  'propertyNames',
+  'items',
+  'anyOf',
+  'enum',
+  'pattern',
+  'minLength',
+  'exclusiveMinimum',
+  'maximum',
+  'format',
 ]);
 
 function isObject(value: unknown): value is Schema {
@@ -108,12 +122,7 @@ describe('configJsonSchema', () => {
     const stacks = bad.stacks as Record<string, Schema>;
     const name = Object.keys(stacks)[0];
     stacks[name].env = { 'A=B': 'x', TAG: '1.27\nINJECTED=1', CR: 'a\rb', NUL: 'a\u0000b', OK: 'a=b "c" \\d' };
-    expect(check(schema, bad)).toEqual([
-      `$.stacks.${name}.env.A=B (name): pattern`,
-      `$.stacks.${name}.env.TAG: anyOf`,
-      `$.stacks.${name}.env.CR: anyOf`,
-      `$.stacks.${name}.env.NUL: anyOf`,
-    ]);
+    expect(check(schema, bad)).toEqual([`$.stacks.${name}.env.A=B (name): pattern`, `$.stacks.${name}.env.TAG: anyOf`, `$.stacks.${name}.env.CR: anyOf`, `$.stacks.${name}.env.NUL: anyOf`]);
     const entry = sample();
     (entry.vms as Schema[])[0].docker_stacks = [{ name, env: { '1ABC': 'x', 'HAS SPACE': 'y', '': 'z' } }];
     // The entry is a string-or-object union, so the tiny validator names the entry, not the key.

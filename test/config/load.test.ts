@@ -112,10 +112,7 @@ describe('loadConfig', () => {
   it('reports every syntax error, and an empty file', async () => {
     const dir = tempDir({ 'two.json': '{\n  "vms": [1 2],\n  "x": }\n', 'empty.json': '' });
     const two = await configError(() => loadConfig(path.join(dir, 'two.json')));
-    expect(two.details.map((line) => line.replace(/^.*two\.json/, 'two.json'))).toEqual([
-      'two.json:2:13: syntax error: expected ","',
-      'two.json:3:8: syntax error: expected a value',
-    ]);
+    expect(two.details.map((line) => line.replace(/^.*two\.json/, 'two.json'))).toEqual(['two.json:2:13: syntax error: expected ","', 'two.json:3:8: syntax error: expected a value']);
     const empty = await configError(() => loadConfig(path.join(dir, 'empty.json')));
     expect(empty.details[0]).toMatch(/empty\.json:1:1: syntax error: the file is empty$/);
   });

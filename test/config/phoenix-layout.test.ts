@@ -61,12 +61,15 @@ describe('findPhoenixLayoutStack', () => {
 
   it('resolveVm uses the layout for stacks missing from the stacks block, the stacks block first', async () => {
     const dir = tempDir({
-      'phoenix_vm_configs.json': { stacks: { app: { compose }, }, vms: [{ vmid: 1, name: 'a', docker_stacks: ['app', 'other'] }] },
+      'phoenix_vm_configs.json': { stacks: { app: { compose } }, vms: [{ vmid: 1, name: 'a', docker_stacks: ['app', 'other'] }] },
       'phoenix_stacks_config.json': { docker_stacks: { app: { compose_file_path: 'nope.yml' }, other: { compose_file_path: 'x/other.yml' } } },
       'x/other.yml': compose,
     });
     const vm = await resolveVm(await loadConfig(path.join(dir, 'phoenix_vm_configs.json')), 1);
-    expect(vm.stacks.map((s) => [s.name, s.composeSource])).toEqual([['app', 'inline'], ['other', path.join(dir, 'x/other.yml')]]);
+    expect(vm.stacks.map((s) => [s.name, s.composeSource])).toEqual([
+      ['app', 'inline'],
+      ['other', path.join(dir, 'x/other.yml')],
+    ]);
   });
 });
 

@@ -57,7 +57,7 @@ describe('planPromotion + applyPromotion', () => {
     const kept = lines(inPlace).filter((line) => !removed.includes(line));
     expect(lines(after).filter((line) => kept.includes(line))).toEqual(kept);
     expect(after).toContain('// promotion must keep this comment');
-    expect(after).toContain('/* prod\'s own hosts stay */');
+    expect(after).toContain("/* prod's own hosts stay */");
     expect(after.indexOf('"promote"')).toBeLessThan(after.indexOf('"compose_file"'));
   });
 

@@ -87,7 +87,14 @@ describe('resolveVm', () => {
   });
 
   it('names the known vmids and the nearest one for an unknown vmid', async () => {
-    const dir = tempDir({ 'phoenix_vm_configs.json': { vms: [{ vmid: 1002, name: 'b' }, { vmid: 1001, name: 'a' }] } });
+    const dir = tempDir({
+      'phoenix_vm_configs.json': {
+        vms: [
+          { vmid: 1002, name: 'b' },
+          { vmid: 1001, name: 'a' },
+        ],
+      },
+    });
     const config = await loadConfig(path.join(dir, 'phoenix_vm_configs.json'));
     const error = await configError(() => resolveVm(config, 1003));
     expect(error.message).toBe('unknown vmid 1003; known: 1001, 1002; did you mean 1002?');
@@ -153,7 +160,11 @@ describe('checkAllVms', () => {
 
   it('returns every resolved VM of a valid file', async () => {
     const resolved = await checkAllVms(await loadConfig(path.join(REPO_ROOT, 'phoenix_vm_configs.json')));
-    expect(resolved.map((vm) => [vm.vmid, vm.stacks.length])).toEqual([[1001, 3], [1002, 4], [1003, 3]]);
+    expect(resolved.map((vm) => [vm.vmid, vm.stacks.length])).toEqual([
+      [1001, 3],
+      [1002, 4],
+      [1003, 3],
+    ]);
   });
 });
 
@@ -161,8 +172,24 @@ describe('listVms', () => {
   it('summarises every VM of the sample, sorted by vmid', async () => {
     const config = await loadConfig(path.join(REPO_ROOT, 'phoenix_vm_configs.json'));
     expect(listVms(config)).toEqual([
-      { vmid: 1001, name: 'mgmt', environment: 'prod', portainerRole: 'primary', portainerEnvironmentName: 'local', stackNames: ['monitoring', 'redis-cache', 'uptime-kuma'], stackEnvironments: ['prod'] },
-      { vmid: 1002, name: 'drphoenix', environment: 'test', portainerRole: 'agent', portainerEnvironmentName: 'drphoenix', stackNames: ['monitoring', 'qdrant', 'uptime-kuma', 'whoami'], stackEnvironments: ['test'] },
+      {
+        vmid: 1001,
+        name: 'mgmt',
+        environment: 'prod',
+        portainerRole: 'primary',
+        portainerEnvironmentName: 'local',
+        stackNames: ['monitoring', 'redis-cache', 'uptime-kuma'],
+        stackEnvironments: ['prod'],
+      },
+      {
+        vmid: 1002,
+        name: 'drphoenix',
+        environment: 'test',
+        portainerRole: 'agent',
+        portainerEnvironmentName: 'drphoenix',
+        stackNames: ['monitoring', 'qdrant', 'uptime-kuma', 'whoami'],
+        stackEnvironments: ['test'],
+      },
       { vmid: 1003, name: 'dev-box', environment: 'dev', portainerRole: 'agent', portainerEnvironmentName: 'dev-box', stackNames: ['monitoring', 'qdrant', 'whoami'], stackEnvironments: ['dev'] },
     ]);
   });
@@ -231,9 +258,13 @@ describe('checkAllVms: where each VM deploys', () => {
   }
 
   it('a VM with stacks needs portainer_environment_name or portainer_endpoint_id; one without stacks does not', async () => {
-    expect(await problemsOf([{ vmid: 1, name: 'a', docker_stacks: ['web'] }, { vmid: 2, name: 'b' }, { vmid: 3, name: 'c', docker_stacks: [] }])).toEqual([
-      'vms[0]: vm 1 declares docker_stacks but names no Portainer environment: add "portainer_environment_name" (phoenix portainer environments lists them) or "portainer_endpoint_id"',
-    ]);
+    expect(
+      await problemsOf([
+        { vmid: 1, name: 'a', docker_stacks: ['web'] },
+        { vmid: 2, name: 'b' },
+        { vmid: 3, name: 'c', docker_stacks: [] },
+      ]),
+    ).toEqual(['vms[0]: vm 1 declares docker_stacks but names no Portainer environment: add "portainer_environment_name" (phoenix portainer environments lists them) or "portainer_endpoint_id"']);
   });
 
   it('one stack declared twice on the same id or name is reported once per later VM; other environments are fine', async () => {

@@ -122,9 +122,7 @@ describe('validation rules', () => {
       (d) => {
         d.stacks['Web.App'] = { compose_file: 'web.yml' };
       },
-      [
-        `${FILE}: stacks["Web.App"]: invalid stack name "Web.App": use lower-case letters, digits, "-" and "_", starting with a letter or digit (Portainer would silently store it as "webapp")`,
-      ],
+      [`${FILE}: stacks["Web.App"]: invalid stack name "Web.App": use lower-case letters, digits, "-" and "_", starting with a letter or digit (Portainer would silently store it as "webapp")`],
     ],
     [
       'stack names differing only in case',

@@ -22,10 +22,9 @@ afterEach(async () => {
 });
 
 function config(stacks: string[] = ['app']) {
-  return writeConfig(
-    { app: { compose: app, env: { APP_TAG: '2.0' } }, broken: { compose: broken } },
-    [{ vmid: 2001, name: 'edge', portainer_environment_name: 'edge', environment: 'prod', docker_stacks: stacks }],
-  );
+  return writeConfig({ app: { compose: app, env: { APP_TAG: '2.0' } }, broken: { compose: broken } }, [
+    { vmid: 2001, name: 'edge', portainer_environment_name: 'edge', environment: 'prod', docker_stacks: stacks },
+  ]);
 }
 
 async function start(options: SimulatorOptions, swarm = false) {

@@ -27,13 +27,15 @@ it.each([
     version: '2.21.4',
     apiKeys: [TOKEN],
     endpoints: [{ id: 3, name: 'faultvm', type: 2 }],
-    stacks: [{ name: 'gone', endpointId: 3, composeText: `# managed-by: phoenix (vm ${VM}).\n${compose('x')}` }, { name: 'theirs', endpointId: 3, composeText: compose('t') }],
+    stacks: [
+      { name: 'gone', endpointId: 3, composeText: `# managed-by: phoenix (vm ${VM}).\n${compose('x')}` },
+      { name: 'theirs', endpointId: 3, composeText: compose('t') },
+    ],
     faults: { ...faults, seed, deployMs: 20 },
   });
-  const config = writeConfig(
-    { alpha: { compose: compose('a'), env: { K: 'v' } }, bravo: { compose: compose('b') }, charlie: { compose: compose('c'), env: { P: '1' } } },
-    [{ vmid: VM, name: 'faultvm', portainer_environment_name: 'faultvm', docker_stacks: ['alpha', 'bravo', 'charlie'] }],
-  );
+  const config = writeConfig({ alpha: { compose: compose('a'), env: { K: 'v' } }, bravo: { compose: compose('b') }, charlie: { compose: compose('c'), env: { P: '1' } } }, [
+    { vmid: VM, name: 'faultvm', portainer_environment_name: 'faultvm', docker_stacks: ['alpha', 'bravo', 'charlie'] },
+  ]);
   const run = () => runCli(['portainer', String(VM), 'converge', '--yes', '--prune', '--debug', '--config', config, '--url', sim.url], { env: { PORTAINER_API_KEY: TOKEN } });
   const theirs = JSON.stringify(sim.stacks().find((s) => s.name === 'theirs'));
 

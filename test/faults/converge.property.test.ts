@@ -45,10 +45,7 @@ const desired: fc.Arbitrary<DesiredSpec[]> = fc
   .chain((names) => fc.tuple(...names.map((name) => fc.record({ name: fc.constant(name), image, env }))));
 
 const live: fc.Arbitrary<LiveSpec[]> = fc
-  .tuple(
-    fc.uniqueArray(fc.constantFrom(...NAMES), { maxLength: 5 }),
-    fc.subarray(FOREIGN),
-  )
+  .tuple(fc.uniqueArray(fc.constantFrom(...NAMES), { maxLength: 5 }), fc.subarray(FOREIGN))
   .chain(([owned, foreign]) =>
     fc.tuple(
       ...owned.map((name) => fc.record({ name: fc.constant(name), owner: fc.constant('vm' as const), image, env })),

@@ -85,9 +85,7 @@ export async function start(scenario: Scenario): Promise<Started> {
     faults: { deployMs: scenario.faults.deployMs ?? 10 },
   });
   const stacks = Object.fromEntries(scenario.desired.map((d) => [d.name, { compose: compose(d.image), env: d.env }]));
-  const config = writeConfig(stacks, [
-    { vmid: VMID, name: 'drphoenix', portainer_environment_name: 'drphoenix', environment: 'test', docker_stacks: scenario.desired.map((d) => d.name) },
-  ]);
+  const config = writeConfig(stacks, [{ vmid: VMID, name: 'drphoenix', portainer_environment_name: 'drphoenix', environment: 'test', docker_stacks: scenario.desired.map((d) => d.name) }]);
   const mine = new Set(scenario.live.filter((l) => l.owner !== 'vm').map((l) => l.name));
   return { sim, config, scenario, untouchable: sim.stacks().filter((s) => mine.has(s.name)) };
 }

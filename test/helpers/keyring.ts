@@ -37,6 +37,8 @@ export function describeKeyring(): { describe: jest.Describe; problem?: string }
   cached ??= { reason: probeKeyring() };
   const problem = cached.reason;
   if (problem === undefined || KEYRING_REQUIRED) return { describe, problem };
-  console.warn(`keyring tests skipped: no usable Secret Service (${problem}). Run them inside dbus-run-session with gnome-keyring unlocked, or set PHOENIX_TEST_KEYRING=required to make this a failure.`);
+  console.warn(
+    `keyring tests skipped: no usable Secret Service (${problem}). Run them inside dbus-run-session with gnome-keyring unlocked, or set PHOENIX_TEST_KEYRING=required to make this a failure.`,
+  );
   return { describe: describe.skip, problem };
 }

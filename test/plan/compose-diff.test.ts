@@ -41,7 +41,11 @@ describe('compose diff bounds', () => {
     const live = bigCompose(160_000, 'live');
     expect(live.length).toBeGreaterThan(5_000_000);
     // Both sides multi-MB and every line different: without a bound this diff runs for hours.
-    const p = plan([{ name: 'web', composeText: bigCompose(160_000, 'desired'), env: [] }], [{ id: 1, name: 'web', composeText: `${ownershipMarker(vmid)}\n${live}`, env: [], git: false }], { vmid, prune: false, adopt: false });
+    const p = plan([{ name: 'web', composeText: bigCompose(160_000, 'desired'), env: [] }], [{ id: 1, name: 'web', composeText: `${ownershipMarker(vmid)}\n${live}`, env: [], git: false }], {
+      vmid,
+      prune: false,
+      adopt: false,
+    });
     expect(p.items[0]).toMatchObject({ action: 'update', reason: 'compose differs', composeDiff: '' });
     expect(p.items[0].composeDiffOmitted?.linesChanged).toBe(320_000);
   }, 60_000);
@@ -49,7 +53,11 @@ describe('compose diff bounds', () => {
   it('equality does not depend on the diff: equal huge texts are in sync', () => {
     const vmid = 1002;
     const text = bigCompose(160_000, 'same');
-    const p = plan([{ name: 'web', composeText: text, env: [] }], [{ id: 1, name: 'web', composeText: `${ownershipMarker(vmid)}\n${text}`, env: [], git: false }], { vmid, prune: false, adopt: false });
+    const p = plan([{ name: 'web', composeText: text, env: [] }], [{ id: 1, name: 'web', composeText: `${ownershipMarker(vmid)}\n${text}`, env: [], git: false }], {
+      vmid,
+      prune: false,
+      adopt: false,
+    });
     expect(p.items[0]).toMatchObject({ action: 'noop', composeDiff: '' });
     expect(p.items[0].composeDiffOmitted).toBeUndefined();
   }, 60_000);

@@ -40,8 +40,27 @@ describe('plan: example table', () => {
 
   it('reports env changes by name, never a live value nor a secret one', () => {
     const p = plan(
-      [desired({ name: 'web', env: [{ name: 'KEEP', value: 'x' }, { name: 'NEW', value: 's3cret-new' }, { name: 'CHG', value: 's3cret-2' }], secretNames: ['CHG', 'NEW'] })],
-      [live({ name: 'web', env: [{ name: 'KEEP', value: 'x' }, { name: 'GONE', value: 'live-only' }, { name: 'CHG', value: 's3cret-1' }] })],
+      [
+        desired({
+          name: 'web',
+          env: [
+            { name: 'KEEP', value: 'x' },
+            { name: 'NEW', value: 's3cret-new' },
+            { name: 'CHG', value: 's3cret-2' },
+          ],
+          secretNames: ['CHG', 'NEW'],
+        }),
+      ],
+      [
+        live({
+          name: 'web',
+          env: [
+            { name: 'KEEP', value: 'x' },
+            { name: 'GONE', value: 'live-only' },
+            { name: 'CHG', value: 's3cret-1' },
+          ],
+        }),
+      ],
       opts,
     );
     const item = p.items[0];
@@ -66,7 +85,15 @@ describe('plan: example table', () => {
           secretNames: ['ADMIN'],
         }),
       ],
-      [live({ name: 'web', env: [{ name: 'GRAFANA_PORT', value: '3300' }, { name: 'DB_PASSWORD', value: 'x' }] })],
+      [
+        live({
+          name: 'web',
+          env: [
+            { name: 'GRAFANA_PORT', value: '3300' },
+            { name: 'DB_PASSWORD', value: 'x' },
+          ],
+        }),
+      ],
       opts,
     );
     expect(p.items[0].env.details).toEqual([
@@ -94,9 +121,24 @@ describe('plan: example table', () => {
   });
 
   it('sends the marker first and the full env', () => {
-    const p = plan([desired({ name: 'web', env: [{ name: 'B', value: '2' }, { name: 'A', value: '1' }] })], [], opts);
+    const p = plan(
+      [
+        desired({
+          name: 'web',
+          env: [
+            { name: 'B', value: '2' },
+            { name: 'A', value: '1' },
+          ],
+        }),
+      ],
+      [],
+      opts,
+    );
     expect(p.items[0].payload?.composeText.split('\n')[0]).toBe(ownershipMarker(VM));
-    expect(p.items[0].payload?.env).toEqual([{ name: 'A', value: '1' }, { name: 'B', value: '2' }]);
+    expect(p.items[0].payload?.env).toEqual([
+      { name: 'A', value: '1' },
+      { name: 'B', value: '2' },
+    ]);
   });
 
   it('lists owned undeclared stacks as orphans without --prune, and counts the summary', () => {
@@ -134,7 +176,19 @@ describe('plan: legacy duplicate names and duplicated env names', () => {
   });
 
   it('a live env that repeats a name is drift, even when the last value matches', () => {
-    const p = plan([desired({ name: 'web', env: [{ name: 'A', value: '2' }] })], [live({ name: 'web', env: [{ name: 'A', value: '1' }, { name: 'A', value: '2' }] })], opts);
+    const p = plan(
+      [desired({ name: 'web', env: [{ name: 'A', value: '2' }] })],
+      [
+        live({
+          name: 'web',
+          env: [
+            { name: 'A', value: '1' },
+            { name: 'A', value: '2' },
+          ],
+        }),
+      ],
+      opts,
+    );
     expect(actions(p)).toEqual(['update web']);
     expect(p.items[0].env.changed).toEqual(['A']);
     expect(p.items[0].payload?.env).toEqual([{ name: 'A', value: '2' }]);
@@ -150,24 +204,26 @@ const envArb = fc.uniqueArray(fc.record({ name: fc.stringMatching(/^[A-Z][A-Z0-9
 });
 const composeArb = fc.constantFrom('services:\n  a:\n    image: x\n', 'services:\n  b:\n    image: y:2\n', 'services: {}\n');
 const desiredArb = fc.uniqueArray(fc.record({ name: nameArb, composeText: composeArb, env: envArb }), { selector: (s) => s.name, maxLength: 6 });
-const liveArb = fc.uniqueArray(
-  fc.record({
-    name: nameArb,
-    composeText: composeArb,
-    env: envArb,
-    owner: fc.constantFrom<number | undefined>(VM, undefined, 7),
-    git: fc.boolean(),
-  }),
-  { selector: (s) => s.name, maxLength: 6 },
-).map((stacks) =>
-  stacks.map<LiveStackInput>((s, i) => ({
-    id: i + 1,
-    name: s.name,
-    git: s.git,
-    env: s.env,
-    composeText: s.git ? undefined : s.owner === undefined ? s.composeText : `${ownershipMarker(s.owner)}\n${s.composeText}`,
-  })),
-);
+const liveArb = fc
+  .uniqueArray(
+    fc.record({
+      name: nameArb,
+      composeText: composeArb,
+      env: envArb,
+      owner: fc.constantFrom<number | undefined>(VM, undefined, 7),
+      git: fc.boolean(),
+    }),
+    { selector: (s) => s.name, maxLength: 6 },
+  )
+  .map((stacks) =>
+    stacks.map<LiveStackInput>((s, i) => ({
+      id: i + 1,
+      name: s.name,
+      git: s.git,
+      env: s.env,
+      composeText: s.git ? undefined : s.owner === undefined ? s.composeText : `${ownershipMarker(s.owner)}\n${s.composeText}`,
+    })),
+  );
 
 /** A model of Portainer: applies a plan's writes to a list of live stacks. */
 function applyToModel(p: Plan, state: LiveStackInput[]): LiveStackInput[] {

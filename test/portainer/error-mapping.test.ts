@@ -39,22 +39,14 @@ describe('HTTP error statuses become PortainerApiError', () => {
   });
 
   it('409 on create is a conflict with the normalized-name message', async () => {
-    const scope = api()
-      .post('/api/stacks/create/standalone/string')
-      .query({ endpointId: '3' })
-      .reply(409, { message: "A stack with the normalized name 'web' already exists", details: 'conflict' });
-    const error = await rejection(
-      h.client.createStack({ raw: '2.21.0', major: 2, minor: 21, patch: 0 }, { endpointId: 3, name: 'web', composeText: 'x', env: [] }),
-    );
+    const scope = api().post('/api/stacks/create/standalone/string').query({ endpointId: '3' }).reply(409, { message: "A stack with the normalized name 'web' already exists", details: 'conflict' });
+    const error = await rejection(h.client.createStack({ raw: '2.21.0', major: 2, minor: 21, patch: 0 }, { endpointId: 3, name: 'web', composeText: 'x', env: [] }));
     expect(error).toMatchObject({ kind: 'conflict', portainerMessage: "A stack with the normalized name 'web' already exists", path: '/api/stacks/create/standalone/string?endpointId=3' });
     scope.done();
   });
 
   it("500 on update keeps compose's output as the message", async () => {
-    const scope = api()
-      .put('/api/stacks/7')
-      .query({ endpointId: '3' })
-      .reply(500, { message: 'failed to deploy a stack: compose up: pull access denied for nope', details: 'exit status 1' });
+    const scope = api().put('/api/stacks/7').query({ endpointId: '3' }).reply(500, { message: 'failed to deploy a stack: compose up: pull access denied for nope', details: 'exit status 1' });
     const error = await rejection(h.client.updateStack({ id: 7, endpointId: 3, composeText: 'x', env: [] }));
     expect(error).toMatchObject({ kind: 'server', exitCode: 1, portainerDetails: 'exit status 1' });
     expect((error as Error).message).toContain('pull access denied for nope');
@@ -69,7 +61,9 @@ describe('HTTP error statuses become PortainerApiError', () => {
   });
 
   it('redacts the token if a server echoes it back in an error body', async () => {
-    const scope = api().get('/api/stacks').reply(403, { message: `key ${TOKEN} refused`, details: `header X-API-Key: ${TOKEN}` });
+    const scope = api()
+      .get('/api/stacks')
+      .reply(403, { message: `key ${TOKEN} refused`, details: `header X-API-Key: ${TOKEN}` });
     const error = await rejection(h.client.listStacks());
     expect((error as PortainerApiError).portainerMessage).toBe('key [REDACTED] refused');
     expectNoToken(h.logs, error);
@@ -100,7 +94,9 @@ describe('answers that are not Portainer become PORTAINER_BAD_ANSWER (exit 69)',
   });
 
   it('JSON of the wrong shape names the offending field', async () => {
-    const scope = api().get('/api/stacks').reply(200, [{ Id: '7', Name: 'web', Type: 2, EndpointId: 3 }]);
+    const scope = api()
+      .get('/api/stacks')
+      .reply(200, [{ Id: '7', Name: 'web', Type: 2, EndpointId: 3 }]);
     const error = await rejection(h.client.listStacks());
     expect(error).toMatchObject({ code: 'PORTAINER_BAD_ANSWER' });
     expect((error as Error).message).toContain('at 0.Id');

@@ -119,4 +119,3 @@ export function useHarness(extra: Partial<ClientOptions> = {}): Harness {
   afterAll(() => unused.close());
   return h;
 }
-

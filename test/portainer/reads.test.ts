@@ -81,7 +81,9 @@ describe('environments', () => {
 
 describe('swarmClusterId', () => {
   it('reads .ID through the Docker proxy of the environment', async () => {
-    const scope = api().get('/api/endpoints/4/docker/swarm').reply(200, { ID: 'jpofkc0i9uo9wtx1zesuk649w', Version: { Index: 1 } });
+    const scope = api()
+      .get('/api/endpoints/4/docker/swarm')
+      .reply(200, { ID: 'jpofkc0i9uo9wtx1zesuk649w', Version: { Index: 1 } });
     await expect(h.client.swarmClusterId(4)).resolves.toBe('jpofkc0i9uo9wtx1zesuk649w');
     scope.done();
   });
@@ -91,10 +93,7 @@ describe('stacks', () => {
   it('lists GET /api/stacks without filters and maps the live casing', async () => {
     const scope = api()
       .get('/api/stacks')
-      .reply(200, [
-        stackBody(),
-        stackBody({ Id: 8, Name: 'db', Type: 1, EndpointId: 4, SwarmId: 'clu', Env: null, GitConfig: { URL: 'https://git/x', ReferenceName: 'refs/heads/main' } }),
-      ]);
+      .reply(200, [stackBody(), stackBody({ Id: 8, Name: 'db', Type: 1, EndpointId: 4, SwarmId: 'clu', Env: null, GitConfig: { URL: 'https://git/x', ReferenceName: 'refs/heads/main' } })]);
     await expect(h.client.listStacks()).resolves.toEqual([
       { id: 7, name: 'web', type: 'compose', endpointId: 3, swarmId: '', env: [{ name: 'TAG', value: '1.2' }], status: 'active', git: null },
       { id: 8, name: 'db', type: 'swarm', endpointId: 4, swarmId: 'clu', env: [], status: 'active', git: { url: 'https://git/x' } },
@@ -121,7 +120,10 @@ describe('stacks', () => {
         200,
         stackBody({
           Status: 4,
-          DeploymentStatus: [{ Status: 3, Time: 1 }, { Status: 4, Time: 2, Message: 'pull access denied for nope' }],
+          DeploymentStatus: [
+            { Status: 3, Time: 1 },
+            { Status: 4, Time: 2, Message: 'pull access denied for nope' },
+          ],
         }),
       );
     const stack = await h.client.getStack(7);

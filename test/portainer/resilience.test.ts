@@ -95,9 +95,7 @@ describe('retry policy of writes (transport.ts RetryPolicy)', () => {
   });
 
   it('retries a create refused before connecting: nothing reached Portainer', async () => {
-    const scope = api()
-      .post('/api/stacks/create/standalone/string').query(true).replyWithError(refused())
-      .post('/api/stacks/create/standalone/string').query(true).reply(200, stackBody());
+    const scope = api().post('/api/stacks/create/standalone/string').query(true).replyWithError(refused()).post('/api/stacks/create/standalone/string').query(true).reply(200, stackBody());
     await expect(create()).resolves.toMatchObject({ id: 7 });
     expect(h.delays).toEqual([250]);
     expect(h.logs[0]).toMatch(/-> ECONNREFUSED \(\d+ ms\), retry 1\/3 in 250 ms$/);
@@ -106,8 +104,12 @@ describe('retry policy of writes (transport.ts RetryPolicy)', () => {
 
   it('retries a create answered 429 after its Retry-After: the request was not processed', async () => {
     const scope = api()
-      .post('/api/stacks/create/standalone/string').query(true).reply(429, { message: 'slow down' }, { 'Retry-After': '4' })
-      .post('/api/stacks/create/standalone/string').query(true).reply(200, stackBody());
+      .post('/api/stacks/create/standalone/string')
+      .query(true)
+      .reply(429, { message: 'slow down' }, { 'Retry-After': '4' })
+      .post('/api/stacks/create/standalone/string')
+      .query(true)
+      .reply(200, stackBody());
     await expect(create()).resolves.toMatchObject({ id: 7 });
     expect(h.delays).toEqual([4000]);
     scope.done();
@@ -136,9 +138,15 @@ describe('retry policy of writes (transport.ts RetryPolicy)', () => {
 
   it('retries a delete answered 502 or reset: deleting one id twice is harmless', async () => {
     const scope = api()
-      .delete('/api/stacks/7').query({ endpointId: '3' }).reply(502)
-      .delete('/api/stacks/7').query({ endpointId: '3' }).replyWithError(resetError())
-      .delete('/api/stacks/7').query({ endpointId: '3' }).reply(204);
+      .delete('/api/stacks/7')
+      .query({ endpointId: '3' })
+      .reply(502)
+      .delete('/api/stacks/7')
+      .query({ endpointId: '3' })
+      .replyWithError(resetError())
+      .delete('/api/stacks/7')
+      .query({ endpointId: '3' })
+      .reply(204);
     await expect(h.client.deleteStack(7, 3)).resolves.toBeUndefined();
     expect(h.delays).toEqual([250, 500]);
     expect(h.logs.slice(0, 2)).toEqual([expect.stringMatching(/^DELETE \/api\/stacks\/7\?endpointId=3 -> 502 .*retry 1\/3/), expect.stringMatching(/ECONNRESET .*retry 2\/3/)]);
@@ -147,8 +155,12 @@ describe('retry policy of writes (transport.ts RetryPolicy)', () => {
 
   it('a delete retried after its first copy was carried out ends in not-found (apply re-reads)', async () => {
     const scope = api()
-      .delete('/api/stacks/7').query(true).reply(503)
-      .delete('/api/stacks/7').query(true).reply(404, { message: 'Unable to find a stack with the specified identifier inside the database' });
+      .delete('/api/stacks/7')
+      .query(true)
+      .reply(503)
+      .delete('/api/stacks/7')
+      .query(true)
+      .reply(404, { message: 'Unable to find a stack with the specified identifier inside the database' });
     const error = await rejection(h.client.deleteStack(7, 3));
     expect(error).toMatchObject({ kind: 'not-found' });
     expect(h.delays).toEqual([250]);
@@ -173,13 +185,22 @@ describe('retry policy of writes (transport.ts RetryPolicy)', () => {
 });
 
 describe('4xx other than 429 is never retried', () => {
-  const cases: [string, number][] = [400, 401, 403, 404, 405, 409, 422].flatMap((s) => [['GET', s], ['DELETE', s], ['PUT', s]] as [string, number][]);
+  const cases: [string, number][] = [400, 401, 403, 404, 405, 409, 422].flatMap(
+    (s) =>
+      [
+        ['GET', s],
+        ['DELETE', s],
+        ['PUT', s],
+      ] as [string, number][],
+  );
   it.each(cases)('%s answered %i: one request', async (method, status) => {
     const body = { message: `refused ${status}` };
     const scope =
-      method === 'GET' ? api().get('/api/stacks/7').once().reply(status, body)
-      : method === 'DELETE' ? api().delete('/api/stacks/7').query(true).once().reply(status, body)
-      : api().put('/api/stacks/7').query(true).once().reply(status, body);
+      method === 'GET'
+        ? api().get('/api/stacks/7').once().reply(status, body)
+        : method === 'DELETE'
+          ? api().delete('/api/stacks/7').query(true).once().reply(status, body)
+          : api().put('/api/stacks/7').query(true).once().reply(status, body);
     const call = method === 'GET' ? h.client.getStack(7) : method === 'DELETE' ? h.client.deleteStack(7, 3) : h.client.updateStack({ id: 7, endpointId: 3, composeText: 'x', env: [] });
     const error = await rejection(call);
     expect(error).toMatchObject({ status, portainerMessage: `refused ${status}` });

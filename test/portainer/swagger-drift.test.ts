@@ -35,7 +35,15 @@ describe('swagger drift', () => {
     // Each reason cites the project's own docs (a reader of the repository can follow it), at a
     // section that exists.
     const doc = fs.readFileSync(path.join(__dirname, '../../docs/portainer-api.md'), 'utf8');
-    const anchors = new Set([...doc.matchAll(/^#{2,4} (.+)$/gm)].map((m) => m[1].trim().toLowerCase().replace(/[^a-z0-9 -]/g, '').replace(/ /g, '-')));
+    const anchors = new Set(
+      [...doc.matchAll(/^#{2,4} (.+)$/gm)].map((m) =>
+        m[1]
+          .trim()
+          .toLowerCase()
+          .replace(/[^a-z0-9 -]/g, '')
+          .replace(/ /g, '-'),
+      ),
+    );
     for (const r of exceptions) {
       expect(r.notInSwagger).toMatch(/docs\/portainer-api\.md#/);
       expect(r.notInSwagger).not.toMatch(/REFERENCE\.md|SPEC/);

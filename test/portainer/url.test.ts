@@ -23,18 +23,16 @@ describe('parsePortainerUrl: the one check of a Portainer URL', () => {
     expect(parsePortainerUrl(raw, { insecure: false }).hostname).toBe(hostname);
   });
 
-  it.each([
-    ['https://admin:s3cret@portainer:9443'],
-    ['admin:s3cret@portainer:9443'],
-    ['https://admin@portainer:9443/api'],
-    ['  https://admin:pw@portainer:9443  '],
-  ])('refuses credentials in %p with URL_CREDENTIALS (64), never echoing them', (raw) => {
-    const r = refusal(() => parsePortainerUrl(raw, { insecure: true }));
-    expect(r).toMatchObject({ code: 'URL_CREDENTIALS', exitCode: ExitCode.USAGE });
-    expect(r.message).toContain('…@portainer');
-    expect(r.message).not.toMatch(/s3cret|admin/);
-    expect(r.hint).toContain('phoenix portainer token set');
-  });
+  it.each([['https://admin:s3cret@portainer:9443'], ['admin:s3cret@portainer:9443'], ['https://admin@portainer:9443/api'], ['  https://admin:pw@portainer:9443  ']])(
+    'refuses credentials in %p with URL_CREDENTIALS (64), never echoing them',
+    (raw) => {
+      const r = refusal(() => parsePortainerUrl(raw, { insecure: true }));
+      expect(r).toMatchObject({ code: 'URL_CREDENTIALS', exitCode: ExitCode.USAGE });
+      expect(r.message).toContain('…@portainer');
+      expect(r.message).not.toMatch(/s3cret|admin/);
+      expect(r.hint).toContain('phoenix portainer token set');
+    },
+  );
 
   it.each([['portainer.internal:9443'], ['not a url'], ['ftp://portainer:21'], ['file:///etc/passwd'], ['https://portainer\n.internal:9443'], ['https://portainer.internal:9443/\tx'], ['']])(
     'refuses %p with URL_INVALID (64) and an example of a good one',

@@ -15,10 +15,7 @@ const h = useHarness();
 
 describe('createStack, 2.19+ route family', () => {
   it('creates a compose stack with POST /stacks/create/standalone/string and PascalCase body', async () => {
-    const scope = api()
-      .post('/api/stacks/create/standalone/string', { Name: 'web', StackFileContent: COMPOSE, Env: ENV })
-      .query({ endpointId: '3' })
-      .reply(200, stackBody());
+    const scope = api().post('/api/stacks/create/standalone/string', { Name: 'web', StackFileContent: COMPOSE, Env: ENV }).query({ endpointId: '3' }).reply(200, stackBody());
     const stack = await h.client.createStack(V2_21, { endpointId: 3, name: 'web', composeText: COMPOSE, env: ENV });
     expect(stack).toMatchObject({ id: 7, name: 'web', type: 'compose', endpointId: 3 });
     scope.done();
@@ -37,10 +34,7 @@ describe('createStack, 2.19+ route family', () => {
 
 describe('createStack, pre-2.19 route family', () => {
   it('creates a compose stack with POST /stacks?type=2&method=string', async () => {
-    const scope = api()
-      .post('/api/stacks', { Name: 'web', StackFileContent: COMPOSE, Env: ENV })
-      .query({ type: '2', method: 'string', endpointId: '3' })
-      .reply(200, stackBody());
+    const scope = api().post('/api/stacks', { Name: 'web', StackFileContent: COMPOSE, Env: ENV }).query({ type: '2', method: 'string', endpointId: '3' }).reply(200, stackBody());
     await h.client.createStack(V2_18, { endpointId: 3, name: 'web', composeText: COMPOSE, env: ENV });
     scope.done();
   });
@@ -90,9 +84,7 @@ describe('deleteStack', () => {
 
 describe('authenticate', () => {
   it('POSTs the credentials to /api/auth with no API key, returns the JWT and never sends the cookie back', async () => {
-    const login = publicApi()
-      .post('/api/auth', { username: 'admin', password: 'hunter2-pw' })
-      .reply(200, { jwt: 'eyJ.jwt.sig' }, { 'Set-Cookie': 'portainer_api_key=eyJ.jwt.sig; Path=/; HttpOnly' });
+    const login = publicApi().post('/api/auth', { username: 'admin', password: 'hunter2-pw' }).reply(200, { jwt: 'eyJ.jwt.sig' }, { 'Set-Cookie': 'portainer_api_key=eyJ.jwt.sig; Path=/; HttpOnly' });
     await expect(h.client.authenticate('admin', 'hunter2-pw')).resolves.toEqual({ jwt: 'eyJ.jwt.sig' });
     // The next write must carry no cookie, or 2.20+ enforces CSRF and answers 403.
     const mint = bearerApi('eyJ.jwt.sig').post('/api/users/1/tokens').reply(201, { rawAPIKey: 'ptr_X1' });
@@ -102,10 +94,7 @@ describe('authenticate', () => {
   });
 
   it('turns 422 into an AuthError (exit 77) and does not retry', async () => {
-    const scope = publicApi()
-      .post('/api/auth', { username: 'admin', password: 'wrong-pw' })
-      .once()
-      .reply(422, { message: 'Invalid credentials', details: 'Unauthorized' });
+    const scope = publicApi().post('/api/auth', { username: 'admin', password: 'wrong-pw' }).once().reply(422, { message: 'Invalid credentials', details: 'Unauthorized' });
     const error = await rejection(h.client.authenticate('admin', 'wrong-pw'));
     expect(error).toBeInstanceOf(AuthError);
     expect(error).toMatchObject({ exitCode: 77, code: 'PORTAINER_BAD_CREDENTIALS' });
@@ -133,10 +122,8 @@ describe('createApiKey', () => {
     scope.done();
   });
 
-  it("says the login session is the problem on a 401, not the API key, and never echoes the JWT", async () => {
-    const scope = bearerApi('eyJ.expired.sig')
-      .post('/api/users/1/tokens')
-      .reply(401, { message: 'Invalid JWT token eyJ.expired.sig', details: 'Unauthorized' });
+  it('says the login session is the problem on a 401, not the API key, and never echoes the JWT', async () => {
+    const scope = bearerApi('eyJ.expired.sig').post('/api/users/1/tokens').reply(401, { message: 'Invalid JWT token eyJ.expired.sig', details: 'Unauthorized' });
     const error = await rejection(h.client.createApiKey('eyJ.expired.sig', 1, 'pw-123', 'd'));
     expect(error).toMatchObject({ exitCode: 77, kind: 'auth', hint: expect.stringContaining('log in again') });
     expectNoToken(h.logs, error, 'eyJ.expired.sig');
@@ -146,10 +133,7 @@ describe('createApiKey', () => {
 
 describe('currentUser', () => {
   it('GETs /api/users/me with the JWT', async () => {
-    const scope = bearerApi('eyJ.jwt.sig')
-      .get('/api/users/me')
-      .query({ noEndpointAuthorizations: 'true' })
-      .reply(200, { Id: 1, Username: 'admin', Role: 1 });
+    const scope = bearerApi('eyJ.jwt.sig').get('/api/users/me').query({ noEndpointAuthorizations: 'true' }).reply(200, { Id: 1, Username: 'admin', Role: 1 });
     await expect(h.client.currentUser('eyJ.jwt.sig')).resolves.toEqual({ id: 1, username: 'admin' });
     scope.done();
   });

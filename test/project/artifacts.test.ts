@@ -75,7 +75,15 @@ describe('generated and documented artifacts stay true', () => {
     expect(readme).toContain('npm test');
   });
 
-  it.each([['portainer', '1002', 'converge'], ['portainer', 'plan'], ['portainer', '1002', 'status'], ['portainer', 'promote'], ['portainer', 'token', 'set'], ['secret', 'set'], ['config', 'validate']])('%s %s --help shows examples and the exit codes', async (...words) => {
+  it.each([
+    ['portainer', '1002', 'converge'],
+    ['portainer', 'plan'],
+    ['portainer', '1002', 'status'],
+    ['portainer', 'promote'],
+    ['portainer', 'token', 'set'],
+    ['secret', 'set'],
+    ['config', 'validate'],
+  ])('%s %s --help shows examples and the exit codes', async (...words) => {
     const result = await runCli([...words, '--help']);
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toContain('EXAMPLES');

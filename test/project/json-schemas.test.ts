@@ -40,7 +40,9 @@ describe('the --json contract: one schema per command, shipped in schemas/', () 
       if (result) expected[schemaFileName(id)] = commandJsonSchema(id, result);
     }
     const dir = join(REPO, 'schemas');
-    const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+    const files = readdirSync(dir)
+      .filter((f) => f.endsWith('.json'))
+      .sort();
     expect(files).toEqual(Object.keys(expected).sort());
     for (const file of files) expect({ file, schema: JSON.parse(readFileSync(join(dir, file), 'utf8')) }).toEqual({ file, schema: JSON.parse(JSON.stringify(expected[file])) });
   });

@@ -51,7 +51,11 @@ describe('layering: src/portainer/ is the only code that knows Portainer', () =>
   it('src/apply imports nothing from src/portainer (the writer reports failure kinds)', () => {
     const offending = product
       .filter((f) => area(f) === 'apply')
-      .flatMap((f) => imports(f).filter((i) => i === 'portainer' || i.startsWith('portainer/')).map((i) => `${relative(REPO, f)} imports ${i}`));
+      .flatMap((f) =>
+        imports(f)
+          .filter((i) => i === 'portainer' || i.startsWith('portainer/'))
+          .map((i) => `${relative(REPO, f)} imports ${i}`),
+      );
     expect(offending).toEqual([]);
   });
 

@@ -21,7 +21,17 @@ describe('the npm package ships the CLI only', () => {
   const files = packedFiles();
 
   it('has the CLI: bin/run.js, the commands, the hook, the manifest and the schema', () => {
-    expect(files).toEqual(expect.arrayContaining(['bin/run.js', 'dist/cli/argv.js', 'dist/hooks/command-not-found.js', 'dist/commands/portainer/converge.js', 'oclif.manifest.json', 'package.json', 'phoenix_vm_configs.schema.json']));
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'bin/run.js',
+        'dist/cli/argv.js',
+        'dist/hooks/command-not-found.js',
+        'dist/commands/portainer/converge.js',
+        'oclif.manifest.json',
+        'package.json',
+        'phoenix_vm_configs.schema.json',
+      ]),
+    );
   });
 
   it('has no simulator, demo, tests, sources, bench, dev launcher or source maps', () => {
@@ -50,7 +60,16 @@ describe('the npm package ships the CLI only', () => {
 
   it('the README says how to install it on a Proxmox host and how to run it in CI', () => {
     const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
-    for (const text of ['## Install on a Proxmox host', 'apt install ./phoenix_', 'phoenix portainer token set --store file', 'systemctl enable --now phoenix-drift.timer', '/usr/local/phoenix_hypervisor/etc/phoenix_vm_configs.json', '## Run phoenix in CI', `npm install -g ${pkg.name}`, 'PORTAINER_API_KEY']) {
+    for (const text of [
+      '## Install on a Proxmox host',
+      'apt install ./phoenix_',
+      'phoenix portainer token set --store file',
+      'systemctl enable --now phoenix-drift.timer',
+      '/usr/local/phoenix_hypervisor/etc/phoenix_vm_configs.json',
+      '## Run phoenix in CI',
+      `npm install -g ${pkg.name}`,
+      'PORTAINER_API_KEY',
+    ]) {
       expect(readme).toContain(text);
     }
   });

@@ -5,7 +5,21 @@ import { didYouMean } from '../../src/hooks/command-not-found';
 import { REPO, runCli } from '../helpers/cli';
 
 const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8'));
-const IDS = ['config:schema', 'config:validate', 'portainer:converge', 'portainer:plan', 'portainer:status', 'portainer:environments', 'portainer:promote', 'portainer:token:set', 'portainer:token:status', 'secret:set', 'secret:list', 'help', 'autocomplete'];
+const IDS = [
+  'config:schema',
+  'config:validate',
+  'portainer:converge',
+  'portainer:plan',
+  'portainer:status',
+  'portainer:environments',
+  'portainer:promote',
+  'portainer:token:set',
+  'portainer:token:status',
+  'secret:set',
+  'secret:list',
+  'help',
+  'autocomplete',
+];
 
 describe('didYouMean: the nearest command, in the seed form phoenix portainer <vmid> <verb>', () => {
   it.each([

@@ -77,7 +77,15 @@ suite('the packages that npm run package builds', () => {
 
   it('installs phoenix on the PATH, bash and zsh completion, and the drift units; nothing under /etc', () => {
     const list = execFileSync('dpkg-deb', ['-c', DEB], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-    for (const path of ['./usr/bin/phoenix', './usr/lib/phoenix/node/bin/node', './usr/lib/phoenix/bin/run.js', './usr/share/bash-completion/completions/phoenix', './usr/share/zsh/vendor-completions/_phoenix', './lib/systemd/system/phoenix-drift.service', './lib/systemd/system/phoenix-drift.timer']) {
+    for (const path of [
+      './usr/bin/phoenix',
+      './usr/lib/phoenix/node/bin/node',
+      './usr/lib/phoenix/bin/run.js',
+      './usr/share/bash-completion/completions/phoenix',
+      './usr/share/zsh/vendor-completions/_phoenix',
+      './lib/systemd/system/phoenix-drift.service',
+      './lib/systemd/system/phoenix-drift.timer',
+    ]) {
       expect(list).toContain(` ${path}\n`);
     }
     expect(list).not.toMatch(/ \.\/etc\//);
@@ -118,7 +126,9 @@ suite('the packages that npm run package builds', () => {
   });
 
   it('plans against the simulator, and the drift unit’s own command line works (exit 2: drift)', async () => {
-    const config = writeConfig({ web: { compose: 'services:\n  web:\n    image: nginx:1\n' } }, [{ vmid: 1002, name: 'drphoenix', portainer_environment_name: 'drphoenix', environment: 'test', docker_stacks: ['web'] }]);
+    const config = writeConfig({ web: { compose: 'services:\n  web:\n    image: nginx:1\n' } }, [
+      { vmid: 1002, name: 'drphoenix', portainer_environment_name: 'drphoenix', environment: 'test', docker_stacks: ['web'] },
+    ]);
     const plan = await run(phoenix, ['portainer', '1002', 'plan', '-c', config, '--url', sim.url], bare({ PORTAINER_API_KEY: TOKEN }));
     expect(plan.stderr).not.toContain(TOKEN);
     expect(plan.exitCode).toBe(0);
@@ -157,7 +167,11 @@ suite('the packages that npm run package builds', () => {
     expect(execFileSync('sh', ['-c', 'grep -rl sourceMappingURL package/dist || true'], { cwd: shipped, encoding: 'utf8' })).toBe('');
     const prefix = join(work, 'prefix');
     execFileSync('npm', ['install', '-g', '--prefix', prefix, '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', NPM_TGZ], { stdio: ['ignore', 'ignore', 'pipe'], timeout: 240_000 });
-    const result = await run(join(prefix, 'bin/phoenix'), ['config', 'validate', '-c', join(REPO, 'phoenix_vm_configs.json')], { PATH: `${join(prefix, 'bin')}:${process.env.PATH}`, HOME: work, NO_COLOR: '1' });
+    const result = await run(join(prefix, 'bin/phoenix'), ['config', 'validate', '-c', join(REPO, 'phoenix_vm_configs.json')], {
+      PATH: `${join(prefix, 'bin')}:${process.env.PATH}`,
+      HOME: work,
+      NO_COLOR: '1',
+    });
     expect(result.stderr).toBe('');
     expect(result.exitCode).toBe(0);
   }, 300_000);

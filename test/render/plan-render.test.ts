@@ -102,14 +102,25 @@ describe('renderers: env values', () => {
   });
 
   it('a long literal is cut in text (whole in JSON); a plan without details shows names only', () => {
-    const long = planOf([{ stack: 'web', action: 'update', reason: 'env differs', liveId: 7, composeDiff: '', env: { added: ['BIG'], removed: [], changed: [], details: [{ name: 'BIG', change: 'added', value: 'x'.repeat(5000) }] } }]);
+    const long = planOf([
+      {
+        stack: 'web',
+        action: 'update',
+        reason: 'env differs',
+        liveId: 7,
+        composeDiff: '',
+        env: { added: ['BIG'], removed: [], changed: [], details: [{ name: 'BIG', change: 'added', value: 'x'.repeat(5000) }] },
+      },
+    ]);
     expect(renderings(long).text).toContain(`env + BIG = "${'x'.repeat(200)}"... (5,000 characters)`);
     const bare = planOf([{ stack: 'web', action: 'update', reason: 'env differs', liveId: 7, composeDiff: '', env: { added: ['A'], removed: [], changed: [] } }]);
     expect(renderings(bare).text).toContain('env + A  (sensitive: value not shown)');
   });
 
   it('a compose diff line with control characters from a file edited in Portainer is escaped', () => {
-    const diff = planOf([{ stack: 'web', action: 'update', reason: 'compose differs', liveId: 7, composeDiff: '--- live/web\n+++ desired/web\n-    image: x\u001b[2K\r+ forged\n+    image: y', env: noEnv }]);
+    const diff = planOf([
+      { stack: 'web', action: 'update', reason: 'compose differs', liveId: 7, composeDiff: '--- live/web\n+++ desired/web\n-    image: x\u001b[2K\r+ forged\n+    image: y', env: noEnv },
+    ]);
     const { text, markdown } = renderings(diff);
     expect(text).toContain('-    image: x\\u001b[2K\\u000d+ forged');
     expect(text).not.toContain('\u001b');

@@ -3,8 +3,21 @@ import type { Plan } from '../../src/plan';
 import { convergeResultSchema, convergeToJson, headerLine, nothingToDo, painter, renderRun, renderVmPlans } from '../../src/render';
 import type { RunView, VmRow } from '../../src/render';
 
-const header = { vmid: 1002, vmName: 'drphoenix', phoenixEnvironment: 'test', portainerEnvironmentName: 'drphoenix', portainerEnvironmentId: 3, portainerVersion: '2.21.4', url: 'http://127.0.0.1:9000' };
-const plan: Plan = { vmid: 1002, items: [{ stack: 'web', action: 'noop', reason: 'in sync', composeDiff: '', env: { added: [], removed: [], changed: [] } } as never], orphans: [], summary: { create: 0, update: 0, delete: 0, noop: 1, conflict: 0 } };
+const header = {
+  vmid: 1002,
+  vmName: 'drphoenix',
+  phoenixEnvironment: 'test',
+  portainerEnvironmentName: 'drphoenix',
+  portainerEnvironmentId: 3,
+  portainerVersion: '2.21.4',
+  url: 'http://127.0.0.1:9000',
+};
+const plan: Plan = {
+  vmid: 1002,
+  items: [{ stack: 'web', action: 'noop', reason: 'in sync', composeDiff: '', env: { added: [], removed: [], changed: [] } } as never],
+  orphans: [],
+  summary: { create: 0, update: 0, delete: 0, noop: 1, conflict: 0 },
+};
 const row: VmRow = { vmid: 1002, name: 'drphoenix', phoenixEnvironment: 'test', portainerEnvironment: { id: 3, name: 'drphoenix', swarm: false }, header, outcome: 'unchanged', exitCode: 0, plan };
 const options = { paint: painter(false), markdown: false };
 
@@ -29,7 +42,12 @@ describe('run renderers', () => {
   it('the JSON of a run matches its published schema, one VM and many alike', () => {
     const json = convergeToJson({ selection: { vmids: [1002] }, portainer: { url: header.url, version: '2.21.4' } }, false, [row]);
     expect(convergeResultSchema.parse(json)).toEqual(json);
-    expect(json.vms[0]).toMatchObject({ vm: { vmid: 1002, name: 'drphoenix', phoenixEnvironment: 'test' }, portainerEnvironment: { id: 3, name: 'drphoenix', swarm: false }, outcome: 'unchanged', results: null });
+    expect(json.vms[0]).toMatchObject({
+      vm: { vmid: 1002, name: 'drphoenix', phoenixEnvironment: 'test' },
+      portainerEnvironment: { id: 3, name: 'drphoenix', swarm: false },
+      outcome: 'unchanged',
+      results: null,
+    });
     expect(convergeResultSchema.safeParse({ ...json, vms: [{ ...json.vms[0], vm: { vmid: '1002' } }] }).success).toBe(false);
   });
 });

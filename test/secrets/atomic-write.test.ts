@@ -81,7 +81,11 @@ describe('writeFileAtomic', () => {
       writeFileAtomic(path, 'new', {
         open: (async (...args: Parameters<typeof fs.open>) => {
           const handle = await fs.open(...args);
-          return Object.assign(handle, { writeFile: async () => { throw Object.assign(new Error('full'), { code: 'ENOSPC' }); } });
+          return Object.assign(handle, {
+            writeFile: async () => {
+              throw Object.assign(new Error('full'), { code: 'ENOSPC' });
+            },
+          });
         }) as typeof fs.open,
         rename: fs.rename,
       }),

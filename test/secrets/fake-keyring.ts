@@ -30,6 +30,9 @@ export class FakeKeyring implements Keyring {
 
   async accounts(service: string): Promise<string[]> {
     this.check();
-    return [...this.entries.keys()].filter((key) => key.startsWith(`${service}/`)).map((key) => key.slice(service.length + 1)).sort();
+    return [...this.entries.keys()]
+      .filter((key) => key.startsWith(`${service}/`))
+      .map((key) => key.slice(service.length + 1))
+      .sort();
   }
 }

@@ -25,7 +25,12 @@ keyringSuite.describe('the OS keyring through keytar (real Secret Service)', () 
   });
   afterAll(async () => {
     rmSync(dir, { recursive: true, force: true });
-    for (const [service, account] of [[SERVICE, 'a'], [SERVICE, 'b'], [TOKEN_SERVICE, ORIGIN], [SECRET_SERVICE, SECRET]]) {
+    for (const [service, account] of [
+      [SERVICE, 'a'],
+      [SERVICE, 'b'],
+      [TOKEN_SERVICE, ORIGIN],
+      [SECRET_SERVICE, SECRET],
+    ]) {
       await keyring.delete(service, account).catch(() => false);
     }
   });

@@ -11,7 +11,10 @@ function keytarLike(overrides: Partial<Record<'getPassword' | 'setPassword' | 'd
 }
 
 async function reasonOf(promise: Promise<unknown>): Promise<string> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(KeyringUnavailableError);
   return (error as KeyringUnavailableError).reason;
 }
@@ -51,7 +54,14 @@ describe('KeytarKeyring: keytar loaded lazily, every failure means "unavailable"
   });
 
   it('accounts() returns sorted names, never values', async () => {
-    const keyring = new KeytarKeyring(() => keytarLike({ findCredentials: async () => [{ account: 'b', password: 'x' }, { account: 'a', password: 'y' }] }));
+    const keyring = new KeytarKeyring(() =>
+      keytarLike({
+        findCredentials: async () => [
+          { account: 'b', password: 'x' },
+          { account: 'a', password: 'y' },
+        ],
+      }),
+    );
     await expect(keyring.accounts('s')).resolves.toEqual(['a', 'b']);
   });
 });
@@ -62,13 +72,36 @@ describe('tryKeyring', () => {
       throw Object.assign(new Error('nope'), { code: 'MODULE_NOT_FOUND' });
     });
     const warnings: string[] = [];
-    expect(await tryKeyring(keyring, (k) => k.get('s', 'a'), (l) => warnings.push(l), 'using the file')).toBeUndefined();
-    expect(await tryKeyring(keyring, (k) => k.get('s', 'b'), (l) => warnings.push(l), 'using the file')).toBeUndefined();
+    expect(
+      await tryKeyring(
+        keyring,
+        (k) => k.get('s', 'a'),
+        (l) => warnings.push(l),
+        'using the file',
+      ),
+    ).toBeUndefined();
+    expect(
+      await tryKeyring(
+        keyring,
+        (k) => k.get('s', 'b'),
+        (l) => warnings.push(l),
+        'using the file',
+      ),
+    ).toBeUndefined();
     expect(warnings).toEqual(['no usable OS keyring (keytar is not installed); using the file.']);
   });
 
   it('lets errors that are not about the keyring through', async () => {
     const keyring = new KeytarKeyring(() => keytarLike());
-    await expect(tryKeyring(keyring, async () => { throw new TypeError('bug'); }, undefined, 'x')).rejects.toThrow('bug');
+    await expect(
+      tryKeyring(
+        keyring,
+        async () => {
+          throw new TypeError('bug');
+        },
+        undefined,
+        'x',
+      ),
+    ).rejects.toThrow('bug');
   });
 });

@@ -21,7 +21,10 @@ function secretFile(name: string, content: string, mode = 0o600): string {
 }
 
 async function refusal(promise: Promise<unknown>): Promise<AuthError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(AuthError);
   expect((error as AuthError).exitCode).toBe(ExitCode.AUTH);
   return error as AuthError;

@@ -74,8 +74,7 @@ describe('sync deploys', () => {
     expect((await createCompose(recent, 'doomed')).status).toBe(200);
 
     const old = await start({ version: '2.12.0', faults: { deployMs: 0, failDeployFor: ['doomed'] } });
-    const createOld = () =>
-      call(old, 'POST', '/api/stacks?type=2&method=string&endpointId=1', { body: { Name: 'doomed', StackFileContent: COMPOSE } });
+    const createOld = () => call(old, 'POST', '/api/stacks?type=2&method=string&endpointId=1', { body: { Name: 'doomed', StackFileContent: COMPOSE } });
     expect((await createOld()).status).toBe(500);
     old.setFaults({ deployMs: 0 });
     const blocked = await createOld();

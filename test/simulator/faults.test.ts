@@ -58,11 +58,7 @@ describe('request log', () => {
     await call(sim, 'POST', '/api/auth', { key: null, body: { Username: 'admin', Password: 'adminpassword' } });
     await call(sim, 'GET', `/api/stacks?X-API-KEY=${KEY}`, { key: null });
     await call(sim, 'GET', '/api/endpoints');
-    expect(sim.requests.map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual([
-      'POST /api/auth 200',
-      'GET /api/stacks 200',
-      'GET /api/endpoints 200',
-    ]);
+    expect(sim.requests.map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual(['POST /api/auth 200', 'GET /api/stacks 200', 'GET /api/endpoints 200']);
     const text = JSON.stringify(sim.requests);
     expect(text).not.toContain(KEY);
     expect(text).not.toContain('adminpassword');

@@ -22,7 +22,10 @@ describe('version routing', () => {
     });
     expect(old.status).toBe(oldRoute ? 200 : 404);
     expect(fresh.status).toBe(newRoute ? 200 : 404);
-    const names = sim.stacks().map((s) => s.name).sort();
+    const names = sim
+      .stacks()
+      .map((s) => s.name)
+      .sort();
     expect(names).toEqual([...(newRoute ? ['vianew'] : []), ...(oldRoute ? ['viaold'] : [])]);
   });
 
@@ -57,8 +60,24 @@ describe('stack object keys per version (docs/portainer-api.md#stack-object)', (
     const r = await call(sim, 'GET', '/api/stacks/1');
     expect(Object.keys(r.body).sort()).toEqual(
       [
-        'Id', 'Name', 'Type', 'EndpointId', 'SwarmId', 'EntryPoint', 'Env', 'ResourceControl', 'Status', 'ProjectPath',
-        'CreationDate', 'UpdateDate', 'CreatedBy', 'UpdatedBy', 'AdditionalFiles', 'AutoUpdate', 'Option', 'GitConfig',
+        'Id',
+        'Name',
+        'Type',
+        'EndpointId',
+        'SwarmId',
+        'EntryPoint',
+        'Env',
+        'ResourceControl',
+        'Status',
+        'ProjectPath',
+        'CreationDate',
+        'UpdateDate',
+        'CreatedBy',
+        'UpdatedBy',
+        'AdditionalFiles',
+        'AutoUpdate',
+        'Option',
+        'GitConfig',
         'FromAppTemplate',
       ].sort(),
     );
@@ -86,7 +105,12 @@ describe('stack object keys per version (docs/portainer-api.md#stack-object)', (
 
 describe('environments (docs/portainer-api.md#environments)', () => {
   it('lists environments with PascalCase keys and ignores query parameters', async () => {
-    const sim = await start({ endpoints: [{ id: 1, name: 'local', type: 1 }, { id: 3, name: 'cluster', type: 2, swarm: true }] });
+    const sim = await start({
+      endpoints: [
+        { id: 1, name: 'local', type: 1 },
+        { id: 3, name: 'cluster', type: 2, swarm: true },
+      ],
+    });
     const r = await call(sim, 'GET', '/api/endpoints?excludeSnapshots=true&limit=5');
     expect(r.status).toBe(200);
     expect(r.body.map((e: { Name: string }) => e.Name)).toEqual(['local', 'cluster']);
@@ -95,7 +119,12 @@ describe('environments (docs/portainer-api.md#environments)', () => {
   });
 
   it('gives one environment, 404 for an unknown id, and the swarm cluster id', async () => {
-    const sim = await start({ endpoints: [{ id: 1, name: 'local', type: 1 }, { id: 2, name: 'sw', type: 1, swarm: true, swarmClusterId: 'abc123' }] });
+    const sim = await start({
+      endpoints: [
+        { id: 1, name: 'local', type: 1 },
+        { id: 2, name: 'sw', type: 1, swarm: true, swarmClusterId: 'abc123' },
+      ],
+    });
     expect((await call(sim, 'GET', '/api/endpoints/2')).body.Name).toBe('sw');
     const missing = await call(sim, 'GET', '/api/endpoints/9');
     expect(missing.status).toBe(404);

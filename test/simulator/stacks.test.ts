@@ -55,7 +55,10 @@ describe('create (docs/portainer-api.md#creating-a-stack, docs/portainer-api.md#
   it('answers 409 for a duplicate normalised name on the same environment and for an external project', async () => {
     const sim = await start({
       faults: fast,
-      endpoints: [{ id: 1, name: 'a', type: 1 }, { id: 2, name: 'b', type: 1 }],
+      endpoints: [
+        { id: 1, name: 'a', type: 1 },
+        { id: 2, name: 'b', type: 1 },
+      ],
       stacks: [{ name: 'web', endpointId: 1, composeText: COMPOSE }],
       externalProjects: [{ endpointId: 1, name: 'legacy' }],
     });
@@ -82,7 +85,15 @@ describe('read', () => {
 });
 
 describe('update (docs/portainer-api.md#updating-a-stack)', () => {
-  const seed = { name: 'app', endpointId: 1, composeText: COMPOSE, env: [{ name: 'A', value: '1' }, { name: 'B', value: '2' }] };
+  const seed = {
+    name: 'app',
+    endpointId: 1,
+    composeText: COMPOSE,
+    env: [
+      { name: 'A', value: '1' },
+      { name: 'B', value: '2' },
+    ],
+  };
 
   it('replaces Env wholesale, and an omitted Env wipes it', async () => {
     const sim = await start({ faults: fast, stacks: [seed] });
@@ -95,7 +106,14 @@ describe('update (docs/portainer-api.md#updating-a-stack)', () => {
   });
 
   it('re-points the stack when given another valid endpointId', async () => {
-    const sim = await start({ faults: fast, endpoints: [{ id: 1, name: 'a', type: 1 }, { id: 2, name: 'b', type: 1 }], stacks: [seed] });
+    const sim = await start({
+      faults: fast,
+      endpoints: [
+        { id: 1, name: 'a', type: 1 },
+        { id: 2, name: 'b', type: 1 },
+      ],
+      stacks: [seed],
+    });
     const r = await call(sim, 'PUT', '/api/stacks/1?endpointId=2', { body: { StackFileContent: COMPOSE, Env: seed.env } });
     expect(r.body.EndpointId).toBe(2);
     expect(sim.stacks()[0].endpointId).toBe(2);
@@ -133,7 +151,13 @@ describe('delete, start and stop (docs/portainer-api.md#deleting-a-stack, docs/p
   });
 
   it('404s a delete with a missing or different endpointId and keeps the stack', async () => {
-    const sim = await start({ endpoints: [{ id: 1, name: 'a', type: 1 }, { id: 2, name: 'b', type: 1 }], stacks: [seed] });
+    const sim = await start({
+      endpoints: [
+        { id: 1, name: 'a', type: 1 },
+        { id: 2, name: 'b', type: 1 },
+      ],
+      stacks: [seed],
+    });
     expect((await call(sim, 'DELETE', '/api/stacks/1')).status).toBe(404);
     expect((await call(sim, 'DELETE', '/api/stacks/1?endpointId=2')).status).toBe(404);
     expect(sim.stacks()).toHaveLength(1);
