@@ -5,7 +5,7 @@ import type { ZodType } from 'zod';
 import { findConfigPath } from '../config';
 import { releaseAllVmLocks } from '../app/lock';
 import { VMID_VERBS } from './argv';
-import { CancelledError, ExitCode, PhoenixError, signalExitCode, UsageError } from '../errors';
+import { ExitCode, PhoenixError, signalExitCode, UsageError } from '../errors';
 import { deployTimeout, readTimeout } from './flags';
 import type { ErrorCode, ExitCodeValue } from '../errors';
 import { colourWanted, painter } from '../render';
@@ -16,12 +16,7 @@ import type { CommandHost } from './run-io';
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>;
 export type BaseArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args']>;
 
-// The exit-code table for --help now lives beside the codes (src/cli/help.ts appends it to
-// every command's help); re-exported for the descriptions that still paste it.
-export { EXIT_CODES_HELP } from '../errors';
-
-export { JSON_SCHEMA_VERSION } from './json-envelope';
-import { JSON_SCHEMA_VERSION } from './json-envelope';
+import { errorEnvelope, formatError, JSON_SCHEMA_VERSION } from './error-output';
 
 /**
  * Shared flags, the one JSON envelope for every command, and the one place where an error
@@ -255,7 +250,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     process.exitCode = known?.exitCode ?? ExitCode.INTERNAL;
     if (this.jsonEnabled()) {
       const body = known ? known.toJSON() : { code: 'INTERNAL' satisfies ErrorCode, exitCode: ExitCode.INTERNAL, message: error.message };
-      this.logJson({ schemaVersion: JSON_SCHEMA_VERSION, ok: false, exitCode: process.exitCode, command: this.id, error: body });
+      this.logJson(errorEnvelope(this.id, process.exitCode, body));
       return;
     }
     if (known) {
@@ -314,19 +309,4 @@ function usageOf(id: string | undefined, missing: string[]): string {
   const words = (id ?? '').split(/[: ]/);
   if (words.length === 2 && words[0] === 'portainer' && (VMID_VERBS as readonly string[]).includes(words[1])) return `phoenix portainer <vmid> ${words[1]}`;
   return `phoenix ${words.join(' ')} ${missing.map((name) => `<${name}>`).join(' ')}`;
-}
-
-/** One clear paragraph, no stack trace: message, details, then what to do next. A cancel is one plain line. */
-export function formatError(error: PhoenixError): string {
-  if (error instanceof CancelledError) return error.message;
-  const lines = [`Error: ${error.message}`];
-  for (const detail of error.details) lines.push(`  ${detail}`);
-  if (error.hint)
-    lines.push(
-      error.hint
-        .split('\n')
-        .map((line, i) => (i === 0 ? `Hint: ${line}` : `  ${line}`))
-        .join('\n'),
-    );
-  return lines.join('\n');
 }

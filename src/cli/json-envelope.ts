@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
 import { ERROR_CODES, EXIT_CODE_TABLE } from '../errors';
+import { JSON_SCHEMA_VERSION } from './error-output';
 
 /**
  * The `--json` contract, as zod schemas: one envelope for every command, its `result` typed per
@@ -9,8 +10,7 @@ import { ERROR_CODES, EXIT_CODE_TABLE } from '../errors';
  * says how they are versioned.
  */
 
-/** The version of the `--json` envelope; bump it on an incompatible change of its shape. */
-export const JSON_SCHEMA_VERSION = 2;
+export { JSON_SCHEMA_VERSION };
 
 const exitCodes = EXIT_CODE_TABLE.map(([code]) => code);
 const exitCode = z.literal(exitCodes as [number, ...number[]]).describe('the process exit code (README.md#exit-codes)');

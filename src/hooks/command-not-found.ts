@@ -1,13 +1,12 @@
 import type { Hook } from '@oclif/core';
 
 // oclif loads this file only when no command matches (hooks are required when their event
-// fires), and it imports only the two small modules below: a typo costs no start-up time on
-// every other run. No prompt and no "run it for you": a CI job must fail with exit 64.
+// fires), and it imports only the small modules below (no zod, no render): a typo costs no
+// start-up time on every other run. No prompt and no "run it for you": a CI job must fail with exit 64.
 import { VMID_VERBS } from '../cli/argv';
 import { closest } from '../config/suggest';
 import { UsageError } from '../errors';
-// The one envelope version (it loads zod, but only on a mistyped command, when this hook runs).
-import { JSON_SCHEMA_VERSION } from '../cli/json-envelope';
+import { reportError } from '../cli/error-output';
 
 const isFlag = (word: string) => word.startsWith('-');
 const isVmid = (word: string | undefined) => word !== undefined && /^\d+$/.test(word);
@@ -69,15 +68,7 @@ const hook: Hook<'command_not_found'> = async function (options) {
       hint: suggestion ? `Did you mean: ${suggestion}\nSee phoenix --help for every command.` : 'See phoenix --help for every command.',
     });
   process.exitCode = error.exitCode;
-  if (rest.includes('--json') || typed.includes('--json')) {
-    const body = { ...error.toJSON(), ...(suggestion ? { suggestion } : {}) };
-    const envelope = { schemaVersion: JSON_SCHEMA_VERSION, ok: false, exitCode: error.exitCode, command: options.id, error: body };
-    process.stdout.write(`${JSON.stringify(envelope, null, 2)}\n`);
-    return;
-  }
-  // The base command's error paragraph: message, then the hint's lines.
-  const [first, ...more] = (error.hint ?? '').split('\n');
-  process.stderr.write(`Error: ${error.message}\nHint: ${first}\n${more.map((line) => `  ${line}\n`).join('')}`);
+  reportError(error, { json: rest.includes('--json') || typed.includes('--json'), command: options.id, extra: suggestion ? { suggestion } : {} });
 };
 
 export default hook;

@@ -92,22 +92,3 @@ export function loadDotEnv(
     closeSync(fd);
   }
 }
-
-/**
- * bin/run.js's entry: load `./.env`, or print why it is refused (text, or the JSON envelope
- * with --json) and exit 77 before any command runs.
- */
-export function loadDotEnvOrExit(argv: readonly string[]): void {
-  try {
-    loadDotEnv();
-  } catch (error) {
-    if (!(error instanceof AuthError)) throw error;
-    if (argv.includes('--json')) {
-      // The --json envelope of every command (schemaVersion 1); no command has started yet.
-      process.stdout.write(`${JSON.stringify({ schemaVersion: 1, ok: false, exitCode: error.exitCode, command: null, error: error.toJSON() }, null, 2)}\n`);
-    } else {
-      process.stderr.write(`Error: ${error.message}\nHint: ${error.hint ?? ''}\n`);
-    }
-    process.exit(error.exitCode);
-  }
-}

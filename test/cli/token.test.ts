@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { startSimulator } from '../../simulator/src';
 import type { Simulator, SimulatorOptions } from '../../simulator/src';
 import { registerSecret, runCli, writeConfig } from '../helpers/cli';
+import { JSON_SCHEMA_VERSION } from '../../src/cli/error-output';
 
 const TOKEN = 'ptr_simulatortoken';
 const WRONG = 'ptr_wrong_token_that_portainer_refuses';
@@ -247,7 +248,8 @@ describe('./.env: loaded only when it is a regular file of root or yours, writab
     const json = await status(dir, ['--json']);
     expect(json.exitCode).toBe(77);
     expect(json.stderr).toBe('');
-    expect(JSON.parse(json.stdout)).toMatchObject({ ok: false, exitCode: 77, error: { code: 'DOTENV_UNSAFE', exitCode: 77 } });
+    // The same envelope as every command's, at the one version (it said 1 after the contract moved to 2).
+    expect(JSON.parse(json.stdout)).toMatchObject({ schemaVersion: JSON_SCHEMA_VERSION, ok: false, exitCode: 77, error: { code: 'DOTENV_UNSAFE', exitCode: 77 } });
     chmodSync(path, 0o620); // the group write bit alone is enough to refuse
     expect((await status(dir)).exitCode).toBe(77);
   });
