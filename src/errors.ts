@@ -23,7 +23,7 @@ export const ExitCode = {
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 
-/** The exit-code table of README.md#exit-codes, appended to every command's `--help` (EXIT_CODES_HELP). */
+/** The exit-code table of README.md#exit-codes, appended to every command's `--help` by src/cli/help.ts. */
 export const EXIT_CODE_TABLE: ReadonlyArray<readonly [number, string]> = [
   [0, 'success (with --detailed-exitcode: success and no changes)'],
   [1, 'apply failed, partly or wholly: the output says which actions ran; also "no" or Ctrl-D at a confirmation prompt (nothing written)'],
@@ -38,9 +38,6 @@ export const EXIT_CODE_TABLE: ReadonlyArray<readonly [number, string]> = [
   [130, 'interrupted (Ctrl-C, SIGINT): writes in flight finished, no new ones started; also Ctrl-C at a prompt'],
   [143, 'terminated (SIGTERM: cron, systemd and CI timeouts): writes in flight finished, no new ones started'],
 ];
-
-/** The exit-code table as `--help` shows it, one code a line. */
-export const EXIT_CODES_HELP = EXIT_CODE_TABLE.map(([code, meaning]) => `${String(code).padStart(3)}  ${meaning}`).join('\n');
 
 /**
  * Which exit code wins when parts of one run (the VMs of `--all`, promote's converge) end

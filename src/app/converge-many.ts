@@ -13,8 +13,6 @@ import { acquireVmLock } from './lock';
 import type { VmLock } from './lock';
 import type { StackStatus } from './status';
 
-// The severity order lives beside the exit codes; re-exported for the callers that import it here.
-export { EXIT_CODE_SEVERITY, worstExitCode } from '../errors';
 import { worstExitCode } from '../errors';
 
 export type VmOutcome =

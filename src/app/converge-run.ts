@@ -1,8 +1,8 @@
 import type { LoadedConfig } from '../config';
-import { ExitCode } from '../errors';
+import { ExitCode, worstExitCode } from '../errors';
 import type { ExitCodeValue, PhoenixError } from '../errors';
 import { stackKey } from '../plan';
-import { applyMany, manyExitCode, namesVms, prepareMany, worstExitCode } from './converge-many';
+import { applyMany, manyExitCode, namesVms, prepareMany } from './converge-many';
 import type { ManyRequest, Selection, VmRun } from './converge-many';
 import { OUT_OF_SYNC, stackStatuses } from './status';
 

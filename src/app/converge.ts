@@ -74,8 +74,6 @@ export interface PlanVmOptions {
   prune: boolean;
   adopt: boolean;
   concurrency: number;
-  /** No longer needed: every live stack's file is read (its owner decides orphans). Kept for callers. */
-  readAll?: boolean;
   /** The run's secret env values, loaded before any request. */
   stackSecrets?: StackSecrets;
 }

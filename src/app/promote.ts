@@ -4,8 +4,8 @@ import { createTwoFilesPatch } from 'diff';
 
 import { applyPromotion, closest, displayPath, listVms, loadConfig, parseConfigText, planPromotion, resolveVm } from '../config';
 import type { LoadedConfig, PromotionPlan } from '../config';
-import { ConfigError, ConflictError, PhoenixError, UsageError } from '../errors';
-import { prepareMany, worstExitCode } from './converge-many';
+import { ConfigError, ConflictError, PhoenixError, UsageError, worstExitCode } from '../errors';
+import { prepareMany } from './converge-many';
 import type { ManyRequest, VmRun } from './converge-many';
 
 export interface PromoteRequest extends Omit<ManyRequest, 'selection' | 'prune' | 'adopt' | 'lock'> {

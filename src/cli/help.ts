@@ -11,8 +11,6 @@ import { EXIT_CODE_TABLE } from '../errors';
 export default class PhoenixHelp extends Help {
   protected override formatCommand(command: Command.Loadable): string {
     const help = super.formatCommand(command);
-    // A description that still pastes the table itself keeps its own copy: never print it twice.
-    if (/^\s*EXIT CODES$/m.test(help)) return help;
     const rows = EXIT_CODE_TABLE.map(([code, meaning]): [string, string] => [String(code), meaning]);
     return `${help}\n\n${this.section('EXIT CODES', rows)}`;
   }

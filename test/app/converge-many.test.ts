@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 
-import { EXIT_CODE_SEVERITY, worstExitCode } from '../../src/app/converge-many';
+import { EXIT_CODE_SEVERITY, worstExitCode } from '../../src/errors';
 import { ExitCode } from '../../src/errors';
 
 describe('worstExitCode', () => {
