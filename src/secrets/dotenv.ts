@@ -19,6 +19,8 @@ import { resolve } from 'node:path';
 import { parseEnv } from 'node:util';
 
 import { AuthError } from '../errors';
+import { ownedByRootOrMe } from './root-only-file';
+import type { FileIdentity } from './root-only-file';
 
 export interface DotEnvResult {
   /** Absolute path of the file that was loaded. */
@@ -47,11 +49,7 @@ function unsafe(message: string, hint: string): AuthError {
  * Load `file` (default `./.env`) into `env` when it passes the checks; nothing when it does not
  * exist; an AuthError (exit 77) naming the reason and the fix when it is unsafe.
  */
-export function loadDotEnv(
-  file = '.env',
-  env: NodeJS.ProcessEnv = process.env,
-  me: { uid: number; userName: string } = { uid: userInfo().uid, userName: userInfo().username },
-): DotEnvResult | undefined {
+export function loadDotEnv(file = '.env', env: NodeJS.ProcessEnv = process.env, me: FileIdentity = { uid: userInfo().uid, userName: userInfo().username }): DotEnvResult | undefined {
   const path = resolve(file);
   let fd: number;
   try {
@@ -70,7 +68,7 @@ export function loadDotEnv(
   try {
     const info = fstatSync(fd);
     if (!info.isFile()) throw unsafe(`${path} is not a regular file`, `Remove it, or start phoenix from another directory.`);
-    if (info.uid !== 0 && info.uid !== me.uid) {
+    if (!ownedByRootOrMe(info.uid, me)) {
       throw unsafe(
         `${path} is owned by uid ${info.uid}, not by root or by you (a planted .env could point PORTAINER_URL at another server and send it the token)`,
         `If you trust its content, fix it with: chown ${me.userName} ${path}; else remove it.`,

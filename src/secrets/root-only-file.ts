@@ -72,7 +72,7 @@ export async function checkRootOnlyFile(path: string, me: FileIdentity, kind: Fi
   return target;
 }
 
-function ownedByRootOrMe(uid: number, me: FileIdentity): boolean {
+export function ownedByRootOrMe(uid: number, me: FileIdentity): boolean {
   return uid === 0 || uid === me.uid;
 }
 
