@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 
-import { findConfigPath, loadConfig } from '../config';
+import { envValueProblem, findConfigPath, loadConfig } from '../config';
 import type { LoadedConfig } from '../config';
 import { isPhoenixError, UsageError } from '../errors';
 import { listStoredSecrets, removeValue, SECRET_SERVICE, secretKeyringWhere, secretNameProblem, secretsDir, storeValue, systemKeyring } from '../secrets';
@@ -43,6 +43,15 @@ async function targetFor(name: string, request: SecretRequest): Promise<StoreTar
 }
 
 export async function setSecret(request: SecretRequest & { name: string; value: string; store: StoreChoice }): Promise<{ name: string } & Stored> {
+  // The rule every env value obeys at run time, checked when the value is stored: a value that
+  // no converge could send is refused now, not on the next run (the value itself is never shown).
+  const problem = envValueProblem(request.value);
+  if (problem !== undefined) {
+    throw new UsageError(`secret ${request.name}: ${problem.replace(/^env value/, 'the value')}`, {
+      code: 'SECRET_VALUE_INVALID',
+      hint: `Nothing was stored. Encode a multi-line value (e.g. base64) and decode it in the container; one trailing newline of piped input is dropped.`,
+    });
+  }
   const stored = await storeValue(request.value, request.store, await targetFor(request.name, request));
   return { name: request.name, ...stored };
 }

@@ -103,6 +103,21 @@ describe('phoenix secret set/list/delete and secret env values (simulator, files
     expect((await secret(['list'])).stdout).toBe(`No secrets stored (OS keyring, or ${secretsDir}).\n`);
   });
 
+  it('refuses a multi-line value when it is stored (exit 64, nothing stored, value not echoed)', async () => {
+    const set = await secret(['set', 'grafana_admin', '--store', 'file'], `${VALUE}\ninjected=1\n`);
+    expect(set.exitCode).toBe(64);
+    expect(set.stderr).toContain('secret grafana_admin: the value contains a newline');
+    expect(set.stderr).toContain('Nothing was stored');
+    expect(set.stderr).not.toContain('injected');
+    expect(set.stdout).toBe('');
+    expect(existsSync(join(secretsDir, 'grafana_admin'))).toBe(false);
+
+    const cr = await secret(['set', 'grafana_admin', '--store', 'file', '--json'], `${VALUE}\rX\n`);
+    expect(cr.exitCode).toBe(64);
+    expect(JSON.parse(cr.stdout)).toMatchObject({ error: { code: 'SECRET_VALUE_INVALID' } });
+    expect(existsSync(join(secretsDir, 'grafana_admin'))).toBe(false);
+  });
+
   it('refuses a value on the command line (exit 64, not echoed) and a name with a slash', async () => {
     registerSecret('value-typed-in-argv');
     const argv = await secret(['set', 'grafana_admin', 'value-typed-in-argv']);
