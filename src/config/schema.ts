@@ -61,7 +61,13 @@ export const envSchema = z.record(envName, envValueSchema).meta({ description: '
 
 export const portainerSchema = z
   .strictObject({
-    url: z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' }).optional(),
+    url: z
+      .url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' })
+      // Said offline too, without echoing the value: the run refuses such a URL (exit 64) anyway.
+      .refine((url) => !/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(url), {
+        error: 'carries a user name or password ("user:password@"): it would be printed in every plan and log; credentials go in the OS keyring or the token file (phoenix portainer token set)',
+      })
+      .optional(),
     ca_file: z.string().min(1).optional().meta({ description: 'Extra CA bundle, relative to the config file' }),
     insecure_skip_tls_verify: z.boolean().optional(),
     token_file: z.string().min(1).optional().meta({ description: 'Root-only API token file, relative to the config file' }),

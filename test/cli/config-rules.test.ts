@@ -38,6 +38,23 @@ const validate = (config: string, ...extra: string[]) => runCli(['config', 'vali
 const portainer = (config: string, args: string[], env: NodeJS.ProcessEnv = {}) => cli.run(args, { config, env });
 const shown = (config: string) => config; // the CLI runs from the repo, the config is in /tmp: shown absolute
 
+describe('a Portainer URL with credentials in the config', () => {
+  it('config validate names it (65) without printing the password, in text and --json', async () => {
+    const password = 'pw-in-url-9Xq';
+    registerSecret(password);
+    const config = writeConfig({ web: { compose: COMPOSE } }, [vm()], { portainer: { url: `https://admin:${password}@portainer.internal:9443` } });
+    const checked = await validate(config);
+    expect(checked.exitCode).toBe(65);
+    expect(checked.stdout).toBe('');
+    expect(checked.stderr).toContain(`${shown(config)}: portainer.url: carries a user name or password ("user:password@")`);
+    expect(checked.stderr).not.toContain(password);
+    const json = await validate(config, '--json');
+    expect(json.exitCode).toBe(65);
+    expect(json.stdout).not.toContain(password);
+    expect(JSON.parse(json.stdout)).toMatchObject({ error: { code: 'CONFIG_INVALID' } });
+  });
+});
+
 describe('env names and values that would break stack.env lines', () => {
   it('config validate names each bad env name and value; plan refuses the same before any request', async () => {
     const config = writeConfig({ web: { compose: COMPOSE, env: { 'A=B': '1', TAG: '1.27\nINJECTED=1' } } }, [vm({ docker_stacks: [{ name: 'web', env: { 'HAS SPACE': 'x', '1ABC': 'y' } }] })]);
