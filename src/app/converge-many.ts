@@ -129,7 +129,7 @@ export async function prepareMany(request: ManyRequest): Promise<PreparedMany> {
   const { selected, skipped } = await selectVms(config, request.selection);
   const stack = namesVms(request.selection) ? request.selection.stack : undefined;
   const summaries = new Map(selected.map((vm) => [vm.vmid, vm]));
-  const stackSecrets = StackSecrets.for(config, request.env, request.warn);
+  const stackSecrets = StackSecrets.for(config, request.env, request.warn, request.log);
   const resolved = await Promise.all(
     selected.map(async (vm): Promise<ResolvedVm | VmRun> => {
       try {

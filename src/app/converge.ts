@@ -119,7 +119,7 @@ export async function prepareConverge(request: ConvergeRequest): Promise<Prepare
   const config = await loadConfig(request.configPath);
   const vm = await resolveVm(config, request.vmid, request.stack);
   for (const line of vm.warnings ?? []) request.warn(line);
-  const stackSecrets = StackSecrets.for(config, request.env, request.warn);
+  const stackSecrets = StackSecrets.for(config, request.env, request.warn, request.log);
   await stackSecrets.load(vm.stacks); // a missing or unsafe secret is refused before any request
   const session = await openSession(config, { ...request, stackSecrets });
   try {

@@ -14,8 +14,9 @@ export class StackSecrets {
 
   constructor(private readonly resolver: SecretResolver) {}
 
-  static for(config: LoadedConfig, env: NodeJS.ProcessEnv, warn: (line: string) => void): StackSecrets {
-    return new StackSecrets(new SecretResolver({ env, configSecretsDir: config.portainer.secretsDir, warn }));
+  /** `debug` (--debug) also hears why the keyring was passed over when a secret file had the value. */
+  static for(config: LoadedConfig, env: NodeJS.ProcessEnv, warn: (line: string) => void, debug?: (line: string) => void): StackSecrets {
+    return new StackSecrets(new SecretResolver({ env, configSecretsDir: config.portainer.secretsDir, warn, debug }));
   }
 
   /** Resolve every secret these stacks name. */

@@ -61,6 +61,8 @@ describe('phoenix secret set/list/delete and secret env values (simulator, files
 
     const converge = await portainer(['1002', 'converge', '--yes', '--debug']);
     expect(converge.exitCode).toBe(0);
+    // --debug says why the keyring was passed over, once, as a debug line (not a warning).
+    expect(converge.stderr.split('\n').filter((line) => line.includes('no usable OS keyring'))).toHaveLength(1);
     expect(sim.stacks().find((s) => s.name === 'grafana')?.env).toEqual([
       { name: 'GF_PORT', value: '3000' },
       { name: 'GF_SECURITY_ADMIN_PASSWORD', value: VALUE },
