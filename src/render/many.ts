@@ -46,7 +46,8 @@ function counts(summary: PlanSummary | undefined): string[] {
 }
 
 /** The per-VM summary table printed after every plan of a multi-VM run, and the totals line. */
-export function renderManySummary(rows: readonly VmRow[], paint: Paint): string {
+/** `applies`: a converge; plan and status never apply, so their line does not count applied VMs. */
+export function renderManySummary(rows: readonly VmRow[], paint: Paint, applies = true): string {
   const header = ['VMID', 'NAME', 'ENV', 'CREATE', 'UPDATE', 'DELETE', 'UNCHANGED', 'CONFLICT', 'OUTCOME'];
   const table = rows.map((row) => [
     String(row.vmid),
@@ -71,7 +72,7 @@ export function renderManySummary(rows: readonly VmRow[], paint: Paint): string 
   const problems = rows.filter((row) => row.exitCode !== 0 && row.exitCode !== 2).length;
   lines.push(
     '',
-    `VMs: ${rows.length} selected, ${by('applied')} applied, ${by('planned') + by('out-of-sync')} with changes, ${by('unchanged') + by('in-sync')} in sync, ${by('skipped')} skipped, ${problems} with problems.`,
+    `VMs: ${rows.length} selected, ${applies ? `${by('applied')} applied, ` : ''}${by('planned') + by('out-of-sync')} with changes, ${by('unchanged') + by('in-sync')} in sync, ${by('skipped')} skipped, ${problems} with problems.`,
   );
   return lines.join('\n');
 }

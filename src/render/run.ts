@@ -45,7 +45,7 @@ export function renderRun(view: RunView, { paint, markdown }: RenderOptions): st
     if (row.results === undefined) continue;
     blocks.push(view.named && view.vms.length === 1 ? `\n${renderResultText(row.results, paint)}` : `VM ${row.vmid} (${row.name}):\n${renderResultText(row.results, paint)}\n`);
   }
-  if (!view.named) blocks.push(renderManySummary(view.vms, paint));
+  if (!view.named) blocks.push(renderManySummary(view.vms, paint, view.mode === 'converge'));
   return blocks;
 }
 

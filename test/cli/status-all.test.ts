@@ -55,7 +55,7 @@ describe('phoenix portainer status --all / --env (simulator, real sockets)', () 
     expect(text.stdout).toMatch(/^1001\s+mgmt\s+-\s+.*skipped \(no docker_stacks\)$/m);
     expect(text.stdout).toMatch(/^2001\s+prod-box\s+prod\s+.*in sync$/m);
     expect(text.stdout).toMatch(/^3001\s+test-box\s+test\s+.*out of sync$/m);
-    expect(text.stdout).toContain('VMs: 3 selected, 0 applied, 1 with changes, 1 in sync, 1 skipped, 0 with problems.');
+    expect(text.stdout).toContain('VMs: 3 selected, 1 with changes, 1 in sync, 1 skipped, 0 with problems.');
     expect(text.stderr).toBe('');
     expect(sim.requests.filter((r) => r.method === 'GET' && r.path === '/api/stacks')).toHaveLength(1);
 
@@ -70,7 +70,7 @@ describe('phoenix portainer status --all / --env (simulator, real sockets)', () 
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toContain('VM 2001 (prod-box)');
     expect(result.stdout).not.toContain('VM 3001');
-    expect(result.stdout).toContain('VMs: 1 selected, 0 applied, 0 with changes, 1 in sync, 0 skipped, 0 with problems.');
+    expect(result.stdout).toContain('VMs: 1 selected, 0 with changes, 1 in sync, 0 skipped, 0 with problems.');
   });
 
   it('--json: one document, the same shape as one VM’s status (result.vms[]), exit 2 with --detailed-exitcode', async () => {

@@ -34,7 +34,9 @@ describe('run renderers', () => {
     expect(nothingToDo(one)).toBe('Nothing to do: the VM matches the config.');
     const many: RunView = { ...one, named: false, vms: [row, { ...row, vmid: 1003, name: 'other' }] };
     expect(renderVmPlans(many, options)).toHaveLength(2);
-    expect(renderRun(many, options).at(-1)).toContain('VMs: 2 selected, 0 applied, 0 with changes, 2 in sync, 0 skipped, 0 with problems.');
+    expect(renderRun(many, options).at(-1)).toContain('VMs: 2 selected, 0 with changes, 2 in sync, 0 skipped, 0 with problems.');
+    // Only a converge applies: its line counts applied VMs, a plan's and a status's do not.
+    expect(renderRun({ ...many, mode: 'converge' }, options).at(-1)).toContain('VMs: 2 selected, 0 applied, 0 with changes, 2 in sync');
     expect(nothingToDo(many)).toBe('Nothing to do: every selected VM matches the config.');
     expect(renderVmPlans(many, { ...options, markdown: true })).toEqual([]);
   });
