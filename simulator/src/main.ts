@@ -26,8 +26,9 @@ const HELP = [
   'API key accepted by default: ptr_simulatortoken (user admin / adminpassword for POST /api/auth).',
   '',
   '  --seed demo      the demo\'s state for VM 1002 of phoenix_vm_configs.json: environment "drphoenix"',
-  '                   with whoami in sync, monitoring drifted, qdrant and uptime-kuma missing and',
-  "                   legacy-nginx not phoenix's (needs `npm run build`; a file named demo: ./demo)",
+  '                   with whoami in sync (its container exited), monitoring drifted, qdrant and',
+  "                   uptime-kuma missing and legacy-nginx not phoenix's (needs `npm run build`;",
+  '                   a file named demo: ./demo)',
   '  --seed FILE      a JSON seed (comments allowed, unknown keys refused), every key optional:',
   '    { "version": "2.21.4", "endpoints": [{ "id": 1, "name": "local", "type": 1, "swarm": false }],',
   '      "stacks": [{ "name": "web", "endpointId": 1, "composeText": "services: ...", "env": [{ "name": "K", "value": "v" }], "status": 2 }],',
@@ -82,7 +83,7 @@ async function seedOptions(seed: string | undefined): Promise<SimulatorOptions |
   if (seed === 'demo') {
     try {
       const demo = await demoSeed();
-      return { version: demo.version, endpoints: demo.endpoints, stacks: demo.stacks };
+      return { version: demo.version, endpoints: demo.endpoints, stacks: demo.stacks, serviceFaults: demo.serviceFaults };
     } catch (error) {
       fail(`cannot build the demo seed: ${error instanceof Error ? error.message : String(error)}`, SEED_DATA_ERROR);
       return undefined;
