@@ -65,6 +65,16 @@ describe('converge --pull / --redeploy (simulator, real sockets)', () => {
     // The redeploy sends the stack's own file and env back: nothing about it changes.
     expect(bodyOf(sent.find((w) => w.path === `/api/stacks/${idOf('web')}`)!)).toMatchObject({ StackFileContent: marked(web), Env: [{ name: 'TAG', value: 'latest' }] });
     expect(sim.writes()).toHaveLength(2);
+    // What the simulated Portainer 2.21 read from the body: both deploys pulled.
+    expect(
+      sim
+        .deployments()
+        .map((d) => [d.stack, d.kind, d.pull, d.outcome])
+        .sort(),
+    ).toEqual([
+      ['db', 'update', true, 'ok'],
+      ['web', 'update', true, 'ok'],
+    ]);
 
     const before = sim.writes().length;
     const again = await cli.run(['1002', 'converge', '--yes']);
@@ -80,6 +90,22 @@ describe('converge --pull / --redeploy (simulator, real sockets)', () => {
     expect(result.stdout).toMatch(/~ web\s+redeploy requested \(--redeploy\)/);
     expect(puts()).toHaveLength(2);
     for (const w of puts()) expect(bodyOf(w)).toMatchObject({ PullImage: false });
+    expect(sim.deployments().map((d) => [d.kind, d.pull])).toEqual([
+      ['update', false],
+      ['update', false],
+    ]);
+  });
+
+  it('Swarm: the same PUTs, with Prune false and the pull', async () => {
+    await setup(
+      { endpoints: [{ id: 3, name: 'drphoenix', type: 2, swarm: true }], stacks: [{ name: 'web', endpointId: 3, type: 1, composeText: marked(web), env: [{ name: 'TAG', value: 'latest' }] }] },
+      ['web'],
+    );
+    const result = await cli.run(['1002', 'converge', '--pull', '--yes']);
+    expect([result.exitCode, result.stderr]).toEqual([0, 'updating web...\n']);
+    expect(puts()).toHaveLength(1);
+    expect(bodyOf(puts()[0])).toMatchObject({ PullImage: true, Prune: false });
+    expect(sim.deployments().map((d) => [d.stack, d.kind, d.pull, d.prune])).toEqual([['web', 'update', true, false]]);
   });
 
   it('--pull and --redeploy together mean --pull (the pull implies the redeploy)', async () => {
