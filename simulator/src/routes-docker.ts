@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Ctx, Route } from './context';
-import { anyOf, boolParam, DOCKER_BASE, DockerError, dockerError, dockerHandler, endpointOf, labelsMatch, notSwarmManager, parseFilters } from './docker-util';
+import { anyOf, boolParam, DOCKER_BASE, DockerError, dockerError, dockerHandler, endpointOf, labelsMatch, notSwarmManager, parseFilters, pathSegment } from './docker-util';
 import type { Reply } from './http-util';
 import { type ContainerRecord, isRunning, PROJECT, SERVICE, statusText } from './runtime';
 import { swarmRoutes } from './routes-swarm';
@@ -101,7 +101,7 @@ const iso = (ms: number): string => (ms === 0 ? '0001-01-01T00:00:00Z' : new Dat
 /** GET .../docker/containers/{id}/json: where the exit code and the health are fields. */
 function inspect(ctx: Ctx, params: string[]): Reply {
   const e = endpointOf(ctx, params[0]);
-  const c = findContainer(ctx, e.id, decodeURIComponent(params[1]));
+  const c = findContainer(ctx, e.id, pathSegment(params[1]));
   const running = isRunning(c);
   return {
     status: 200,
@@ -133,7 +133,7 @@ function inspect(ctx: Ctx, params: string[]): Reply {
 function remove(ctx: Ctx, params: string[]): Reply {
   const e = endpointOf(ctx, params[0]);
   const docker = ctx.rt.state.docker;
-  const c = findContainer(ctx, e.id, decodeURIComponent(params[1]));
+  const c = findContainer(ctx, e.id, pathSegment(params[1]));
   const force = boolParam(ctx.query, 'force');
   if (isRunning(c) && !force) {
     const why = c.state === 'paused' ? 'container is paused and must be unpaused first' : `container is ${c.state}: stop the container before removing or force remove`;

@@ -220,3 +220,31 @@ describe('DELETE /docker/containers/{id} (docs/portainer-api.md#containers)', ()
     expect(sim.containers(1)).toHaveLength(1);
   });
 });
+
+describe('hostile input to the Docker proxy', () => {
+  it('a malformed escape in a container id is a 404, not a crash; a filter that is a bare string is a 400', async () => {
+    const sim = await start({ stacks: [{ name: 'a', endpointId: 1, composeText: ONE }] });
+    const bad = await call(sim, 'DELETE', '/api/endpoints/1/docker/containers/%E0%A4%A?force=true');
+    expect(bad.status).toBe(404);
+    expect(bad.body).toEqual({ message: 'No such container: %E0%A4%A' });
+    expect((await call(sim, 'GET', '/api/endpoints/1/docker/containers/%zz/json')).status).toBe(404);
+    expect((await call(sim, 'GET', `/api/endpoints/1/docker/containers/json?filters=${q({ label: 'com.docker.compose.project=a' })}`)).status).toBe(400);
+    expect((await call(sim, 'GET', `/api/endpoints/1/docker/containers/json?filters=${q({ name: ['(unclosed'] })}`)).status).toBe(400);
+    expect(await list(sim, 'filters=')).toHaveLength(1);
+    expect(sim.containers()).toHaveLength(1);
+  });
+
+  it('labels with quotes, backslashes and newlines are matched exactly, never by a prefix', async () => {
+    const odd = 'a "quoted" \\ value\nsecond line';
+    const sim = await start({
+      stacks: [
+        { name: 'a', endpointId: 1, composeText: `services:\n  web:\n    image: x:1\n    labels:\n      odd: ${JSON.stringify(odd)}\n` },
+        { name: 'ab', endpointId: 1, composeText: ONE },
+      ],
+    });
+    expect(await list(sim, `all=1&filters=${q({ label: [`odd=${odd}`] })}`)).toHaveLength(1);
+    expect(await list(sim, `all=1&filters=${q({ label: ['odd=a "quoted"'] })}`)).toEqual([]);
+    // Project 'a' is not project 'ab'.
+    expect((await list(sim, `all=1&filters=${q({ label: ['com.docker.compose.project=a'] })}`)).map((c: Json) => c.Names[0])).toEqual(['/a-web-1']);
+  });
+});
