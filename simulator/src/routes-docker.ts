@@ -153,6 +153,29 @@ function remove(ctx: Ctx, params: string[]): Reply {
   return { status: 204 };
 }
 
+/** GET .../docker/volumes: the named volumes, labelled as compose labels them (they outlive the stack). */
+function volumes(ctx: Ctx, params: string[]): Reply {
+  const e = endpointOf(ctx, params[0]);
+  const filters = parseFilters(ctx.query, ['dangling', 'driver', 'label', 'name']);
+  const docker = ctx.rt.state.docker;
+  const inUse = (project: string): boolean => docker.compose.of(e.id, project).length > 0;
+  const out = docker.volumes
+    .filter((v) => v.endpointId === e.id)
+    .map((v) => ({
+      view: v,
+      Labels: { 'com.docker.compose.project': v.project, 'com.docker.compose.volume': v.volume, 'com.docker.compose.version': '2.29.7' },
+    }))
+    .filter(
+      ({ view, Labels }) =>
+        labelsMatch(filters.get('label'), Labels) &&
+        anyOf(filters.get('name'), (n) => view.name.includes(n)) &&
+        anyOf(filters.get('driver'), (d) => d === 'local') &&
+        anyOf(filters.get('dangling'), (d) => boolParam(new URLSearchParams({ d }), 'd') === !inUse(view.project)),
+    )
+    .map(({ view, Labels }) => ({ Name: view.name, Driver: 'local', Mountpoint: `/var/lib/docker/volumes/${view.name}/_data`, Labels, Scope: 'local', Options: null, CreatedAt: view.createdAt }));
+  return { status: 200, body: { Volumes: out, Warnings: [] } };
+}
+
 const base = DOCKER_BASE;
 const docker = dockerHandler;
 
@@ -162,5 +185,6 @@ export const dockerRoutes: Route[] = [
   { method: 'GET', pattern: new RegExp(`${base}\\/containers\\/json$`), auth: true, handle: docker(list) },
   { method: 'GET', pattern: new RegExp(`${base}\\/containers\\/([^/]+)\\/json$`), auth: true, handle: docker(inspect) },
   { method: 'DELETE', pattern: new RegExp(`${base}\\/containers\\/([^/]+)$`), auth: true, handle: docker(remove) },
+  { method: 'GET', pattern: new RegExp(`${base}\\/volumes$`), auth: true, handle: docker(volumes) },
   ...swarmRoutes,
 ];
