@@ -26,11 +26,12 @@ const HELP = [
   'API key accepted by default: ptr_simulatortoken (user admin / adminpassword for POST /api/auth).',
   '',
   '  --seed demo      the demo\'s state for VM 1002 of phoenix_vm_configs.json: environment "drphoenix"',
-  '                   with whoami in sync, monitoring drifted, qdrant and uptime-kuma missing and',
-  "                   legacy-nginx not phoenix's (needs `npm run build`; a file named demo: ./demo)",
+  '                   with whoami in sync (its container exited), monitoring drifted, qdrant and',
+  "                   uptime-kuma missing and legacy-nginx not phoenix's (needs `npm run build`;",
+  '                   a file named demo: ./demo)',
   '  --seed FILE      a JSON seed (comments allowed, unknown keys refused), every key optional:',
   '    { "version": "2.21.4", "endpoints": [{ "id": 1, "name": "local", "type": 1, "swarm": false }],',
-  '      "stacks": [{ "name": "web", "endpointId": 1, "composeText": "services: ...", "env": [{ "name": "K", "value": "v" }] }],',
+  '      "stacks": [{ "name": "web", "endpointId": 1, "composeText": "services: ...", "env": [{ "name": "K", "value": "v" }], "status": 2 }],',
   '      "externalProjects": [{ "endpointId": 1, "name": "legacy" }], "apiKeys": ["ptr_..."],',
   '      "users": [{ "id": 1, "username": "admin", "password": "...", "admin": true }], "asyncDeploy": false,',
   '      "faults": { "latencyMs": 20, "errorRate": 0.1, "seed": 1 } }',
@@ -50,6 +51,21 @@ const HELP = [
   '  echoEnvOnFailure  a failing deploy echoes the stack env in its error, as compose does',
   '  seed              seed of the random numbers behind the rates (a run repeats exactly)',
   '',
+  'What runs (each active stack runs one container per service, or one Swarm service per service;',
+  'a stack seeded with "status": 2 is stopped and runs nothing). Seed keys "serviceFaults", "orphans":',
+  '  serviceFaults     [{ "stack": "web", "service": "db", "state": "exited", "exitCode": 1 }]: the',
+  '                    containers of that service go into state exited (default), restarting,',
+  '                    unhealthy, starting (health: starting), dead, paused or running (clears it);',
+  '                    on Swarm "runningTasks": N of the desired tasks run, the others fail with',
+  '                    exitCode; "sticky": true keeps the fault through later deploys, otherwise',
+  '                    the next deploy that starts the service clears it; "endpointId" narrows it',
+  '  orphans           [{ "endpointId": 1, "stack": "web", "service": "old", "image": "x:1" }]: a',
+  '                    container (a service on a Swarm environment) of that stack whose service is',
+  '                    not in its file, as a service removed from the file leaves behind',
+  'From tests (startSimulator): sim.setServiceFault(f) and sim.addOrphan(o) do the same at run time;',
+  'sim.containers(), sim.services(), sim.containerRemovals() and sim.deployments() (each deploy with',
+  'its pull and prune flags) read what runs.',
+  '',
   'Exit codes: 0 stopped by Ctrl-C or SIGTERM, 64 bad flag, 65 seed unreadable or invalid.',
   '',
   'Try:',
@@ -67,7 +83,7 @@ async function seedOptions(seed: string | undefined): Promise<SimulatorOptions |
   if (seed === 'demo') {
     try {
       const demo = await demoSeed();
-      return { version: demo.version, endpoints: demo.endpoints, stacks: demo.stacks };
+      return { version: demo.version, endpoints: demo.endpoints, stacks: demo.stacks, serviceFaults: demo.serviceFaults };
     } catch (error) {
       fail(`cannot build the demo seed: ${error instanceof Error ? error.message : String(error)}`, SEED_DATA_ERROR);
       return undefined;

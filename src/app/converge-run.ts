@@ -26,7 +26,8 @@ export interface RunIo {
   /** Every VM's plan (or status), before the confirmation and before any write. */
   showPlans(run: RunResult): void;
   /** Resolves to go on, throws (CancelledError, UsageError) to stop: nothing is written then. */
-  confirm(pending: { vms: number; deletes: number }): Promise<void>;
+  /** `redeploys` (bare redeploys of stacks in sync) and `pulls` (updates that pull images) only when there are any. */
+  confirm(pending: { vms: number; deletes: number; redeploys?: number; pulls?: number }): Promise<void>;
   /** Runs the writes; a first signal stops new writes and `interrupted` carries its exit code. */
   interruptible<T>(work: (signal: AbortSignal) => Promise<T>): Promise<{ result: T; interrupted: ExitCodeValue | undefined }>;
   /** Values to redact from every output (the token, secret env values). */
@@ -63,6 +64,7 @@ export async function runConverge(request: RunRequest, io: RunIo): Promise<RunRe
     // status reports what `converge --prune` would do, and names not-owned stacks instead of adopting them.
     prune: status ? true : request.prune,
     adopt: status ? false : request.adopt,
+    redeploy: status ? undefined : request.redeploy,
     lock: applying ? request.lock : undefined,
     guardProtected: applying && !namesVms(request.selection) && request.includeProtected !== true,
   });
@@ -82,7 +84,15 @@ export async function runConverge(request: RunRequest, io: RunIo): Promise<RunRe
     const pending = prepared.runs.filter((run) => run.outcome === 'planned');
     let interrupted: ExitCodeValue | undefined;
     if (applying && pending.length > 0) {
-      await io.confirm({ vms: pending.length, deletes: pending.reduce((sum, run) => sum + (run.prepared?.plan.summary.delete ?? 0), 0) });
+      const items = pending.flatMap((run) => run.prepared?.plan.items ?? []);
+      const redeploys = items.filter((i) => i.redeploy === true).length;
+      const pulls = items.filter((i) => i.pull === true).length;
+      await io.confirm({
+        vms: pending.length,
+        deletes: pending.reduce((sum, run) => sum + (run.prepared?.plan.summary.delete ?? 0), 0),
+        ...(redeploys > 0 ? { redeploys } : {}),
+        ...(pulls > 0 ? { pulls } : {}),
+      });
       ({ interrupted } = await io.interruptible((signal) =>
         applyMany(prepared, {
           parallelVms: request.parallelVms,

@@ -4,9 +4,10 @@ import { closest, loadConfig, resolveVm } from '../config';
 import type { LoadedConfig, ResolvedVm } from '../config';
 import { ConfigError } from '../errors';
 import type { PortainerClient, PortainerEnvironment, PortainerStack, PortainerVersion } from '../portainer';
+import { assertCanPull } from '../portainer';
 import { liveInput, writerFor } from './portainer-adapter';
 import { plan, stackKey } from '../plan';
-import type { LiveStackInput, Plan } from '../plan';
+import type { LiveStackInput, Plan, PlanOptions } from '../plan';
 import { mapLimit } from '../util/concurrency';
 import { desiredInput, StackSecrets } from './desired-env';
 import { connect } from './connection';
@@ -54,13 +55,19 @@ export interface PortainerSession {
   stacks: PortainerStack[];
 }
 
-export type SessionRequest = ConnectionFlags & Pick<ConvergeRequest, 'env' | 'log' | 'warn'> & { stackSecrets?: StackSecrets };
+export type SessionRequest = ConnectionFlags &
+  Pick<ConvergeRequest, 'env' | 'log' | 'warn'> & {
+    stackSecrets?: StackSecrets;
+    /** --redeploy / --pull; a pull that this Portainer cannot do is refused once its version is known, before any plan. */
+    redeploy?: PlanOptions['redeploy'];
+  };
 
 /** Connects and reads what every VM's plan needs from Portainer. Closes the client on failure. */
 export async function openSession(config: LoadedConfig, request: SessionRequest): Promise<PortainerSession> {
   const { client, url, secrets } = await connect(config, request, request.env, request.log, request.warn);
   try {
     const version = await client.status();
+    if (request.redeploy === 'pull') assertCanPull(version);
     const [environments, stacks] = await Promise.all([client.environments(), client.listStacks()]);
     return { client, url, secrets: [...secrets, ...(request.stackSecrets?.all() ?? [])], version, environments, stacks };
   } catch (error) {
@@ -74,6 +81,7 @@ export interface PlanVmOptions {
   prune: boolean;
   adopt: boolean;
   concurrency: number;
+  redeploy?: PlanOptions['redeploy'];
   /** The run's secret env values, loaded before any request. */
   stackSecrets?: StackSecrets;
 }
@@ -92,7 +100,7 @@ export async function planVm(session: PortainerSession, config: LoadedConfig, vm
   const only = options.stack === undefined ? undefined : stackKey(options.stack);
   const candidates = only === undefined ? onEndpoint : onEndpoint.filter((s) => stackKey(s.name) === only);
   const live = await mapLimit(candidates, options.concurrency, async (s) => liveInput(s, s.git ? undefined : await client.stackFile(s.id)));
-  const thePlan = plan(desired, live, { vmid: vm.vmid, prune: options.prune, adopt: options.adopt });
+  const thePlan = plan(desired, live, { vmid: vm.vmid, prune: options.prune, adopt: options.adopt, redeploy: options.redeploy });
   // A roll-back sends the previous env back: its credentials are redacted like the run's secrets.
   session.secrets.push(...previousSecrets(thePlan.items, (name) => desired.find((d) => d.name === name)?.secretNames ?? []));
   return {

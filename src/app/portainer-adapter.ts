@@ -31,7 +31,7 @@ export function writerFor(client: PortainerClient, version: PortainerVersion, en
   const written = (s: PortainerStack): WrittenStack => ({ id: s.id, name: s.name, endpointId: s.endpointId, status: s.status, deploymentMessage: s.deploymentMessage, env: s.env });
   return {
     createStack: async (input) => written(await client.createStack(version, { endpointId, swarmId, ...input })),
-    updateStack: async (input) => written(await client.updateStack({ ...input, endpointId, swarm: swarmId !== undefined })),
+    updateStack: async (input) => written(await client.updateStack({ ...input, endpointId, swarm: swarmId !== undefined }, version)),
     deleteStack: (id) => client.deleteStack(id, endpointId),
     getStack: async (id) => written(await client.getStack(id)),
     listStacks: async () => (await client.listStacks()).filter((s) => s.endpointId === endpointId).map(written),

@@ -117,6 +117,9 @@ async function execute(item: PlanItem, action: WriteAction, writer: StackWriter,
         seen = await reread(item, action, writer, options.vmid, error);
       }
       if (seen.kind === 'foreign') throw foreignStack(item.stack, seen.ownerVmid, error);
+      // A bare redeploy (--redeploy, --pull) sends the file and env Portainer already has: the
+      // re-read matches whether it ran or not, so it can neither count as done nor be resent.
+      if (seen.kind === 'landed' && action === 'update' && item.redeploy === true) throw redeployUnconfirmed(item, error);
       if (seen.kind === 'landed') {
         written = seen.stack;
         recovered = true;
@@ -157,7 +160,7 @@ async function write(item: PlanItem, action: WriteAction, writer: StackWriter): 
   }
   const payload = required(item.payload, 'payload');
   if (action === 'create') return writer.createStack({ name: item.stack, ...payload });
-  return writer.updateStack({ id: required(item.liveId, 'liveId'), ...payload });
+  return writer.updateStack({ id: required(item.liveId, 'liveId'), ...payload, ...(item.pull === true ? { pull: true } : {}) });
 }
 
 /** Polls (with backoff) while the stack is deploying; a failed deploy fails with Portainer's message. */
@@ -194,6 +197,18 @@ function explain(kind: WriteFailureKind, error: unknown): string {
   if (kind === 'conflict') return `Portainer answered a conflict (${message})`;
   if (kind === 'not-found') return `Portainer answered not found (${message})`;
   return `answer lost (${message})`;
+}
+
+function redeployUnconfirmed(item: PlanItem, cause: unknown): ApplyError {
+  const reason = cause instanceof Error ? cause.message : String(cause);
+  return new ApplyError(
+    `the answer to the redeploy of ${item.stack} was lost (${reason}); Portainer already had this file and env, so re-reading it cannot tell whether the redeploy${item.pull === true ? ' and its image pull' : ''} ran; it was not sent again`,
+    {
+      code: 'DEPLOY_UNCONFIRMED',
+      hint: `Look at the stack's containers (their images and start times) in Portainer, or run the same converge again to redeploy once more.`,
+      cause,
+    },
+  );
 }
 
 function foreignStack(stack: string, ownerVmid: number | undefined, cause: unknown): ConflictError {

@@ -38,7 +38,8 @@ export interface WrittenStack {
 /** The writes apply performs; the app layer implements it with the Portainer client. */
 export interface StackWriter {
   createStack(input: { name: string; composeText: string; env: EnvPair[] }): Promise<WrittenStack>;
-  updateStack(input: { id: number; composeText: string; env: EnvPair[] }): Promise<WrittenStack>;
+  /** `pull`: Portainer pulls the images before deploying (the plan item's `pull`, --pull). */
+  updateStack(input: { id: number; composeText: string; env: EnvPair[]; pull?: boolean }): Promise<WrittenStack>;
   deleteStack(id: number): Promise<void>;
   getStack(id: number): Promise<WrittenStack>;
   /** The live stacks of the VM's environment, used to recover from a lost answer. */

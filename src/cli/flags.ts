@@ -24,6 +24,10 @@ export const planFlags = {
   prune: Flags.boolean({ summary: 'Also delete stacks phoenix owns on this VM that left the config (volumes are kept).' }),
   adopt: Flags.boolean({ summary: 'Take over same-named stacks phoenix does not own (adds the ownership marker).' }),
   'detailed-exitcode': Flags.boolean({ summary: 'Exit 2 when the plan has changes (terraform’s meaning).' }),
+  pull: Flags.boolean({
+    summary: 'Redeploy every owned declared stack, even in sync, with Portainer pulling its images first (for :latest tags; Portainer 2.15.1+); every other update pulls too. Implies --redeploy.',
+  }),
+  redeploy: Flags.boolean({ summary: 'Redeploy every owned declared stack even when in sync, without pulling images (--pull: with the pull).' }),
   markdown: Flags.boolean({ summary: 'Print the plan and result as Markdown (for a merge-request comment).', exclusive: ['json'] }),
 };
 
@@ -34,6 +38,11 @@ export const planFlags = {
 export const rollbackFlag = {
   rollback: Flags.boolean({ allowNo: true, default: true, summary: 'When an update of a running stack fails, put its previous file and env back (--no-rollback: leave it as Portainer left it).' }),
 };
+
+/** --pull implies --redeploy: both together mean --pull. */
+export function redeployOf(flags: { pull?: boolean; redeploy?: boolean }): 'pull' | 'plain' | undefined {
+  return flags.pull === true ? 'pull' : flags.redeploy === true ? 'plain' : undefined;
+}
 
 export const VMID_PATTERN = /^\d+$/;
 

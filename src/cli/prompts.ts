@@ -51,7 +51,7 @@ export function canAsk(json: boolean): boolean {
  * terraform's rule before converge writes: on a terminal ask, and only "yes" goes on; elsewhere
  * --yes is required (exit 64 with what to run instead).
  */
-export async function confirmApply(options: { yes: boolean; json: boolean; vms: number; deletes: number; lookCommand: string }): Promise<void> {
+export async function confirmApply(options: { yes: boolean; json: boolean; vms: number; deletes: number; redeploys?: number; pulls?: number; lookCommand: string }): Promise<void> {
   if (options.yes) return;
   if (!canAsk(options.json)) {
     throw new UsageError('refusing to apply without confirmation', {
@@ -59,7 +59,11 @@ export async function confirmApply(options: { yes: boolean; json: boolean; vms: 
       hint: `Review the plan above, then run again with --yes (or use \`${options.lookCommand}\` to only look).`,
     });
   }
-  const warning = options.deletes > 0 ? ` ${options.deletes} stack(s) will be DELETED (volumes are kept).` : '';
+  const warning = [
+    options.deletes > 0 ? ` ${options.deletes} stack(s) will be DELETED (volumes are kept).` : '',
+    (options.redeploys ?? 0) > 0 ? ` ${options.redeploys} stack(s) in sync will be redeployed (their containers may be recreated).` : '',
+    (options.pulls ?? 0) > 0 ? ` ${options.pulls} update(s) pull their images first.` : '',
+  ].join('');
   const what = options.vms > 1 ? `these plans (${options.vms} VMs)` : 'this plan';
   await insistOnYes(`\nApply ${what}?${warning} Only 'yes' is accepted: `);
 }

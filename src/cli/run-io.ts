@@ -39,7 +39,7 @@ export async function runAndShow(host: CommandHost, request: RunRequest, setting
       for (const block of renderVmPlans(view, options)) host.out(block);
       for (const line of runNotes(view)) host.note(line);
     },
-    confirm: ({ vms, deletes }) => confirmApply({ yes: settings.yes, json: host.json, vms, deletes, lookCommand: settings.lookCommand }),
+    confirm: (pending) => confirmApply({ yes: settings.yes, json: host.json, ...pending, lookCommand: settings.lookCommand }),
     interruptible: (work) => host.interruptible(work),
     secrets: (values) => host.secrets.push(...values),
     ...progressOptions(host),

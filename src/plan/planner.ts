@@ -15,6 +15,8 @@ const NO_ENV_CHANGES: EnvChanges = { added: [], removed: [], changed: [] };
  *   `adopt`: phoenix never changes what it does not own.
  * - An owned live stack that is not desired is deleted only with `prune`; otherwise it is
  *   listed in `orphans`.
+ * - With `redeploy`, an owned declared stack in sync is updated all the same (a redeploy, with
+ *   the image pull for `pull`); a conflict stays a conflict and a create stays a create.
  *
  * `live` must hold the stacks of the VM's Portainer environment only.
  */
@@ -104,20 +106,28 @@ function planDesired(stack: DesiredStackInput, live: LiveStackInput | undefined,
   // What a failed update of a running stack is rolled back to: the file and env exactly as read.
   const previous = live.running && live.composeText !== undefined ? { previous: { composeText: live.composeText, env: live.env } } : {};
 
+  // --pull: every update of the plan asks for the pull, not only the forced redeploys.
+  const pull = options.redeploy === 'pull' ? { pull: true } : {};
+  const pulled = options.redeploy === 'pull' ? '; images pulled first (--pull)' : '';
+
   if (live.git || owner !== options.vmid) {
     if (options.adopt) {
       const what = live.git ? 'Git-based stack, detached from Git' : 'stack not created by phoenix';
-      return { ...base, ...previous, action: 'update', adopt: true, reason: `adopt (--adopt): ${what}; the marker is added` };
+      return { ...base, ...previous, ...pull, action: 'update', adopt: true, reason: `adopt (--adopt): ${what}; the marker is added${pulled}` };
     }
     return { ...base, action: 'conflict', reason: conflictReason(live, owner), conflict: conflictOf(live, owner) };
   }
 
   if (composeEqual && !envChanged(env)) {
-    if (live.failed) return { ...base, action: 'update', reason: 'in sync, but its last deploy failed in Portainer: redeploy' };
+    if (live.failed) return { ...base, ...pull, action: 'update', reason: `in sync, but its last deploy failed in Portainer: redeploy${pulled}` };
+    if (options.redeploy !== undefined) {
+      const reason = options.redeploy === 'pull' ? 'redeploy with image pull (--pull)' : 'redeploy requested (--redeploy)';
+      return { ...base, ...previous, ...pull, action: 'update', redeploy: true, reason };
+    }
     return { ...base, action: 'noop', reason: 'in sync', payload: undefined };
   }
   const what = [composeEqual ? '' : 'compose', envChanged(env) ? 'env' : ''].filter(Boolean).join(' and ');
-  return { ...base, ...previous, action: 'update', reason: `${what} differ${what.includes(' and ') ? '' : 's'}` };
+  return { ...base, ...previous, ...pull, action: 'update', reason: `${what} differ${what.includes(' and ') ? '' : 's'}${pulled}` };
 }
 
 function conflictOf(live: LiveStackInput, owner: number | undefined): PlanItem['conflict'] {

@@ -37,6 +37,11 @@ export interface PlanOptions {
   vmid: number;
   prune: boolean;
   adopt: boolean;
+  /**
+   * Redeploy every owned declared stack even when in sync: `pull` with Portainer pulling the
+   * images first (--pull; every other update of the plan pulls too), `plain` without (--redeploy).
+   */
+  redeploy?: 'pull' | 'plain';
 }
 
 export interface EnvChanges {
@@ -76,6 +81,13 @@ export interface PlanItem {
   liveId?: number;
   /** True when an update takes over a stack phoenix did not own (`--adopt`). */
   adopt?: boolean;
+  /** True when the update asks Portainer to pull the images before deploying (--pull). */
+  pull?: boolean;
+  /**
+   * True when the update only redeploys (--redeploy, --pull): the file and env already match, so
+   * re-reading Portainer after a lost answer cannot tell whether it ran.
+   */
+  redeploy?: boolean;
   /** Unified diff of the normalised compose text, live → desired ('' when equal). */
   composeDiff: string;
   /** Set when the compose texts differ but the diff was too large to compute or show (composeDiff is ''). */

@@ -1,11 +1,11 @@
-import { AuthError, UnavailableError } from '../errors';
+import { AuthError, BugError, UnavailableError } from '../errors';
 import { PortainerApiError } from './errors';
 import { badAnswer } from './failures';
 import { ROUTES } from './routes';
 import { apiKeySchema, authSchema, currentUserSchema, environmentListSchema, stackFileSchema, stackListSchema, stackSchema, statusSchema, swarmSchema } from './schemas';
 import { Transport } from './transport';
 import type { ClientOptions, CreateStackInput, PortainerEnvironment, PortainerStack, PortainerVersion, UpdateStackInput } from './types';
-import { parseVersion, supportsNewCreateRoutes } from './version';
+import { assertCanPull, parseVersion, pullImageFields, supportsNewCreateRoutes } from './version';
 
 const API_KEY = { kind: 'apiKey' } as const;
 
@@ -129,13 +129,17 @@ export class PortainerClient {
 
   /**
    * Portainer replaces Env wholesale and re-points the stack to whatever endpointId is sent,
-   * so the full list and the stack's own endpoint always go. Prune and PullImage stay false:
-   * removing services or pulling images is not a side effect phoenix takes without a plan.
-   * `input.swarm` does not change the body (Prune is sent false for both kinds).
+   * so the full list and the stack's own endpoint always go. Prune stays false and PullImage
+   * too unless the plan asks for a pull (`input.pull`, --pull, which needs `version`: the
+   * pull fields depend on it, and a version that cannot pull is refused, never redeployed
+   * without the pull): removing services or pulling images is not a side effect phoenix takes
+   * without a plan. `input.swarm` does not change the body (Prune is sent false for both kinds).
    * Retry policy `unsent`: the PUT is idempotent in effect but every copy redeploys (and on
    * 2.15+ a failed redeploy takes the stack down), so only a request that never arrived repeats.
    */
-  async updateStack(input: UpdateStackInput): Promise<PortainerStack> {
+  async updateStack(input: UpdateStackInput, version?: PortainerVersion): Promise<PortainerStack> {
+    if (input.pull === true && version === undefined) throw new BugError('an update with an image pull needs the Portainer version');
+    if (input.pull === true && version !== undefined) assertCanPull(version);
     const answer = await this.http.call({
       route: ROUTES.updateStack,
       params: { id: input.id },
@@ -145,6 +149,7 @@ export class PortainerClient {
         Env: input.env.map(({ name, value }) => ({ name, value })),
         Prune: false,
         PullImage: false,
+        ...(input.pull === true && version !== undefined ? pullImageFields(version) : {}),
       },
       auth: API_KEY,
       timeout: 'deploy',

@@ -1,5 +1,5 @@
 export { PortainerClient } from './client';
-export { API_KEYS_SINCE, capabilities, parseVersion, supportsNewCreateRoutes } from './version';
+export { API_KEYS_SINCE, assertCanPull, capabilities, parseVersion, supportsNewCreateRoutes } from './version';
 export type { Capabilities } from './version';
 export { jwtUserId } from './jwt';
 export { ROUTES_USED } from './routes';

@@ -90,4 +90,6 @@ export interface UpdateStackInput {
   composeText: string;
   env: EnvPair[];
   swarm?: boolean;
+  /** Ask Portainer to pull the images before the deploy (--pull); needs the version (updateStack). */
+  pull?: boolean;
 }

@@ -1,3 +1,4 @@
+import { UsageError } from '../errors';
 import type { PortainerVersion } from './types';
 
 const SEMVER = /^v?(\d+)\.(\d+)(?:\.(\d+))?(?:[-+].*)?$/;
@@ -21,6 +22,8 @@ export interface Capabilities {
   currentUserRoute: boolean;
   /** The `/stacks/create/{type}/{method}` family (see supportsNewCreateRoutes). */
   newCreateRoutes: boolean;
+  /** An update can ask Portainer to pull the images first (`PullImage`, 2.15.1; docs/portainer-api.md#pull-and-redeploy). */
+  pullImage: boolean;
 }
 
 export function capabilities(v: PortainerVersion): Capabilities {
@@ -28,14 +31,40 @@ export function capabilities(v: PortainerVersion): Capabilities {
     apiKeys: atLeast(v, 2, 11),
     currentUserRoute: atLeast(v, 2, 20),
     newCreateRoutes: supportsNewCreateRoutes(v),
+    pullImage: atLeast(v, 2, 15, 1),
   };
 }
 
 /** The first version that has a feature, as a person reads it (for "arrived in 2.11" messages). */
 export const API_KEYS_SINCE = '2.11';
+export const PULL_IMAGE_SINCE = '2.15.1';
 
-function atLeast(v: PortainerVersion, major: number, minor: number): boolean {
-  return v.major > major || (v.major === major && v.minor >= minor);
+function atLeast(v: PortainerVersion, major: number, minor: number, patch = 0): boolean {
+  return v.major !== major ? v.major > major : v.minor !== minor ? v.minor > minor : v.patch >= patch;
+}
+
+/**
+ * The update body's fields that ask for an image pull. `PullImage` arrived in 2.15.1 and is
+ * still honoured by the newest versions (ORed with its successor); from 2.36, where it is marked
+ * deprecated, `RepullImageAndRedeploy` is sent beside it. The 2.36 boundary is not confirmed, and
+ * sending the new key early is harmless (older versions ignore unknown keys), so a wrong guess
+ * still pulls (docs/portainer-api.md#pull-and-redeploy). Before 2.15.1 nothing can ask for a pull:
+ * the caller refuses the run (assertCanPull) instead of redeploying without one.
+ */
+export function pullImageFields(v: PortainerVersion): Record<string, true> {
+  return atLeast(v, 2, 36) ? { PullImage: true, RepullImageAndRedeploy: true } : { PullImage: true };
+}
+
+/**
+ * `--pull` against a Portainer that cannot pull on update: refused before any write, because a
+ * redeploy that silently keeps the old images is what the operator asked not to get.
+ */
+export function assertCanPull(v: PortainerVersion): void {
+  if (capabilities(v).pullImage) return;
+  throw new UsageError(`Portainer ${v.raw} cannot pull images on a stack update (that arrived in Portainer ${PULL_IMAGE_SINCE}); nothing was written`, {
+    code: 'PULL_UNSUPPORTED',
+    hint: `Use --redeploy to redeploy without pulling (images already on the host are kept), or upgrade Portainer to ${PULL_IMAGE_SINCE} or newer.`,
+  });
 }
 
 /**

@@ -17,6 +17,8 @@ export function planToJson(plan: Plan) {
       reason: item.reason,
       ...(item.liveId === undefined ? {} : { stackId: item.liveId }),
       ...(item.adopt ? { adopt: true } : {}),
+      ...(item.pull ? { pull: true } : {}),
+      ...(item.redeploy ? { redeploy: true } : {}),
       composeDiff: item.composeDiff,
       composeDiffOmitted: item.composeDiffOmitted !== undefined,
       ...(item.composeDiffOmitted ? { composeLinesChanged: item.composeDiffOmitted.linesChanged } : {}),

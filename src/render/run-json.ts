@@ -21,6 +21,10 @@ export const planJsonSchema = z.object({
       reason: z.string(),
       stackId: z.number().optional(),
       adopt: z.boolean().optional(),
+      /** The update asks Portainer to pull the images first (--pull). */
+      pull: z.boolean().optional(),
+      /** The update only redeploys (--redeploy, --pull): the file and env already match. */
+      redeploy: z.boolean().optional(),
       composeDiff: z.string(),
       composeDiffOmitted: z.boolean(),
       composeLinesChanged: z.number().optional(),

@@ -21,13 +21,15 @@ describe('parseVersion', () => {
 // The version gates live in portainer/: code above it (token create) asks for a capability by name.
 describe('capabilities', () => {
   it.each([
-    ['1.24.2', { apiKeys: false, currentUserRoute: false, newCreateRoutes: false }],
-    ['2.10.9', { apiKeys: false, currentUserRoute: false, newCreateRoutes: false }],
-    ['2.11.0', { apiKeys: true, currentUserRoute: false, newCreateRoutes: false }],
-    ['2.19.0', { apiKeys: true, currentUserRoute: false, newCreateRoutes: true }],
-    ['2.19.9', { apiKeys: true, currentUserRoute: false, newCreateRoutes: true }],
-    ['2.20.0', { apiKeys: true, currentUserRoute: true, newCreateRoutes: true }],
-    ['3.0.0', { apiKeys: true, currentUserRoute: true, newCreateRoutes: true }],
+    ['1.24.2', { apiKeys: false, currentUserRoute: false, newCreateRoutes: false, pullImage: false }],
+    ['2.10.9', { apiKeys: false, currentUserRoute: false, newCreateRoutes: false, pullImage: false }],
+    ['2.11.0', { apiKeys: true, currentUserRoute: false, newCreateRoutes: false, pullImage: false }],
+    ['2.15.0', { apiKeys: true, currentUserRoute: false, newCreateRoutes: false, pullImage: false }],
+    ['2.15.1', { apiKeys: true, currentUserRoute: false, newCreateRoutes: false, pullImage: true }],
+    ['2.19.0', { apiKeys: true, currentUserRoute: false, newCreateRoutes: true, pullImage: true }],
+    ['2.19.9', { apiKeys: true, currentUserRoute: false, newCreateRoutes: true, pullImage: true }],
+    ['2.20.0', { apiKeys: true, currentUserRoute: true, newCreateRoutes: true, pullImage: true }],
+    ['3.0.0', { apiKeys: true, currentUserRoute: true, newCreateRoutes: true, pullImage: true }],
   ])('%s', (raw, expected) => {
     expect(capabilities(parseVersion(raw))).toEqual(expected);
   });

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 
 import { BaseCommand } from '../../cli/base-command';
-import { planFlags, rollbackFlag, waitLockMs } from '../../cli/flags';
+import { planFlags, redeployOf, rollbackFlag, waitLockMs } from '../../cli/flags';
 import { runAndShow, runHead } from '../../cli/run-io';
 import { applyFlags, lookCommand, selectionFlags, selectionOf, stackArg, vmArgs } from '../../cli/run-flags';
 import { convergeResultSchema, convergeToJson } from '../../render';
@@ -18,6 +18,7 @@ The seed syntax puts the vmid before the verb: phoenix portainer <vmid> converge
     { description: 'Converge one stack only, in CI', command: 'phoenix portainer 1002 converge monitoring --yes' },
     { description: 'Also delete owned stacks that left the config', command: 'phoenix portainer 1002 converge --prune --yes' },
     { description: 'Machine-readable result', command: 'phoenix portainer 1002 converge --yes --json' },
+    { description: 'Redeploy every owned stack with freshly pulled images (:latest tags)', command: 'phoenix portainer 1002 converge --pull --yes' },
     { description: 'Every VM of the config, in one run', command: 'phoenix portainer converge --all --yes' },
     { description: 'Every VM of the prod environment, two at a time', command: 'phoenix portainer converge --env prod --parallel-vms 2 --yes' },
   ];
@@ -39,6 +40,7 @@ The seed syntax puts the vmid before the verb: phoenix portainer <vmid> converge
         selection,
         prune: flags.prune,
         adopt: flags.adopt,
+        redeploy: redeployOf(flags),
         parallelVms: flags['parallel-vms'],
         detailedExitcode: flags['detailed-exitcode'],
         lock: applying ? { waitMs: waitLockMs(flags), command } : undefined,

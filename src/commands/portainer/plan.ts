@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 
 import { BaseCommand } from '../../cli/base-command';
-import { planFlags } from '../../cli/flags';
+import { planFlags, redeployOf } from '../../cli/flags';
 import { runAndShow, runHead } from '../../cli/run-io';
 import { lookCommand, selectionFlags, selectionOf, stackArg, vmArgs } from '../../cli/run-flags';
 import { convergeResultSchema, convergeToJson } from '../../render';
@@ -30,6 +30,7 @@ export default class Plan extends BaseCommand<typeof Plan> {
         selection,
         prune: flags.prune,
         adopt: flags.adopt,
+        redeploy: redeployOf(flags),
         parallelVms: flags['parallel-vms'],
         detailedExitcode: flags['detailed-exitcode'],
       },
