@@ -11,6 +11,7 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
+import { DEMO_SERVICE_FAULTS } from './demo/runtime';
 import { demoSeed } from './demo/seed';
 import { SEED_DATA_ERROR, readSeedFile } from './seed-file';
 import { startSimulator } from './server';
@@ -31,7 +32,7 @@ const HELP = [
   '                   a file named demo: ./demo)',
   '  --seed FILE      a JSON seed (comments allowed, unknown keys refused), every key optional:',
   '    { "version": "2.21.4", "endpoints": [{ "id": 1, "name": "local", "type": 1, "swarm": false }],',
-  '      "stacks": [{ "name": "web", "endpointId": 1, "composeText": "services: ...", "env": [{ "name": "K", "value": "v" }], "status": 2 }],',
+  '      "stacks": [{ "name": "web", "endpointId": 1, "composeText": "services: ...", "env": [{ "name": "K", "value": "v" }] }],',
   '      "externalProjects": [{ "endpointId": 1, "name": "legacy" }], "apiKeys": ["ptr_..."],',
   '      "users": [{ "id": 1, "username": "admin", "password": "...", "admin": true }], "asyncDeploy": false,',
   '      "faults": { "latencyMs": 20, "errorRate": 0.1, "seed": 1 } }',
@@ -83,7 +84,7 @@ async function seedOptions(seed: string | undefined): Promise<SimulatorOptions |
   if (seed === 'demo') {
     try {
       const demo = await demoSeed();
-      return { version: demo.version, endpoints: demo.endpoints, stacks: demo.stacks, serviceFaults: demo.serviceFaults };
+      return { version: demo.version, endpoints: demo.endpoints, stacks: demo.stacks };
     } catch (error) {
       fail(`cannot build the demo seed: ${error instanceof Error ? error.message : String(error)}`, SEED_DATA_ERROR);
       return undefined;
@@ -127,6 +128,7 @@ async function main(): Promise<void> {
   const options = await seedOptions(values.seed);
   if (options === undefined) return;
   const sim = await startSimulator({ ...options, version: values.version ?? options.version, tls: values.tls, port });
+  if (values.seed === 'demo') for (const fault of DEMO_SERVICE_FAULTS) sim.setServiceFault(fault);
   if (values['ca-out'] !== undefined && sim.caCertPem !== undefined) writeFileSync(values['ca-out'], sim.caCertPem);
   console.log(sim.url);
   const shutdown = (): void => {

@@ -1,9 +1,8 @@
 /**
  * `npm run demo`: the main job on the built-in Portainer simulator, from a fresh clone with no
  * Portainer anywhere. Starts the simulator on loopback seeded with a realistic state for VM 1002
- * (one stack in sync whose container exited, one drifted, one missing, one that phoenix does not
- * own), converges the sample config with the real CLI, converges again to show nothing is left,
- * shows what runs, and stops.
+ * (one stack in sync, one drifted, one missing, one that phoenix does not own), converges the
+ * sample config with the real CLI, converges again to show nothing is left, and stops.
  *
  * It lives with the simulator, outside the product's src/ and dist/: package.json `files` does not
  * ship it, and no product code imports the simulator. The phoenix runs get a lock directory of
@@ -15,6 +14,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { DEMO_SERVICE_FAULTS } from './runtime';
 import { startSimulator } from '../index';
 import { DEMO_CONFIG as CONFIG, DEMO_VMID as VMID, REPO_ROOT as ROOT, demoSeed } from './seed';
 
@@ -23,8 +23,9 @@ const TOKEN = 'ptr_demo_token_for_the_simulator_only';
 async function main(): Promise<number> {
   const seed = await demoSeed();
   const vm = { name: seed.vmName };
-  const sim = await startSimulator({ version: seed.version, apiKeys: [TOKEN], endpoints: seed.endpoints, stacks: seed.stacks, serviceFaults: seed.serviceFaults });
+  const sim = await startSimulator({ version: seed.version, apiKeys: [TOKEN], endpoints: seed.endpoints, stacks: seed.stacks });
   const lockDir = mkdtempSync(join(tmpdir(), 'phoenix-demo-locks-'));
+  for (const fault of DEMO_SERVICE_FAULTS) sim.setServiceFault(fault);
 
   const say = (text: string) => process.stdout.write(`${text}\n`);
   // Asynchronous on purpose: the simulator answers from this same process.
@@ -40,7 +41,7 @@ async function main(): Promise<number> {
 
   try {
     say(`Portainer simulator (${seed.version}) listening on ${sim.url}, seeded for VM ${VMID} "${vm.name}":`);
-    say(`  ${seed.summary}`);
+    say('  whoami: in sync   monitoring: drifted   qdrant, uptime-kuma: missing   legacy-nginx: not managed by phoenix');
     const first = await cli(['portainer', String(VMID), 'converge', '--yes']);
     if (first !== 0) return first;
     const writes = sim.writes().length;
@@ -48,9 +49,9 @@ async function main(): Promise<number> {
     if (second !== 0) return second;
     const untouched = sim.stacks().find((s) => s.name === 'legacy-nginx');
     say(`\nSecond run sent ${sim.writes().length - writes} write requests. legacy-nginx is ${untouched ? 'still there, untouched' : 'GONE (bug!)'}.`);
-    // What runs on the VM now: the exited whoami container is reported, not redeployed.
+    // What runs on the VM now: whoami's container exited before the runs, and converge did not redeploy it.
+    say(`\nContainers on ${vm.name} (docker ps -a; whoami's exited before the runs and was not redeployed):`);
     const running = sim.containers(2).filter((c) => c.project !== 'legacy-nginx');
-    say(`\nContainers on ${vm.name} (docker ps -a):`);
     for (const c of running.sort((a, b) => a.name.localeCompare(b.name))) say(`  ${c.name.padEnd(28)} ${c.status}`);
     say('\nWhere to look next:');
     say('  phoenix --help                              every command');

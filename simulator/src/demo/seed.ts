@@ -1,7 +1,7 @@
 /**
  * The demo's Portainer state for VM 1002 of the sample phoenix_vm_configs.json: one stack in
- * sync whose container exited, one drifted, one missing, one that phoenix does not own (and,
- * with DEMO_STOPPED_STACK, one stopped). Used by `npm run demo` and by the simulator's `--seed demo`.
+ * sync, one drifted, one missing, one that phoenix does not own. Used by `npm run demo` and by
+ * the simulator's `--seed demo`.
  *
  * "In sync" must be byte for byte what phoenix would deploy, so the seed is computed with the
  * product's own config loader and normaliser, loaded from the product's build (`dist/`, made by
@@ -9,19 +9,14 @@
  */
 import { join, resolve } from 'node:path';
 
-import type { SimEndpoint, SimServiceFault, SimStackSeed } from '../types';
+import type { SimEndpoint, SimStackSeed } from '../types';
+import { DEMO_STOPPED_STACK } from './runtime';
 
 /** The repository root, from simulator/src/demo (ts-jest) and simulator/dist/demo (the build) alike. */
 export const REPO_ROOT = resolve(__dirname, '../../..');
 export const DEMO_CONFIG = join(REPO_ROOT, 'phoenix_vm_configs.json');
 export const DEMO_VMID = 1002;
 export const DEMO_VERSION = '2.21.4';
-/**
- * Seed uptime-kuma as a stopped (Status 2) stack whose file and env are in sync, for converge to
- * start. Off until phoenix plans `start` for a stopped stack (issue 12): before that, phoenix
- * reads it as in sync, so the demo would leave it stopped and print one create fewer.
- */
-export const DEMO_STOPPED_STACK = false;
 
 interface EnvPair {
   name: string;
@@ -53,12 +48,9 @@ export interface DemoSeed {
   version: string;
   endpoints: SimEndpoint[];
   stacks: SimStackSeed[];
-  /** What runs goes wrong: whoami's container exited (shown by plan and status, never redeployed by converge). */
-  serviceFaults: SimServiceFault[];
-  /** One line per seeded state, for the demo's introduction. */
-  summary: string;
 }
 
+/** `stoppedStack` (default DEMO_STOPPED_STACK): uptime-kuma is seeded in sync but stopped, instead of missing. */
 export async function demoSeed(product: DemoProduct = loadProduct(), configPath: string = DEMO_CONFIG, options: { stoppedStack?: boolean } = {}): Promise<DemoSeed> {
   const stoppedStack = options.stoppedStack ?? DEMO_STOPPED_STACK;
   const config = await product.loadConfig(configPath);
@@ -89,13 +81,9 @@ export async function demoSeed(product: DemoProduct = loadProduct(), configPath:
     },
     // Not phoenix's: a stack somebody deployed by hand. phoenix leaves it alone.
     { name: 'legacy-nginx', endpointId: 2, composeText: 'services:\n  nginx:\n    image: nginx:1.25\n', env: [] },
-    // uptime-kuma is declared too, and qdrant is missing: both get created (uptime-kuma is started instead with DEMO_STOPPED_STACK).
+    // Stopped (Status 2) with the right file and env: converge starts it.
+    ...(stoppedStack ? [{ name: 'uptime-kuma', endpointId: 2, composeText: owned(declared('uptime-kuma').composeText), env: envOf('uptime-kuma'), status: 2 as const }] : []),
+    // uptime-kuma is declared too, and qdrant is missing: both get created.
   ];
-  if (stoppedStack) stacks.push({ name: 'uptime-kuma', endpointId: 2, composeText: owned(declared('uptime-kuma').composeText), env: envOf('uptime-kuma'), status: 2 });
-  // whoami is in sync, but its one container exited: a crash is not fixed by a redeploy.
-  const serviceFaults: SimServiceFault[] = [{ stack: 'whoami', service: 'whoami', endpointId: 2, state: 'exited', exitCode: 1 }];
-  const summary = stoppedStack
-    ? 'whoami: in sync, its container exited   monitoring: drifted   uptime-kuma: stopped   qdrant: missing   legacy-nginx: not managed by phoenix'
-    : 'whoami: in sync, its container exited   monitoring: drifted   qdrant, uptime-kuma: missing   legacy-nginx: not managed by phoenix';
-  return { vmName: vm.name, version: DEMO_VERSION, endpoints, stacks, serviceFaults, summary };
+  return { vmName: vm.name, version: DEMO_VERSION, endpoints, stacks };
 }
