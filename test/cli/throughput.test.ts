@@ -3,9 +3,11 @@
  * never a timed test): the undici package, which cost about 100-170 ms of start-up and a second
  * HTTP stack in memory, is loaded only when TLS needs an Agent (a private CA or --insecure); a
  * plain converge goes through the global fetch's own pool, and a CA file still reaches the
- * handshake.
+ * handshake; that pool opens one connection per request in flight, no more (each one more is a
+ * TLS handshake against a real Portainer).
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { useSimulatorCli } from '../helpers/sim-cli';
@@ -64,5 +66,41 @@ describe('the HTTP stack a run loads', () => {
     expect(refused.exitCode).toBe(69);
     expect(refused.stdout).toBe('');
     expect(refused.stderr).toContain('--ca-file');
+  });
+});
+
+describe('connections to Portainer', () => {
+  /** Counts the TCP connections every server of this process accepts (the simulator runs in it). */
+  let accepted = 0;
+  type Emit = (this: net.Server, event: string | symbol, ...args: unknown[]) => boolean;
+  const prototype = net.Server.prototype as unknown as { emit: Emit };
+  const emit = prototype.emit;
+  beforeAll(() => {
+    prototype.emit = function counting(event, ...args) {
+      if (event === 'connection') accepted++;
+      return emit.call(this, event, ...args);
+    };
+  });
+  afterAll(() => {
+    prototype.emit = emit;
+  });
+
+  const many = Object.fromEntries(Array.from({ length: 24 }, (_, i) => [`app-${String(i).padStart(2, '0')}`, { compose: `services:\n  app:\n    image: nginx:1.${i}\n` }]));
+  const vm = [{ vmid: 1002, name: 'app', portainer_environment_name: 'local', docker_stacks: Object.keys(many) }];
+
+  it.each([2, 4])('a converge with --concurrency %i opens no more connections than requests it has in flight', async (concurrency) => {
+    const { run, sim } = await fixture.start({}, { stacks: many, vms: vm });
+    const created = await run(['1002', 'converge', '--yes', '--concurrency', String(concurrency)]);
+    expect(created.exitCode).toBe(0);
+    expect(created.stdout).toContain('Plan: 24 to create');
+    accepted = 0;
+    const before = sim.requests.length;
+    const noop = await run(['1002', 'converge', '--yes', '--concurrency', String(concurrency), '--json']);
+    expect(noop.exitCode).toBe(0);
+    expect(JSON.parse(noop.stdout)).toMatchObject({ ok: true });
+    expect(sim.requests.length - before).toBe(3 + 24); // status, environments, stacks, then one file read per stack
+    expect(sim.writes().filter((w) => w.at >= sim.requests[before].at)).toEqual([]);
+    expect(accepted).toBeGreaterThan(0);
+    expect(accepted).toBeLessThanOrEqual(concurrency);
   });
 });
