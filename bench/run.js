@@ -10,7 +10,7 @@ const { join } = require('node:path');
 const { parseArgs } = require('node:util');
 
 const { perStackRedeploy } = require('./baseline');
-const { idealRead } = require('./ideal');
+const { idealRead, idealReadMany } = require('./ideal');
 const { phoenix, run, hookAnswerClock, lastAnswer } = require('./lib/child');
 const { makeFixture, makeValidateFixture, simulatorOptions, TOKEN } = require('./lib/fixture');
 const { median, medianRun, table, ms, ratio, mib } = require('./lib/report');
@@ -89,6 +89,7 @@ async function main() {
   /** One phoenix converge on a fresh simulator; asserts what it must. */
   async function convergeOnce(fixture, args, expectWrites, expectCode) {
     const sim = await startSimulator(simulatorOptions(fixture, { latencyMs: latency, deployMs, seed: 1 }));
+    const simCpu = process.cpuUsage(); // this process serves the simulator: is it the bottleneck?
     try {
       const result = await phoenix(snapshot, [...args, '--yes', '--detailed-exitcode', '--config', fixture.configPath, '--url', sim.url], {
         cwd: work,
@@ -113,7 +114,8 @@ async function main() {
       // request, plan/render/exit after the last answer.
       const beforeFirst = first === undefined ? undefined : first - result.startedAt;
       const afterLast = first === undefined ? undefined : result.startedAt + result.ms - lastAnswer();
-      return { ms: result.ms, net, beforeFirst, afterLast, requests, writes: writes.length, maxRssKiB: result.maxRssKiB };
+      const { user, system } = process.cpuUsage(simCpu);
+      return { ms: result.ms, net, beforeFirst, afterLast, requests, writes: writes.length, maxRssKiB: result.maxRssKiB, cpuMs: result.cpuMs, simulatorCpuMs: (user + system) / 1000 };
     } finally {
       await sim.stop();
     }
@@ -165,6 +167,8 @@ async function main() {
         idealClientMs: ideal?.ms,
         networkOverIdealClient: ideal ? chosen.net / ideal.ms : undefined,
         maxRssKiB: Math.max(...samples.map((s) => s.maxRssKiB ?? 0)) || undefined,
+        cpuMs: chosen.cpuMs,
+        simulatorCpuMs: chosen.simulatorCpuMs,
       });
     }
   }
@@ -253,6 +257,13 @@ async function main() {
         samples.push(await convergeOnce(fixture, ['portainer', 'converge', '--all'], 0, 0));
       }
       const chosen = medianRun(samples);
+      // The measured floors on this simulator (docs/performance.md#throughput-round-3): every VM at once, and phoenix's default of 4.
+      const idealMany = {};
+      for (const parallelVms of [MANY.vms, 4]) {
+        const sim = await startSimulator(simulatorOptions(fixture, { latencyMs: latency, deployMs, seed: 1 }));
+        const environmentNames = vms.map((vm) => `bench-${vm.vmid}`);
+        idealMany[parallelVms] = (await idealReadMany(sim.url, { apiKey: TOKEN, environmentNames, concurrency, parallelVms }).finally(() => sim.stop())).ms;
+      }
       const limit = (3 + Math.ceil(MANY.stacks / concurrency)) * latency;
       // For context: the same reads through one pool of `concurrency` connections shared by all VMs.
       const sharedLimit = (3 + Math.ceil((MANY.vms * MANY.stacks) / concurrency)) * latency;
@@ -273,6 +284,9 @@ async function main() {
         sharedPoolLimitMs: sharedLimit,
         networkOverSharedPoolLimit: chosen.net / sharedLimit,
         maxRssKiB: chosen.maxRssKiB,
+        idealClientMs: { allVmsAtOnce: idealMany[MANY.vms], parallelVms4: idealMany[4] },
+        cpuMs: chosen.cpuMs,
+        simulatorCpuMs: chosen.simulatorCpuMs,
       };
     }
   }

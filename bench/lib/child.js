@@ -21,7 +21,7 @@ function cleanEnv(extra) {
 }
 
 /**
- * @returns {Promise<{ code: number, ms: number, stdout: string, stderr: string, maxRssKiB?: number }>}
+ * @returns {Promise<{ code: number, ms: number, stdout: string, stderr: string, maxRssKiB?: number, cpuMs?: number }>}
  */
 function run(command, args, { cwd, env, rss = false, timeoutMs = 120_000 } = {}) {
   const rssFile = rss ? join(tmpdir(), `phoenix-bench-rss-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`) : undefined;
@@ -44,12 +44,14 @@ function run(command, args, { cwd, env, rss = false, timeoutMs = 120_000 } = {})
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       clearTimeout(timer);
       let maxRssKiB;
+      let cpuMs;
       if (rssFile) {
         try {
-          maxRssKiB = Number(readFileSync(rssFile, 'utf8'));
+          [maxRssKiB, cpuMs] = readFileSync(rssFile, 'utf8').split(' ').map(Number);
           rmSync(rssFile, { force: true });
         } catch {
           maxRssKiB = undefined;
+          cpuMs = undefined;
         }
       }
       resolve({
@@ -60,6 +62,7 @@ function run(command, args, { cwd, env, rss = false, timeoutMs = 120_000 } = {})
         stdout: Buffer.concat(out).toString('utf8'),
         stderr: Buffer.concat(err).toString('utf8'),
         maxRssKiB,
+        cpuMs,
       });
     });
   });

@@ -102,7 +102,10 @@ export async function planVm(session: PortainerSession, config: LoadedConfig, vm
   const live = await mapLimit(candidates, options.concurrency, async (s) => liveInput(s, s.git ? undefined : await client.stackFile(s.id)));
   const thePlan = plan(desired, live, { vmid: vm.vmid, prune: options.prune, adopt: options.adopt, redeploy: options.redeploy });
   // A roll-back sends the previous env back: its credentials are redacted like the run's secrets.
-  session.secrets.push(...previousSecrets(thePlan.items, (name) => desired.find((d) => d.name === name)?.secretNames ?? []));
+  // One lookup per plan item: a find() over `desired` for each made this quadratic in the stacks.
+  const secretNames = new Map<string, readonly string[] | undefined>();
+  for (const d of desired) if (!secretNames.has(d.name)) secretNames.set(d.name, d.secretNames);
+  session.secrets.push(...previousSecrets(thePlan.items, (name) => secretNames.get(name) ?? []));
   return {
     config,
     vm,

@@ -1,10 +1,10 @@
 /**
- * The one place that sends HTTP: global fetch over an undici Agent (nock intercepts the
- * global fetch, not undici.request), a timeout on every request, retries by an explicit
+ * The one place that sends HTTP: the global fetch (nock intercepts it, not undici.request), over
+ * an undici Agent only where TLS needs one (see Transport's constructor), a timeout on every request, retries by an explicit
  * policy per call (see RetryPolicy), the headers (and so the secrets they carry) built in one
  * function, and one debug line per attempt: `METHOD path?query -> status (N ms)`.
  */
-import { Agent } from 'undici';
+import type { Agent } from 'undici';
 import type { z } from 'zod';
 import { Redactor } from '../secrets/redactor';
 import { apiError, badAnswer, FailureContext, isRetryableNetworkError, isTimeout, networkCode, networkError, redirected, timeoutError } from './failures';
@@ -75,6 +75,8 @@ export function mayRetry(policy: RetryPolicy, failure: { status: number } | { co
   return policy === 'transient' || (failure.code !== undefined && UNSENT_CODES.has(failure.code));
 }
 
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
 function withheld(policy: RetryPolicy): string {
   return policy === 'unsent' ? ', not retried: Portainer may have started the deploy' : ', not retried';
 }
@@ -82,7 +84,8 @@ function withheld(policy: RetryPolicy): string {
 export class Transport {
   private readonly base: string;
   private readonly shownUrl: string;
-  private readonly agent: Agent;
+  /** Only for a private CA or --insecure; undefined: fetch's own connection pool. */
+  private readonly agent: Agent | undefined;
   private readonly redactor: Redactor;
   private readonly log: (line: string) => void;
   private readonly sleep: (ms: number) => Promise<void>;
@@ -105,10 +108,7 @@ export class Transport {
     this.random = options.random ?? Math.random;
     this.readTimeoutMs = options.readTimeoutMs ?? 30_000;
     this.deployTimeoutMs = options.deployTimeoutMs ?? 900_000;
-    const connect: { ca?: string | Buffer; rejectUnauthorized?: boolean } = {};
-    if (options.ca !== undefined) connect.ca = options.ca;
-    if (options.insecure) connect.rejectUnauthorized = false;
-    this.agent = new Agent({ connections: options.connections ?? 8, connect });
+    this.agent = options.ca !== undefined || options.insecure ? tlsAgent(options) : undefined;
   }
 
   /**
@@ -179,9 +179,14 @@ export class Transport {
           redirect: 'manual',
           signal: AbortSignal.timeout(timeoutMs),
           // @types/node bundles its own undici-types; the runtime accepts undici 7's Agent.
-          dispatcher: this.agent as unknown as RequestInit['dispatcher'],
+          ...(this.agent ? { dispatcher: this.agent as unknown as RequestInit['dispatcher'] } : {}),
         } as RequestInit);
         text = await response.text();
+        // fetch's own pool frees a connection for reuse only on a later turn of the event loop
+        // than the one that delivers the body's end: the next request of a worker, sent at once,
+        // would open another connection (measured 14-16 for 8 in flight; over TLS, a handshake
+        // each). Waiting one turn keeps one connection per request in flight.
+        await nextTurn();
       } catch (error) {
         if (isTimeout(error)) {
           this.log(`${label()} -> timeout ${took()}`);
@@ -232,6 +237,22 @@ export class Transport {
   }
 
   async close(): Promise<void> {
-    await this.agent.close();
+    await this.agent?.close();
   }
+}
+
+/**
+ * A private CA or --insecure changes how TLS connects, which the global fetch takes only
+ * through an undici Agent. Without either, fetch's own pool serves the requests (the callers
+ * bound how many are in flight: --concurrency per VM), and the undici package is not loaded at
+ * all: requiring it cost about 100-170 ms of start-up per run and a second copy of the HTTP
+ * stack in memory (docs/performance.md#throughput-round-3).
+ */
+function tlsAgent(options: ClientOptions): Agent {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on this path only
+  const { Agent: UndiciAgent } = require('undici') as typeof import('undici');
+  const connect: { ca?: string | Buffer; rejectUnauthorized?: boolean } = {};
+  if (options.ca !== undefined) connect.ca = options.ca;
+  if (options.insecure) connect.rejectUnauthorized = false;
+  return new UndiciAgent({ connections: options.connections ?? 8, connect });
 }
