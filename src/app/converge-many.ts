@@ -153,7 +153,14 @@ export async function prepareMany(request: ManyRequest): Promise<PreparedMany> {
         let lock: VmLock | undefined;
         try {
           if (request.lock) lock = await acquireVmLock(vm.vmid, { ...request.lock, portainerUrl: session.url });
-          const prepared = await planVm(await afterLock(session, lock), config, vm, { stack, prune: request.prune, adopt: request.adopt, concurrency: request.concurrency, stackSecrets });
+          const prepared = await planVm(await afterLock(session, lock), config, vm, {
+            stack,
+            prune: request.prune,
+            adopt: request.adopt,
+            concurrency: request.concurrency,
+            stackSecrets,
+            warn: request.warn,
+          });
           const summary = summaries.get(vm.vmid);
           const guarded = request.guardProtected === true && summary !== undefined && unnamedProtected(config, summary, request.selection).length > 0;
           const outcome: VmOutcome = prepared.plan.summary.conflict > 0 ? 'conflict' : !hasChanges(prepared.plan) ? 'unchanged' : guarded ? 'protected' : 'planned';

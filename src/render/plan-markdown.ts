@@ -9,10 +9,13 @@ export function renderPlanMarkdown(header: PlanHeader, plan: Plan, results?: rea
   const lines = [
     `### phoenix: VM ${header.vmid} (${header.vmName})`,
     '',
-    `${header.phoenixEnvironment === undefined ? '' : `phoenix environment \`${header.phoenixEnvironment}\`, `}Portainer environment \`${header.portainerEnvironmentName}\` (id ${header.portainerEnvironmentId}), Portainer ${header.portainerVersion}`,
+    `${header.phoenixEnvironment === undefined ? '' : `phoenix environment \`${header.phoenixEnvironment}\`, `}Portainer environment \`${header.portainerEnvironmentName}\` (${plan.register === undefined ? `id ${header.portainerEnvironmentId}` : 'not registered yet'}), Portainer ${header.portainerVersion}`,
     '',
     '| | stack | action | reason |',
     '| --- | --- | --- | --- |',
+    ...(plan.register === undefined
+      ? []
+      : [`| \`+\` | environment \`${escape(printable(plan.register.name))}\` | register | agent at ${escape(printable(plan.register.url))}; converge registers it first |`]),
     ...plan.items.map((i) => `| \`${SYMBOL[i.action]}\` | \`${i.stack}\` | ${i.action} | ${escape(i.reason)} |`),
     '',
     `**${summaryLine(plan)}**`,
