@@ -3,6 +3,7 @@ import type { ApplyResult, StackWriter } from '../apply';
 import { closest, loadConfig, resolveVm } from '../config';
 import type { LoadedConfig, ResolvedVm } from '../config';
 import { ConfigError } from '../errors';
+import { printableText } from '../portainer';
 import type { AgentEnvironmentInput, PortainerClient, PortainerEnvironment, PortainerStack, PortainerVersion } from '../portainer';
 import { agentEnvironment, pendingEnvironment, registerEnvironment } from './agent-environments';
 import type { RegistrationOutcome } from './agent-environments';
@@ -164,14 +165,14 @@ export async function executeConverge(
 async function registerFirst(prepared: PreparedConverge, progress: ((line: string) => void) | undefined): Promise<void> {
   const input = prepared.register;
   if (input === undefined) return;
-  progress?.(`registering Portainer environment ${input.name} (agent at ${input.url})...`);
+  progress?.(`registering Portainer environment ${printableText(input.name)} (agent at ${input.url})...`);
   const { environment, outcome } = await registerEnvironment(prepared.client, input);
   const swarmId = environment.swarm ? await prepared.client.swarmClusterId(environment.id) : undefined;
   prepared.portainerEnvironment = environment;
   prepared.writer = writerFor(prepared.client, prepared.version, environment, swarmId);
   prepared.registered = outcome;
   delete prepared.register;
-  progress?.(`registered Portainer environment ${environment.name} (id ${environment.id})${outcome.recovered ? ', confirmed by re-reading Portainer' : ''}`);
+  progress?.(`registered Portainer environment ${printableText(environment.name)} (id ${environment.id})${outcome.recovered ? ', confirmed by re-reading Portainer' : ''}`);
 }
 
 /** The VM's Portainer environment, by id when the config gives one, else by name. Ids are never assumed. */

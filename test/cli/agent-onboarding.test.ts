@@ -168,6 +168,29 @@ describe('a new agent VM', () => {
     expect(sim.writes().length).toBe(writes);
   });
 
+  it('two converges at once: one registers, the other waits for the VM lock, re-reads the environments and registers nothing', async () => {
+    const { sim, run } = await start([AGENT]);
+    sim.setFaults({ latencyMs: 30 });
+    const [a, b] = await Promise.all([run(['1003', 'converge', '--yes', '--wait-lock', '60s']), run(['1003', 'converge', '--yes', '--wait-lock', '60s'])]);
+    expect([a.exitCode, b.exitCode]).toEqual([0, 0]);
+    expect(posts(sim, '/api/endpoints')).toBe(1);
+    expect(sim.stacks().map((s) => `${s.name}@${s.endpointId}`)).toEqual(['api@2', 'web@2']);
+    expect([a.stdout, b.stdout].filter((out) => out.includes('done   register environment newvm (id 2)'))).toHaveLength(1);
+  });
+
+  it('an environment name with an ANSI escape and a newline is shown escaped in text; --debug shows the POST, never the token', async () => {
+    const { run } = await start([AGENT], [{ ...NEW_VM, portainer_environment_name: 'new\u001b[31mvm\nforged' }]);
+    const plan = await run(['1003', 'plan']);
+    expect(plan.exitCode).toBe(0);
+    expect(plan.stdout).toContain(`  + environment new\\u001b[31mvm\\u000aforged (agent at ${AGENT})`);
+    expect(plan.stdout).not.toContain('\u001b');
+    const converge = await run(['1003', 'converge', '--yes', '--debug']);
+    expect(converge.exitCode).toBe(0);
+    expect(converge.stderr).toMatch(/\[http\] POST \/api\/endpoints -> 200 \(\d+ ms\)/);
+    expect(converge.stdout).not.toContain('\u001b');
+    expect(converge.stderr).not.toContain('\u001b');
+  });
+
   it('a primary VM whose environment is missing is never registered (65, as before)', async () => {
     const primary = { vmid: 1001, name: 'mgmt', portainer_role: 'primary', portainer_environment_name: 'gone', docker_stacks: ['api'] };
     const { sim, run } = await start([AGENT], [primary]);
