@@ -5,7 +5,7 @@
  */
 import nock from 'nock';
 import { ExitCode } from '../../src/errors';
-import { compareAgentUrls, registerAgentEnvironment } from '../../src/portainer';
+import { compareAgentUrls, registerAgentEnvironment, ROUTES_USED } from '../../src/portainer';
 import { api, rejection, useHarness } from './nock-helpers';
 
 nock.disableNetConnect();
@@ -182,5 +182,12 @@ describe('compareAgentUrls', () => {
     ['unix:///var/run/docker.sock', 'tcp://10.0.0.13:9001', 'different'],
   ])('%s vs %s: %s', (live, wanted, verdict) => {
     expect(compareAgentUrls(live, wanted)).toBe(verdict);
+  });
+});
+
+describe('environments are never re-pointed or deleted', () => {
+  it('the client has no route that writes an existing environment (no PUT, PATCH or DELETE under /endpoints)', () => {
+    const writes = ROUTES_USED.filter((r) => r.path.startsWith('/endpoints') && r.method !== 'GET').map((r) => `${r.method} ${r.path}`);
+    expect(writes).toEqual(['POST /endpoints']);
   });
 });
