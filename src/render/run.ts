@@ -37,7 +37,10 @@ export function renderRun(view: RunView, { paint, markdown }: RenderOptions): st
   const planned = view.vms.filter((row) => row.header !== undefined && row.plan !== undefined);
   if (markdown) {
     for (const row of planned)
-      if (row.header && row.plan) blocks.push(view.named ? renderPlanMarkdown(row.header, row.plan, row.results) : `${renderPlanMarkdown(row.header, row.plan, row.results)}\n`);
+      if (row.header && row.plan) {
+        const text = renderPlanMarkdown(row.header, row.plan, row.results, row.registered);
+        blocks.push(view.named ? text : `${text}\n`);
+      }
     if (!view.named) blocks.push(renderManyMarkdown(view.vms));
     return blocks;
   }

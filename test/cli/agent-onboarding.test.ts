@@ -8,6 +8,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { runCli } from '../helpers/cli';
 import { useSimulatorCli } from '../helpers/sim-cli';
 
 const cli = useSimulatorCli();
@@ -189,6 +190,26 @@ describe('a new agent VM', () => {
     expect(converge.stderr).toMatch(/\[http\] POST \/api\/endpoints -> 200 \(\d+ ms\)/);
     expect(converge.stdout).not.toContain('\u001b');
     expect(converge.stderr).not.toContain('\u001b');
+  });
+
+  it('--markdown: the registration is the first row of the plan and of the results', async () => {
+    const { run } = await start([AGENT]);
+    const result = await run(['1003', 'converge', '--yes', '--markdown']);
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain('Portainer environment `newvm` (not registered yet), Portainer 2.21.4');
+    expect(result.stdout).toContain(`| \`+\` | environment \`newvm\` | register | agent at ${AGENT}; converge registers it first |\n| \`+\` | \`api\` | create |`);
+    expect(result.stdout).toContain('| stack | action | outcome |\n| --- | --- | --- |\n| environment `newvm` | register | done (id 2) |');
+  });
+
+  it('config validate refuses a hostile agent hostname and port offline (65, text and --json), no Portainer needed', async () => {
+    const { config } = await start([AGENT], [{ ...NEW_VM, portainer_agent_hostname: 'tcp://evil\nhost', portainer_agent_port: '9001' }]);
+    const text = await runCli(['config', 'validate', '--config', config]);
+    expect(text.exitCode).toBe(65);
+    expect(text.stdout).toBe('');
+    expect(text.stderr).toContain('vms[0].portainer_agent_hostname: "tcp://evil\\nhost" contains white space');
+    expect(text.stderr).toContain('vms[0].portainer_agent_port: expected a number, got a string ("9001")');
+    const json = JSON.parse((await runCli(['config', 'validate', '--config', config, '--json'])).stdout);
+    expect(json).toMatchObject({ ok: false, exitCode: 65, error: { code: 'CONFIG_INVALID' } });
   });
 
   it('a primary VM whose environment is missing is never registered (65, as before)', async () => {
