@@ -1,4 +1,8 @@
 /** The simulator's POST /api/endpoints (docs/portainer-api.md#environment-registration). */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readSeedFile } from '../../simulator/src/seed-file';
 import { call, createCompose, KEY, simulators } from './helpers';
 
 const start = simulators();
@@ -74,5 +78,17 @@ describe('POST /api/endpoints', () => {
     const sim = await start({ agents: [AGENT], apiKeys: ['ptr_user'], users: [{ id: 2, username: 'bob', password: 'pw', admin: false }] });
     const res = await fetch(`${sim.url}/api/endpoints`, { method: 'POST', headers: { 'X-API-Key': 'ptr_user' }, body: agentForm() });
     expect(res.status).toBe(403);
+  });
+});
+
+describe('the agent registry in a seed file', () => {
+  it('reads "agents" from a --seed file, and those agents can be registered', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'sim-seed-')), 'seed.json');
+    writeFileSync(file, JSON.stringify({ agents: [AGENT] }));
+    const read = readSeedFile(file);
+    expect(read).toEqual({ ok: true, options: { agents: [AGENT] } });
+    if (!read.ok) return;
+    const sim = await start(read.options);
+    expect((await post(sim.url, agentForm())).status).toBe(200);
   });
 });
