@@ -6,7 +6,7 @@
 import nock from 'nock';
 import { ExitCode } from '../../src/errors';
 import { compareAgentUrls, registerAgentEnvironment, ROUTES_USED } from '../../src/portainer';
-import { api, rejection, useHarness } from './nock-helpers';
+import { api, harness, rejection, useHarness } from './nock-helpers';
 
 nock.disableNetConnect();
 
@@ -123,6 +123,19 @@ describe('registerAgentEnvironment', () => {
     const registered = await registerAgentEnvironment(calls(), INPUT);
     scope.done();
     expect(registered).toEqual({ environment: expect.objectContaining({ id: 4, name: 'newvm' }), recovered: true });
+  });
+
+  it('no answer within the timeout is decided by re-reading too, without a second POST', async () => {
+    const slow = harness({ readTimeoutMs: 50 });
+    const scope = api().post('/api/endpoints').once().delay(500).reply(200, endpointBody()).get('/api/endpoints').query(true).reply(200, [endpointBody()]);
+    try {
+      const registered = await registerAgentEnvironment({ create: (i) => slow.client.createAgentEnvironment(i), environments: () => slow.client.environments() }, INPUT);
+      expect(registered.recovered).toBe(true);
+      scope.done();
+      expect(slow.logs.filter((line) => line.startsWith('POST /api/endpoints'))).toEqual([expect.stringMatching(/^POST \/api\/endpoints -> timeout/)]);
+    } finally {
+      await slow.client.close();
+    }
   });
 
   it('a lost answer with nothing there afterwards is 69 and nothing is resent', async () => {
