@@ -33,9 +33,10 @@ const HELP = [
   '  --seed FILE      a JSON seed (comments allowed, unknown keys refused), every key optional:',
   '    { "version": "2.21.4", "endpoints": [{ "id": 1, "name": "local", "type": 1, "swarm": false }],',
   '      "stacks": [{ "name": "web", "endpointId": 1, "composeText": "services: ...", "env": [{ "name": "K", "value": "v" }] }],',
-  '      "externalProjects": [{ "endpointId": 1, "name": "legacy" }], "apiKeys": ["ptr_..."],',
+  '      "externalProjects": [{ "endpointId": 1, "name": "legacy" }], "agents": ["tcp://10.0.0.13:9001"], "apiKeys": ["ptr_..."],',
   '      "users": [{ "id": 1, "username": "admin", "password": "...", "admin": true }], "asyncDeploy": false,',
   '      "faults": { "latencyMs": 20, "errorRate": 0.1, "seed": 1 } }',
+  '                   "agents": the agent URLs that answer when POST /api/endpoints registers one (others: 500)',
   '  --version V      the Portainer version to behave as (default 2.21.4; 2.36+ deploys asynchronously)',
   '  --tls            HTTPS with a CA generated at start; --ca-out FILE writes that CA (PEM)',
   '  --port N         the port on 127.0.0.1 (default 0: any free port)',
@@ -84,7 +85,7 @@ async function seedOptions(seed: string | undefined): Promise<SimulatorOptions |
   if (seed === 'demo') {
     try {
       const demo = await demoSeed();
-      return { version: demo.version, endpoints: demo.endpoints, stacks: demo.stacks };
+      return { version: demo.version, endpoints: demo.endpoints, stacks: demo.stacks, agents: demo.agents };
     } catch (error) {
       fail(`cannot build the demo seed: ${error instanceof Error ? error.message : String(error)}`, SEED_DATA_ERROR);
       return undefined;

@@ -2,12 +2,13 @@ import { authenticate, csrfCheck } from './auth';
 import type { Ctx, Route } from './context';
 import { HttpError, type Reply } from './http-util';
 import { dockerRoutes } from './routes-docker';
+import { endpointRoutes } from './routes-endpoints';
 import { stackCreateRoutes } from './routes-stacks-create';
 import { stackReadRoutes } from './routes-stacks-read';
 import { stackUpdateRoutes } from './routes-stacks-update';
 import { systemRoutes } from './routes-system';
 
-const routes: Route[] = [...systemRoutes, ...dockerRoutes, ...stackCreateRoutes, ...stackReadRoutes, ...stackUpdateRoutes];
+const routes: Route[] = [...systemRoutes, ...endpointRoutes, ...dockerRoutes, ...stackCreateRoutes, ...stackReadRoutes, ...stackUpdateRoutes];
 
 /**
  * Finds the route that exists in the simulated version, runs the CSRF wrapper

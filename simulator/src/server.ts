@@ -133,6 +133,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     requests,
     stacks: () => [...rt.state.stacks.values()].sort((a, b) => a.id - b.id).map((s) => rt.state.view(s)),
     setFaults: (f) => rt.faults.set(f),
+    setAgents: (urls) => rt.state.setAgents(urls),
     writes: () => requests.filter((r) => ['POST', 'PUT', 'DELETE', 'PATCH'].includes(r.method)),
     containers: (endpointId) => rt.state.docker.containerViews(endpointId),
     services: (endpointId) => rt.state.docker.serviceViews(endpointId),

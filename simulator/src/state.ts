@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { DockerHost } from './docker-host';
 import type { Pair } from './http-util';
 import type { SimDeploymentStatus, SimEndpoint, SimStackView, SimulatorOptions, SimUserSeed } from './types';
+import { agentKey } from './routes-endpoints';
 import { type Features, featuresFor } from './version';
 
 export interface GitInfo {
@@ -60,6 +61,8 @@ export class SimState {
   readonly apiKeys = new Map<string, ApiKeyRecord>();
   /** `${endpointId}/${name}`: compose projects Docker knows about outside Portainer's DB (docs/portainer-api.md#name-conflicts). */
   readonly externalProjects = new Set<string>();
+  /** Agent URLs that answer Portainer's ping (`host:port`, lower case): only these can be registered. */
+  readonly agents = new Set<string>();
   /** docs/portainer-api.md#jwt-login: regenerated at every start, so a restart kills every JWT. */
   jwtSecret = randomBytes(32);
   private nextStackId = 1;
@@ -88,6 +91,7 @@ export class SimState {
       if (owner) this.addApiKey(key, owner.id, 'seeded by the simulator');
     }
     for (const p of options.externalProjects ?? []) this.externalProjects.add(`${p.endpointId}/${p.name}`);
+    this.setAgents(options.agents ?? []);
     for (const s of options.stacks ?? []) {
       const type = s.type ?? 2;
       const endpoint = this.endpoint(s.endpointId);
@@ -123,6 +127,18 @@ export class SimState {
 
   endpoint(id: number): Required<SimEndpoint> | undefined {
     return this.endpoints.find((e) => e.id === id);
+  }
+
+  setAgents(urls: readonly string[]): void {
+    this.agents.clear();
+    for (const url of urls) this.agents.add(agentKey(url));
+  }
+
+  /** A registered environment: the next id (ids are never reused), up and standalone. */
+  addEndpoint(e: { name: string; type: 1 | 2 | 4; url: string }): number {
+    const id = Math.max(0, ...this.endpoints.map((x) => x.id)) + 1;
+    this.endpoints.push({ id, name: e.name, type: e.type, url: e.url, status: 1, swarm: false, swarmClusterId: '' });
+    return id;
   }
 
   user(id: number): Required<SimUserSeed> | undefined {

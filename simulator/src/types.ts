@@ -67,6 +67,8 @@ export interface SimulatorOptions {
   /** Default: one docker environment {id 1, name 'local', type 1}. */
   endpoints?: SimEndpoint[];
   stacks?: SimStackSeed[];
+  /** Agent URLs (`tcp://host:port`) that answer Portainer's ping: registering any other agent fails with 500. */
+  agents?: string[];
   /** Compose projects started outside Portainer: creating that name gives 409 (2.9.1+). */
   externalProjects?: { endpointId: number; name: string }[];
   /** Default: true for version >= 2.36.0, else false. */
@@ -211,6 +213,8 @@ export interface Simulator {
   requests: RequestLogEntry[];
   stacks(): SimStackView[];
   setFaults(f: SimFaults): void;
+  /** Replaces the agent registry: the agent URLs that answer when an environment is registered. */
+  setAgents(urls: string[]): void;
   /** Simulate a Portainer restart: close all connections, forget JWTs, keep stacks and API keys. */
   restart(): Promise<void>;
   /** Requests with method POST/PUT/DELETE. */

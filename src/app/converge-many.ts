@@ -160,6 +160,7 @@ export async function prepareMany(request: ManyRequest): Promise<PreparedMany> {
             redeploy: request.redeploy,
             concurrency: request.concurrency,
             stackSecrets,
+            warn: request.warn,
           });
           const summary = summaries.get(vm.vmid);
           const guarded = request.guardProtected === true && summary !== undefined && unnamedProtected(config, summary, request.selection).length > 0;

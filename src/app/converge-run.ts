@@ -119,7 +119,8 @@ export async function runConverge(request: RunRequest, io: RunIo): Promise<RunRe
 function markStatus(run: VmRun): void {
   if (run.prepared === undefined) return;
   const stacks = stackStatuses(run.prepared.plan, run.prepared.live, new Set(run.prepared.vm.stacks.map((s) => stackKey(s.name))));
-  const outOfSync = stacks.filter((s) => OUT_OF_SYNC.has(s.state)).length;
+  // An agent environment still to register is out of sync too: converge would register it.
+  const outOfSync = stacks.filter((s) => OUT_OF_SYNC.has(s.state)).length + (run.prepared.plan.register === undefined ? 0 : 1);
   run.status = { stacks, outOfSync };
   run.outcome = outOfSync === 0 ? 'in-sync' : 'out-of-sync';
   run.exitCode = ExitCode.OK;

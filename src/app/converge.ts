@@ -3,8 +3,10 @@ import type { ApplyResult, StackWriter } from '../apply';
 import { closest, loadConfig, resolveVm } from '../config';
 import type { LoadedConfig, ResolvedVm } from '../config';
 import { ConfigError } from '../errors';
-import type { PortainerClient, PortainerEnvironment, PortainerStack, PortainerVersion } from '../portainer';
-import { assertCanPull } from '../portainer';
+import { assertCanPull, printableText } from '../portainer';
+import type { AgentEnvironmentInput, PortainerClient, PortainerEnvironment, PortainerStack, PortainerVersion } from '../portainer';
+import { agentEnvironment, pendingEnvironment, registerEnvironment } from './agent-environments';
+import type { RegistrationOutcome } from './agent-environments';
 import { liveInput, writerFor } from './portainer-adapter';
 import { plan, stackKey } from '../plan';
 import type { LiveStackInput, Plan, PlanOptions } from '../plan';
@@ -39,6 +41,10 @@ export interface PreparedConverge {
   secrets: string[];
   /** The live stacks of the environment whose files were read (what the plan saw). */
   live: LiveStackInput[];
+  /** An agent VM whose environment Portainer lacks: registered by converge before its stacks (portainerEnvironment is a stand-in until then). */
+  register?: AgentEnvironmentInput;
+  /** Set once converge registered it. */
+  registered?: RegistrationOutcome;
 }
 
 /**
@@ -84,23 +90,34 @@ export interface PlanVmOptions {
   redeploy?: PlanOptions['redeploy'];
   /** The run's secret env values, loaded before any request. */
   stackSecrets?: StackSecrets;
+  /** Warnings for stderr (an agent environment whose URL names the host another way). */
+  warn?: (line: string) => void;
 }
 
 /** The plan of one resolved VM against the session's snapshot of Portainer. No write. */
 export async function planVm(session: PortainerSession, config: LoadedConfig, vm: ResolvedVm, options: PlanVmOptions): Promise<PreparedConverge> {
   const { client, version } = session;
   const desired = vm.stacks.map((s) => desiredInput(s, options.stackSecrets));
-  const environment = findEnvironment(vm, session.environments);
-  assertSoleClaim(config, vm, environment, session.environments);
-  const swarmId = environment.swarm ? await client.swarmClusterId(environment.id) : undefined;
-  const onEndpoint = session.stacks.filter((s) => s.endpointId === environment.id);
+  const agent = await agentEnvironment(config, vm, session.environments, options.warn ?? (() => undefined));
+  const register = agent !== undefined && 'register' in agent ? agent.register : undefined;
+  const environment = agent === undefined ? findEnvironment(vm, session.environments) : 'register' in agent ? pendingEnvironment(agent.register) : agent.environment;
+  // An environment still to register holds nothing yet, and no other VM can claim stacks on it.
+  if (register === undefined) assertSoleClaim(config, vm, environment, session.environments);
+  const swarmId = register === undefined && environment.swarm ? await client.swarmClusterId(environment.id) : undefined;
+  const onEndpoint = register === undefined ? session.stacks.filter((s) => s.endpointId === environment.id) : [];
   // Read the file of every stack of the environment (only the named one with a stack filter):
   // its marker says whether it is ours, so that an owned stack that left the config is deleted
   // with --prune and, without it, still named in the plan.
   const only = options.stack === undefined ? undefined : stackKey(options.stack);
   const candidates = only === undefined ? onEndpoint : onEndpoint.filter((s) => stackKey(s.name) === only);
   const live = await mapLimit(candidates, options.concurrency, async (s) => liveInput(s, s.git ? undefined : await client.stackFile(s.id)));
-  const thePlan = plan(desired, live, { vmid: vm.vmid, prune: options.prune, adopt: options.adopt, redeploy: options.redeploy });
+  const thePlan = plan(desired, live, {
+    vmid: vm.vmid,
+    prune: options.prune,
+    adopt: options.adopt,
+    redeploy: options.redeploy,
+    ...(register === undefined ? {} : { register: { name: register.name, url: register.url } }),
+  });
   // A roll-back sends the previous env back: its credentials are redacted like the run's secrets.
   // One lookup per plan item: a find() over `desired` for each made this quadratic in the stacks.
   const secretNames = new Map<string, readonly string[] | undefined>();
@@ -117,6 +134,7 @@ export async function planVm(session: PortainerSession, config: LoadedConfig, vm
     client,
     secrets: session.secrets,
     live,
+    ...(register === undefined ? {} : { register }),
   };
 }
 
@@ -141,16 +159,36 @@ export async function prepareConverge(request: ConvergeRequest): Promise<Prepare
   }
 }
 
-/** The session to plan with once the lock is held: after waiting for another run, its stacks list is re-read. */
+/**
+ * The session to plan with once the lock is held: after waiting for another run, its stacks list
+ * is re-read, and so are the environments (that run may have registered this VM's).
+ */
 export async function afterLock(session: PortainerSession, lock: VmLock | undefined): Promise<PortainerSession> {
-  return lock?.waited ? { ...session, stacks: await session.client.listStacks() } : session;
+  if (!lock?.waited) return session;
+  const [stacks, environments] = await Promise.all([session.client.listStacks(), session.client.environments()]);
+  return { ...session, stacks, environments };
 }
 
 export async function executeConverge(
   prepared: PreparedConverge,
   options: { concurrency: number; deployTimeoutMs: number; rollback?: boolean; signal?: AbortSignal; progress?: (line: string) => void; activity?: (label: string) => () => void },
 ): Promise<ApplyResult> {
+  if (prepared.register !== undefined) await registerFirst(prepared, options.progress);
   return applyPlan(prepared.plan, prepared.writer, { vmid: prepared.vm.vmid, ...options });
+}
+
+/** Registers the VM's agent environment; its stacks then go to the new environment's id. */
+async function registerFirst(prepared: PreparedConverge, progress: ((line: string) => void) | undefined): Promise<void> {
+  const input = prepared.register;
+  if (input === undefined) return;
+  progress?.(`registering Portainer environment ${printableText(input.name)} (agent at ${input.url})...`);
+  const { environment, outcome } = await registerEnvironment(prepared.client, input);
+  const swarmId = environment.swarm ? await prepared.client.swarmClusterId(environment.id) : undefined;
+  prepared.portainerEnvironment = environment;
+  prepared.writer = writerFor(prepared.client, prepared.version, environment, swarmId);
+  prepared.registered = outcome;
+  delete prepared.register;
+  progress?.(`registered Portainer environment ${printableText(environment.name)} (id ${environment.id})${outcome.recovered ? ', confirmed by re-reading Portainer' : ''}`);
 }
 
 /** The VM's Portainer environment, by id when the config gives one, else by name. Ids are never assumed. */

@@ -1,8 +1,9 @@
-import { closest, listVms, loadConfig } from '../config';
+import { agentEndpoint, closest, listVms, loadConfig } from '../config';
 import type { VmSummary } from '../config';
 import type { EnvironmentKind, PortainerEnvironment } from '../portainer';
 import { openSession } from './converge';
 import type { SessionRequest } from './converge';
+import { layoutAgentPort } from './agent-environments';
 
 /** An environment's kind as a person reads it: `docker-edge-agent` → `docker edge agent`. */
 function typeLabel(kind: EnvironmentKind): string {
@@ -27,11 +28,23 @@ export interface UnmatchedVm {
   closest?: string;
 }
 
+/** An agent VM whose environment Portainer does not have yet: converge registers it. */
+export interface ToRegisterVm {
+  vmid: number;
+  name: string;
+  /** The environment name it would be registered under. */
+  environment: string;
+  /** `tcp://host:port`; undefined when the config gives no address (then `problem` says what to add). */
+  url?: string;
+  problem?: string;
+}
+
 export interface EnvironmentsReport {
   url: string;
   version: string;
   environments: EnvironmentRow[];
   unmatched: UnmatchedVm[];
+  toRegister: ToRegisterVm[];
 }
 
 /** Which environment a VM maps to, as converge finds it: by id when given, else by name (exact, then any case). */
@@ -43,7 +56,12 @@ function environmentOf(vm: VmSummary, environments: readonly PortainerEnvironmen
 }
 
 /** Pure: Portainer's environments with the VMs mapped to each, and the VMs that map to none. */
-export function mapEnvironments(environments: readonly PortainerEnvironment[], vms: readonly VmSummary[]): Pick<EnvironmentsReport, 'environments' | 'unmatched'> {
+export function mapEnvironments(
+  environments: readonly PortainerEnvironment[],
+  vms: readonly VmSummary[],
+  agentUrl: (vm: VmSummary) => { url: string } | { problem: string } = () => ({ problem: 'unknown agent address' }),
+): Pick<EnvironmentsReport, 'environments' | 'unmatched' | 'toRegister'> {
+  const toRegister: ToRegisterVm[] = [];
   const rows: EnvironmentRow[] = [...environments].sort((a, b) => a.id - b.id).map((e) => ({ id: e.id, name: e.name, type: typeLabel(e.kind), url: e.url, status: e.state, swarm: e.swarm, vms: [] }));
   const unmatched: UnmatchedVm[] = [];
   for (const vm of vms) {
@@ -51,6 +69,10 @@ export function mapEnvironments(environments: readonly PortainerEnvironment[], v
     const row = match && rows.find((r) => r.id === match.id);
     if (row) {
       row.vms.push({ vmid: vm.vmid, name: vm.name });
+      continue;
+    }
+    if (vm.portainerRole === 'agent' && vm.portainerEndpointId === undefined && vm.portainerEnvironmentName !== undefined) {
+      toRegister.push({ vmid: vm.vmid, name: vm.name, environment: vm.portainerEnvironmentName, ...agentUrl(vm) });
       continue;
     }
     const wanted = vm.portainerEndpointId !== undefined ? `id ${vm.portainerEndpointId}` : vm.portainerEnvironmentName;
@@ -63,16 +85,24 @@ export function mapEnvironments(environments: readonly PortainerEnvironment[], v
           );
     unmatched.push({ vmid: vm.vmid, name: vm.name, ...(wanted === undefined ? {} : { wanted }), ...(suggestion === undefined ? {} : { closest: suggestion }) });
   }
-  return { environments: rows, unmatched };
+  return { environments: rows, unmatched, toRegister };
 }
 
 /** Reads Portainer's environments once and maps every VM of the config onto them. No write. */
 export async function listEnvironments(request: SessionRequest & { configPath: string }): Promise<EnvironmentsReport & { secrets: string[] }> {
   const config = await loadConfig(request.configPath);
   const vms = listVms(config);
+  const port = await layoutAgentPort(config);
+  const agentUrl = (vm: VmSummary) => {
+    try {
+      return { url: agentEndpoint(vm, port).url };
+    } catch (error) {
+      return { problem: error instanceof Error ? error.message : String(error) };
+    }
+  };
   const session = await openSession(config, request);
   try {
-    return { url: session.url, version: session.version.raw, secrets: session.secrets, ...mapEnvironments(session.environments, vms) };
+    return { url: session.url, version: session.version.raw, secrets: session.secrets, ...mapEnvironments(session.environments, vms, agentUrl) };
   } finally {
     await session.client.close();
   }

@@ -66,7 +66,9 @@ function rowOf(run: VmRun, result: RunResult): VmRow {
     vmid: run.vm.vmid,
     name: run.vm.name,
     phoenixEnvironment: run.vm.environment,
-    portainerEnvironment: prepared ? { id: prepared.portainerEnvironment.id, name: prepared.portainerEnvironment.name, swarm: prepared.portainerEnvironment.swarm } : undefined,
+    // An environment still to register has no id yet: null in --json, until converge registered it.
+    portainerEnvironment:
+      prepared && prepared.register === undefined ? { id: prepared.portainerEnvironment.id, name: prepared.portainerEnvironment.name, swarm: prepared.portainerEnvironment.swarm } : undefined,
     header: prepared
       ? {
           vmid: prepared.vm.vmid,
@@ -85,6 +87,7 @@ function rowOf(run: VmRun, result: RunResult): VmRow {
     status: run.status,
     error: run.error ? { code: run.error.code, message: run.error.message, ...(run.error.hint ? { hint: run.error.hint } : {}) } : undefined,
     protectedEnvironments: run.outcome === 'protected' ? unnamedProtected(result.config, run.vm, result.selection) : undefined,
+    registered: prepared?.registered,
   };
 }
 

@@ -82,7 +82,17 @@ function syntaxLines(file: string, text: string, errors: ParseError[]): string[]
 }
 
 const PHOENIX_TOP_KEYS = new Set(['portainer', 'environments', 'stacks', 'vms']);
-const PHOENIX_VM_KEYS = new Set(['vmid', 'name', 'portainer_role', 'portainer_environment_name', 'portainer_endpoint_id', 'environment', 'docker_stacks']);
+const PHOENIX_VM_KEYS = new Set([
+  'vmid',
+  'name',
+  'portainer_role',
+  'portainer_environment_name',
+  'portainer_endpoint_id',
+  'portainer_agent_hostname',
+  'portainer_agent_port',
+  'environment',
+  'docker_stacks',
+]);
 
 /** Whether keys of the object at `path` are phoenix's (so a repeated key is a problem), and which. */
 function ownedKeys(path: PathSegment[]): ((key: string) => boolean) | undefined {
@@ -141,6 +151,9 @@ function portainerSettings(document: ConfigDocument, dir: string): PortainerSett
     insecure: block.insecure_skip_tls_verify ?? false,
     tokenFile: absolute(block.token_file),
     secretsDir: absolute(block.secrets_dir),
+    ...(block.agent_tls_skip_verify === undefined ? {} : { agentTlsSkipVerify: block.agent_tls_skip_verify }),
+    ...(block.agent_tls_skip_client_verify === undefined ? {} : { agentTlsSkipClientVerify: block.agent_tls_skip_client_verify }),
+    ...(block.agent_group_id === undefined ? {} : { agentGroupId: block.agent_group_id }),
   };
 }
 

@@ -52,6 +52,11 @@ const hypervisorFileSchema = z.looseObject({
     .looseObject({
       portainer_server_ip: z.string().min(1).optional(),
       portainer_server_port: z.union([z.number().int().positive(), z.string().regex(/^\d+$/)]).optional(),
+      // The Phoenix scripts write ports as numbers or digit strings alike; a port outside 1-65535 is refused.
+      portainer_agent_port: z
+        .union([z.number(), z.string().regex(/^\d+$/, { error: 'expected a port number' }).transform(Number)])
+        .pipe(z.number().int().min(1, { error: 'expected a TCP port from 1 to 65535' }).max(65535, { error: 'expected a TCP port from 1 to 65535' }))
+        .optional(),
     })
     .optional(),
   portainer_api: z.looseObject({ api_key: z.unknown().optional(), admin_password: z.unknown().optional() }).optional(),
@@ -182,6 +187,19 @@ export async function phoenixLayoutPortainer(configDir: string): Promise<LayoutP
   if (ip === undefined) return { source, warnings };
   const host = ip.includes(':') && !ip.startsWith('[') ? `[${ip}]` : ip;
   return { url: `https://${host}${port === undefined ? '' : `:${port}`}`, source, warnings };
+}
+
+/**
+ * `network.portainer_agent_port` of phoenix_hypervisor_config.json beside the config: the port of
+ * every agent VM that does not set `portainer_agent_port`. Undefined when the file or field is missing.
+ */
+export async function phoenixLayoutAgentPort(configDir: string): Promise<number | undefined> {
+  const source = nodePath.join(configDir, HYPERVISOR_CONFIG_FILE);
+  const data = await readJsonFile(source);
+  if (data === undefined) return undefined;
+  const parsed = hypervisorFileSchema.safeParse(data);
+  if (!parsed.success) throw invalid(source, parsed.error);
+  return parsed.data.network?.portainer_agent_port;
 }
 
 /** The layout's URL, warning about every credential found beside it; undefined when there is none. */

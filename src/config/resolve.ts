@@ -8,7 +8,8 @@ import { ConfigError, PhoenixError } from '../errors';
 import { mapLimit } from '../util/concurrency';
 import { checkCompose, ComposeCheck, ComposeProblem, composeProblem, readComposeFile } from './compose';
 import { displayPath } from './load';
-import { findPhoenixLayoutStack, LayoutStack } from './phoenix-layout';
+import { agentEndpoint } from './agent';
+import { findPhoenixLayoutStack, LayoutStack, phoenixLayoutAgentPort } from './phoenix-layout';
 import { didYouMean, formatPath } from './problems';
 import { environmentProblems } from './rules';
 import { ConfigDocument, StackDocument, StackEntryDocument, VmDocument } from './schema';
@@ -43,14 +44,31 @@ function vmIndexOf(document: ConfigDocument, vmid: number): number {
   return indexes.get(vmid) ?? -1;
 }
 
+/** The provisioning scripts' `network_config.ip` of a VM (`10.0.0.13/24`, or `dhcp`), unchecked: not phoenix's field. */
+function networkIp(vm: VmDocument): unknown {
+  const network: unknown = vm.network_config;
+  return typeof network === 'object' && network !== null && 'ip' in network ? network.ip : undefined;
+}
+
 function summaryOf(vm: VmDocument): VmSummary {
+  const agent = vm.portainer_role === 'agent';
   return {
     vmid: vm.vmid,
     name: vm.name,
     environment: vm.environment,
     portainerRole: vm.portainer_role,
-    portainerEnvironmentName: vm.portainer_environment_name,
+    // An agent VM's environment is phoenix's to register, under the VM's own name unless it names one.
+    portainerEnvironmentName: vm.portainer_environment_name ?? (agent && vm.portainer_endpoint_id === undefined ? vm.name : undefined),
     portainerEndpointId: vm.portainer_endpoint_id,
+    ...(agent
+      ? {
+          agent: {
+            ...(vm.portainer_agent_hostname === undefined ? {} : { hostname: vm.portainer_agent_hostname }),
+            ...(vm.portainer_agent_port === undefined ? {} : { port: vm.portainer_agent_port }),
+            ...(networkIp(vm) === undefined ? {} : { ip: networkIp(vm) }),
+          },
+        }
+      : {}),
     stackNames: (vm.docker_stacks ?? []).map((entry) => entryOf(entry).name).sort(),
     stackEnvironments: [...new Set((vm.docker_stacks ?? []).flatMap((entry) => entryOf(entry).environment ?? vm.environment ?? []))].sort(),
   };
@@ -264,6 +282,29 @@ export async function resolveVm(config: LoadedConfig, vmid: number, onlyStack?: 
 const RESOLVE_PARALLEL = 16;
 
 /**
+ * Offline: every agent VM must say where its agent listens (host name or a static IP), since
+ * phoenix registers its environment when Portainer has none. The hypervisor config's agent port
+ * is read (and checked) once.
+ */
+async function agentProblems(config: LoadedConfig): Promise<string[]> {
+  const agents = listVms(config).filter((vm) => vm.portainerRole === 'agent');
+  if (agents.length === 0) return [];
+  const layoutPort = await phoenixLayoutAgentPort(config.dir);
+  const file = displayPath(config.path);
+  const document = documentOf(config);
+  const lines: string[] = [];
+  for (const vm of agents) {
+    try {
+      agentEndpoint(vm, layoutPort);
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      lines.push(`${file}: ${formatPath(['vms', vmIndexOf(document, vm.vmid)])}: ${error.message}. ${error.hint ?? ''}`.trim());
+    }
+  }
+  return lines;
+}
+
+/**
  * Resolves every VM and throws one ConfigError listing every stack problem of the whole file
  * (unknown stacks, missing or invalid compose, VMs without a Portainer environment, a stack
  * claimed twice on one environment), for `phoenix config validate`: resolving VM by VM would
@@ -273,6 +314,7 @@ export async function checkAllVms(config: LoadedConfig): Promise<ResolvedVm[]> {
   const resolved: ResolvedVm[] = [];
   const file = displayPath(config.path);
   const lines = environmentProblems(documentOf(config).vms).map((problem) => `${file}: ${formatPath(problem.path)}: ${problem.message}`);
+  lines.push(...(await agentProblems(config)));
   // A few VMs at a time: one after the other, 2,000 VMs spent most of their time waiting on
   // file reads; all at once could run out of file descriptors. Results keep the vmid order.
   const outcomes = await mapLimit(listVms(config), RESOLVE_PARALLEL, async (vm) => {

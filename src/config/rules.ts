@@ -90,7 +90,7 @@ function entryProblems(vm: Json, index: number, declaredEnvs: string[] | undefin
 }
 
 /** phoenix's own keys on a VM; every other key belongs to the provisioning scripts. */
-const PHOENIX_VM_KEYS = ['docker_stacks', 'environment', 'portainer_environment_name', 'portainer_endpoint_id', 'portainer_role'];
+const PHOENIX_VM_KEYS = ['docker_stacks', 'environment', 'portainer_environment_name', 'portainer_endpoint_id', 'portainer_role', 'portainer_agent_hostname', 'portainer_agent_port'];
 
 /**
  * VM objects accept any provisioning key, so a typo of one of phoenix's own keys would pass
@@ -155,7 +155,9 @@ export function environmentProblems(vms: readonly VmDocument[]): Problem[] {
     if (entries.length === 0) return;
     const mappings: Array<[string, string]> = [];
     if (vm.portainer_endpoint_id !== undefined) mappings.push([`id ${vm.portainer_endpoint_id}`, `portainer_endpoint_id ${vm.portainer_endpoint_id}`]);
-    if (vm.portainer_environment_name !== undefined) mappings.push([`name ${vm.portainer_environment_name}`, `portainer_environment_name "${vm.portainer_environment_name}"`]);
+    // An agent VM without either key is registered (and found) under its own name.
+    const name = vm.portainer_environment_name ?? (vm.portainer_role === 'agent' && vm.portainer_endpoint_id === undefined ? vm.name : undefined);
+    if (name !== undefined) mappings.push([`name ${name}`, vm.portainer_environment_name === undefined ? `its name "${name}"` : `portainer_environment_name "${name}"`]);
     if (mappings.length === 0) {
       problems.push({
         path: ['vms', i],

@@ -10,6 +10,7 @@
  * half of a duplicate is. The pattern still reaches the JSON Schema through `.meta`.
  */
 import { z } from 'zod';
+import { agentHostProblem } from './agent';
 
 /**
  * Names Portainer keeps as sent. Portainer lower-cases a stack name and strips everything outside
@@ -72,6 +73,12 @@ export const portainerSchema = z
     insecure_skip_tls_verify: z.boolean().optional(),
     token_file: z.string().min(1).optional().meta({ description: 'Root-only API token file, relative to the config file' }),
     secrets_dir: z.string().min(1).optional().meta({ description: 'Directory of root-only secret files, relative to the config file' }),
+    agent_tls_skip_verify: z.boolean().optional().meta({ description: 'Registering an agent VM: TLSSkipVerify (default true: the agent serves a self-signed certificate it makes at start-up)' }),
+    agent_tls_skip_client_verify: z
+      .boolean()
+      .optional()
+      .meta({ description: 'Registering an agent VM: TLSSkipClientVerify (default true: the agent checks Portainer by its signature, not by a client certificate)' }),
+    agent_group_id: z.number().int().positive().optional().meta({ description: 'Registering an agent VM: the Portainer environment group (default 1, Unassigned)' }),
   })
   .meta({ description: 'How phoenix reaches Portainer' });
 
@@ -112,6 +119,17 @@ export const stackEntrySchema = z.union(
   { error: 'expected a stack name or {"name", "environment"?, "env"?}' },
 );
 
+const PORT_ERROR = 'expected a TCP port: a whole number from 1 to 65535';
+export const portSchema = z.number({ error: PORT_ERROR }).int({ error: PORT_ERROR }).min(1, { error: PORT_ERROR }).max(65535, { error: PORT_ERROR });
+
+const agentHostname = z
+  .string()
+  .superRefine((host, ctx) => {
+    const problem = agentHostProblem(host);
+    if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+  })
+  .meta({ pattern: '^[^\\s/@]+$', description: "Host name or IP address Portainer reaches the VM's agent at (no scheme, port or path); default: the address of network_config.ip" });
+
 /** Only phoenix's own VM fields are typed; every other field is the provisioning scripts'. */
 export const vmSchema = z.looseObject({
   vmid: z.number().int().positive(),
@@ -119,6 +137,8 @@ export const vmSchema = z.looseObject({
   portainer_role: z.enum(['primary', 'agent']).optional(),
   portainer_environment_name: z.string().min(1).optional(),
   portainer_endpoint_id: z.number().int().positive().optional(),
+  portainer_agent_hostname: agentHostname.optional(),
+  portainer_agent_port: portSchema.optional().meta({ description: "Port of the VM's Portainer agent; default network.portainer_agent_port of phoenix_hypervisor_config.json, else 9001" }),
   environment: z.string().min(1).optional(),
   docker_stacks: z.array(stackEntrySchema).optional(),
 });

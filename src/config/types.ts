@@ -11,6 +11,10 @@ export interface PortainerSettings {
   tokenFile?: string;
   /** Absolute. */
   secretsDir?: string;
+  /** Registering agent VMs: TLSSkipVerify / TLSSkipClientVerify (default true) and GroupID (default 1). */
+  agentTlsSkipVerify?: boolean;
+  agentTlsSkipClientVerify?: boolean;
+  agentGroupId?: number;
 }
 
 export interface LoadedConfig {
@@ -32,6 +36,8 @@ export interface VmSummary {
   portainerRole?: 'primary' | 'agent';
   portainerEnvironmentName?: string;
   portainerEndpointId?: number;
+  /** Where the agent of a `portainer_role: "agent"` VM listens, as the config says it (src/config/agent.ts turns it into a URL). */
+  agent?: { hostname?: string; port?: number; ip?: unknown };
   stackNames: string[];
   /** The environments its docker_stacks entries run in (each entry's, else the VM's), sorted. */
   stackEnvironments: string[];

@@ -57,7 +57,8 @@ export function plan(desired: readonly DesiredStackInput[], live: readonly LiveS
   }
 
   items.sort((a, b) => compare(stackKey(a.stack), stackKey(b.stack)));
-  return { vmid: options.vmid, items, orphans: orphans.sort(compare), summary: summarise(items) };
+  const register = options.register === undefined ? {} : { register: { name: options.register.name, url: options.register.url } };
+  return { vmid: options.vmid, items, orphans: orphans.sort(compare), summary: summarise(items), ...register };
 }
 
 /**
@@ -148,7 +149,7 @@ function summarise(items: readonly PlanItem[]): PlanSummary {
 }
 
 export function hasChanges(p: Plan): boolean {
-  return p.summary.create + p.summary.update + p.summary.delete > 0;
+  return p.register !== undefined || p.summary.create + p.summary.update + p.summary.delete > 0;
 }
 
 function compare(a: string, b: string): number {

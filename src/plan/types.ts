@@ -42,6 +42,15 @@ export interface PlanOptions {
    * images first (--pull; every other update of the plan pulls too), `plain` without (--redeploy).
    */
   redeploy?: 'pull' | 'plain';
+  /** The VM's agent environment does not exist yet: it is registered first, and `live` is empty. */
+  register?: EnvironmentRegistration;
+}
+
+/** A Portainer agent environment converge registers before the VM's stacks (never `plan`). */
+export interface EnvironmentRegistration {
+  name: string;
+  /** `tcp://<host>:<port>` of the VM's agent. */
+  url: string;
 }
 
 export interface EnvChanges {
@@ -117,4 +126,6 @@ export interface Plan {
   /** Owned live stacks that left the config and stay because `--prune` was not given. */
   orphans: string[];
   summary: PlanSummary;
+  /** Set when the VM's environment is registered first (shown as `+ environment <name>`). */
+  register?: EnvironmentRegistration;
 }

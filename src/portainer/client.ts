@@ -1,8 +1,10 @@
 import { AuthError, BugError, UnavailableError } from '../errors';
 import { PortainerApiError } from './errors';
+import { agentEnvironmentForm } from './environments-create';
+import type { AgentEnvironmentInput } from './environments-create';
 import { badAnswer } from './failures';
 import { ROUTES } from './routes';
-import { apiKeySchema, authSchema, currentUserSchema, environmentListSchema, stackFileSchema, stackListSchema, stackSchema, statusSchema, swarmSchema } from './schemas';
+import { apiKeySchema, authSchema, currentUserSchema, environmentListSchema, environmentSchema, stackFileSchema, stackListSchema, stackSchema, statusSchema, swarmSchema } from './schemas';
 import { Transport } from './transport';
 import type { ClientOptions, CreateStackInput, PortainerEnvironment, PortainerStack, PortainerVersion, UpdateStackInput } from './types';
 import { assertCanPull, parseVersion, pullImageFields, supportsNewCreateRoutes } from './version';
@@ -67,6 +69,16 @@ export class PortainerClient {
       timeout: 'read',
     });
     return this.http.parse(answer, environmentListSchema);
+  }
+
+  /**
+   * Registers an agent environment (a multipart form, docs/portainer-api.md#environment-registration).
+   * Retried only when the request provably never left (`unsent`); registerAgentEnvironment decides
+   * a lost answer by re-reading. Portainer pings the agent for up to 3 s: the read timeout applies.
+   */
+  async createAgentEnvironment(input: AgentEnvironmentInput): Promise<PortainerEnvironment> {
+    const answer = await this.http.call({ route: ROUTES.createEnvironment, body: agentEnvironmentForm(input), auth: API_KEY, timeout: 'read', retry: 'unsent' });
+    return this.http.parse(answer, environmentSchema);
   }
 
   /** Swarm stacks need the cluster id (not a node id), from Docker through Portainer's proxy. */

@@ -23,6 +23,7 @@ export const ROUTES = {
   status: route('GET', '/status'),
   // excludeSnapshotRaw drops the megabytes of DockerSnapshotRaw but keeps Snapshots[0].Swarm.
   environments: route('GET', '/endpoints', ['excludeSnapshotRaw']),
+  createEnvironment: route('POST', '/endpoints'),
   swarm: route(
     'GET',
     '/endpoints/{id}/docker/swarm',

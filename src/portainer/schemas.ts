@@ -71,26 +71,27 @@ export const stackListSchema = z
   .nullable()
   .transform((list) => list ?? []);
 
+/** One environment, as listed and as `POST /api/endpoints` answers it. */
+export const environmentSchema = z
+  .looseObject({
+    Id: int,
+    Name: z.string(),
+    Type: int,
+    URL: z.string().nullish(),
+    Status: int,
+    Snapshots: z.array(z.looseObject({ Swarm: z.boolean().optional() })).nullish(),
+  })
+  .transform((e): PortainerEnvironment => ({
+    id: e.Id,
+    name: e.Name,
+    kind: word(ENVIRONMENT_KINDS, e.Type),
+    url: e.URL ?? '',
+    state: word(ENVIRONMENT_STATES, e.Status),
+    swarm: e.Snapshots?.[0]?.Swarm ?? false,
+  }));
+
 export const environmentListSchema = z
-  .array(
-    z
-      .looseObject({
-        Id: int,
-        Name: z.string(),
-        Type: int,
-        URL: z.string().nullish(),
-        Status: int,
-        Snapshots: z.array(z.looseObject({ Swarm: z.boolean().optional() })).nullish(),
-      })
-      .transform((e): PortainerEnvironment => ({
-        id: e.Id,
-        name: e.Name,
-        kind: word(ENVIRONMENT_KINDS, e.Type),
-        url: e.URL ?? '',
-        state: word(ENVIRONMENT_STATES, e.Status),
-        swarm: e.Snapshots?.[0]?.Swarm ?? false,
-      })),
-  )
+  .array(environmentSchema)
   .nullable()
   .transform((list) => list ?? []);
 

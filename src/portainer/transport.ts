@@ -159,8 +159,10 @@ export class Transport {
     const { method } = spec.route;
     const path = buildPath(spec.route, spec.params, spec.query);
     const ctx: FailureContext = { url: this.shownUrl, method, path, scrub: this.scrub };
-    const headers = this.headersFor(spec.auth, spec.body !== undefined);
-    const body = spec.body === undefined ? undefined : JSON.stringify(spec.body);
+    // A form (environment registration) goes as multipart: fetch writes its Content-Type with the boundary.
+    const form = spec.body instanceof FormData;
+    const headers = this.headersFor(spec.auth, spec.body !== undefined && !form);
+    const body = spec.body === undefined ? undefined : spec.body instanceof FormData ? spec.body : JSON.stringify(spec.body);
     const timeoutMs = spec.timeout === 'read' ? this.readTimeoutMs : this.deployTimeoutMs;
     const policy = spec.retry ?? defaultPolicy(method);
 

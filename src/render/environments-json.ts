@@ -18,6 +18,9 @@ export const environmentsResult = z.object({
     }),
   ),
   unmatched: z.array(vmRef.extend({ wanted: z.string().optional(), closest: z.string().optional() })).describe('VMs whose Portainer environment was not found'),
+  toRegister: z
+    .array(vmRef.extend({ environment: z.string(), url: z.string().optional(), problem: z.string().optional() }))
+    .describe('agent VMs with no environment yet: converge registers each at its agent URL (problem: why it cannot)'),
 });
 export type EnvironmentsResult = z.infer<typeof environmentsResult>;
 
@@ -28,5 +31,12 @@ export function environmentsToJson(view: EnvironmentsResult): EnvironmentsResult
     version: view.version,
     environments: view.environments.map((e) => ({ id: e.id, name: e.name, type: e.type, url: e.url, status: e.status, swarm: e.swarm, vms: e.vms.map((vm) => ({ vmid: vm.vmid, name: vm.name })) })),
     unmatched: view.unmatched.map((vm) => ({ vmid: vm.vmid, name: vm.name, ...(vm.wanted === undefined ? {} : { wanted: vm.wanted }), ...(vm.closest === undefined ? {} : { closest: vm.closest }) })),
+    toRegister: view.toRegister.map((vm) => ({
+      vmid: vm.vmid,
+      name: vm.name,
+      environment: vm.environment,
+      ...(vm.url === undefined ? {} : { url: vm.url }),
+      ...(vm.problem === undefined ? {} : { problem: vm.problem }),
+    })),
   };
 }

@@ -1,3 +1,4 @@
+import { printable } from './style';
 import type { Paint } from './style';
 
 export interface EnvironmentsView {
@@ -5,6 +6,7 @@ export interface EnvironmentsView {
   version: string;
   environments: Array<{ id: number; name: string; type: string; url: string; status: string; swarm: boolean; vms: Array<{ vmid: number; name: string }> }>;
   unmatched: Array<{ vmid: number; name: string; wanted?: string; closest?: string }>;
+  toRegister: Array<{ vmid: number; name: string; environment: string; url?: string; problem?: string }>;
 }
 
 /** A table of Portainer's environments with the VMs mapped to each, then the VMs that map to none. */
@@ -24,6 +26,13 @@ export function renderEnvironmentsText(view: EnvironmentsView, paint: Paint): st
     for (const vm of view.unmatched) {
       const what = vm.wanted === undefined ? 'names no portainer_environment_name or portainer_endpoint_id' : `wants "${vm.wanted}"`;
       lines.push(`  ${paint('magenta', `${vm.vmid} (${vm.name})`)}: ${what}${vm.closest ? `; closest: "${vm.closest}"` : ''}`);
+    }
+  }
+  if (view.toRegister.length > 0) {
+    lines.push('', 'Agent VMs with no environment yet (converge registers each):');
+    for (const vm of view.toRegister) {
+      const where = vm.url === undefined ? `cannot be registered: ${vm.problem ?? 'no agent address'}` : `agent at ${vm.url}`;
+      lines.push(`  ${paint('green', `+ ${vm.vmid} (${vm.name})`)}: environment "${printable(vm.environment)}", ${printable(where)}`);
     }
   }
   return lines.join('\n');

@@ -23,6 +23,8 @@ export interface VmRow {
   error?: { code: string; message: string; hint?: string };
   /** outcome `protected`: the protected phoenix environments the run did not name. */
   protectedEnvironments?: string[];
+  /** The agent environment converge registered for this VM before its stacks. */
+  registered?: { name: string; url: string; environmentId: number; recovered: boolean };
 }
 
 const OUTCOME_TEXT: Record<string, string> = {

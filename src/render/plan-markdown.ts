@@ -1,18 +1,21 @@
 import type { ActionResult } from '../apply';
 import type { Plan } from '../plan';
-import type { PlanHeader } from './plan-text';
+import type { PlanHeader, RegisteredView } from './plan-text';
 import { summaryLine } from './plan-text';
 import { SYMBOL, envChangeLine, envDetails, omittedDiffLine, orphansLine, printable } from './style';
 
 /** The plan as Markdown, for a merge-request comment in CI. */
-export function renderPlanMarkdown(header: PlanHeader, plan: Plan, results?: readonly ActionResult[]): string {
+export function renderPlanMarkdown(header: PlanHeader, plan: Plan, results?: readonly ActionResult[], registered?: RegisteredView): string {
   const lines = [
     `### phoenix: VM ${header.vmid} (${header.vmName})`,
     '',
-    `${header.phoenixEnvironment === undefined ? '' : `phoenix environment \`${header.phoenixEnvironment}\`, `}Portainer environment \`${header.portainerEnvironmentName}\` (id ${header.portainerEnvironmentId}), Portainer ${header.portainerVersion}`,
+    `${header.phoenixEnvironment === undefined ? '' : `phoenix environment \`${header.phoenixEnvironment}\`, `}Portainer environment \`${header.portainerEnvironmentName}\` (${plan.register === undefined ? `id ${header.portainerEnvironmentId}` : 'not registered yet'}), Portainer ${header.portainerVersion}`,
     '',
     '| | stack | action | reason |',
     '| --- | --- | --- | --- |',
+    ...(plan.register === undefined
+      ? []
+      : [`| \`+\` | environment \`${escape(printable(plan.register.name))}\` | register | agent at ${escape(printable(plan.register.url))}; converge registers it first |`]),
     ...plan.items.map((i) => `| \`${SYMBOL[i.action]}\` | \`${i.stack}\` | ${i.action} | ${escape(i.reason)} |`),
     '',
     `**${summaryLine(plan)}**`,
@@ -34,6 +37,7 @@ export function renderPlanMarkdown(header: PlanHeader, plan: Plan, results?: rea
   }
   if (results) {
     lines.push('', '| stack | action | outcome |', '| --- | --- | --- |');
+    if (registered) lines.push(`| environment \`${escape(printable(registered.name))}\` | register | done (id ${registered.environmentId}) |`);
     lines.push(...results.map((r) => `| \`${r.stack}\` | ${r.action} | ${r.outcome}${r.error ? `: ${escape(r.error.message)}` : ''} |`));
   }
   return lines.join('\n');

@@ -72,6 +72,10 @@ const vmJson = {
   outcome: z.string(),
   exitCode: z.number(),
   error: z.object({ code: z.string(), message: z.string(), hint: z.string().optional() }).optional(),
+  /** An agent VM whose Portainer environment does not exist: converge registers it before the stacks. */
+  register: z.object({ name: z.string(), url: z.string() }).optional(),
+  /** converge registered that environment (`recovered`: confirmed by re-reading Portainer after a lost answer or a duplicate name). */
+  registered: z.object({ name: z.string(), url: z.string(), environmentId: z.number(), recovered: z.boolean() }).optional(),
 };
 
 const portainerJson = z.object({ url: z.string(), version: z.string() }).nullable();
@@ -102,6 +106,8 @@ function vmToJson(row: VmRow) {
     outcome: row.outcome,
     exitCode: row.exitCode,
     ...(row.error ? { error: row.error } : {}),
+    ...(row.plan?.register ? { register: { name: row.plan.register.name, url: row.plan.register.url } } : {}),
+    ...(row.registered ? { registered: { name: row.registered.name, url: row.registered.url, environmentId: row.registered.environmentId, recovered: row.registered.recovered } } : {}),
   };
 }
 

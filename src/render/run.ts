@@ -25,7 +25,7 @@ export function renderVmPlans(view: RunView, { paint, markdown }: RenderOptions)
   const blocks: string[] = [];
   for (const row of view.vms) {
     if (row.header === undefined || row.plan === undefined) continue;
-    const text = row.status ? renderStatusText(row.header, row.status.stacks, row.status.outOfSync, paint) : renderPlanText(row.header, row.plan, paint);
+    const text = row.status ? renderStatusText(row.header, row.status.stacks, row.status.outOfSync, paint, row.plan.register) : renderPlanText(row.header, row.plan, paint);
     blocks.push(view.named ? text : `${text}\n`);
   }
   return blocks;
@@ -37,13 +37,17 @@ export function renderRun(view: RunView, { paint, markdown }: RenderOptions): st
   const planned = view.vms.filter((row) => row.header !== undefined && row.plan !== undefined);
   if (markdown) {
     for (const row of planned)
-      if (row.header && row.plan) blocks.push(view.named ? renderPlanMarkdown(row.header, row.plan, row.results) : `${renderPlanMarkdown(row.header, row.plan, row.results)}\n`);
+      if (row.header && row.plan) {
+        const text = renderPlanMarkdown(row.header, row.plan, row.results, row.registered);
+        blocks.push(view.named ? text : `${text}\n`);
+      }
     if (!view.named) blocks.push(renderManyMarkdown(view.vms));
     return blocks;
   }
   for (const row of view.vms) {
     if (row.results === undefined) continue;
-    blocks.push(view.named && view.vms.length === 1 ? `\n${renderResultText(row.results, paint)}` : `VM ${row.vmid} (${row.name}):\n${renderResultText(row.results, paint)}\n`);
+    const text = renderResultText(row.results, paint, row.registered);
+    blocks.push(view.named && view.vms.length === 1 ? `\n${text}` : `VM ${row.vmid} (${row.name}):\n${text}\n`);
   }
   if (!view.named) blocks.push(renderManySummary(view.vms, paint, view.mode === 'converge'));
   return blocks;

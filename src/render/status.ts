@@ -1,6 +1,6 @@
-import type { EnvChanges } from '../plan';
+import type { EnvChanges, EnvironmentRegistration } from '../plan';
 import { envToJson } from './plan-json';
-import { headerLine } from './plan-text';
+import { headerLine, registerLine } from './plan-text';
 import type { PlanHeader } from './plan-text';
 import type { Colour, Paint } from './style';
 
@@ -30,8 +30,9 @@ const LOOK: Record<string, { mark: string; label: string; colour: Colour }> = {
 };
 
 /** One line per stack, the mark and state readable at a glance, then a count line. */
-export function renderStatusText(header: PlanHeader, rows: readonly StatusRow[], outOfSync: number, paint: Paint): string {
-  const lines = [headerLine(header), ''];
+export function renderStatusText(header: PlanHeader, rows: readonly StatusRow[], outOfSync: number, paint: Paint, register?: EnvironmentRegistration): string {
+  const lines = [headerLine(header, register), ''];
+  if (register !== undefined) lines.push(`  ${paint('green', registerLine(register))}  not in Portainer: converge registers it`);
   if (rows.length === 0) lines.push('  (no stacks declared and none live)');
   const width = Math.max(0, ...rows.map((r) => r.stack.length));
   const labelWidth = Math.max(...Object.values(LOOK).map((l) => l.label.length));
@@ -47,6 +48,7 @@ export function renderStatusText(header: PlanHeader, rows: readonly StatusRow[],
     .map(([state, look]) => [count(state), look.label] as const)
     .filter(([n]) => n > 0)
     .map(([n, label]) => `${n} ${label}`);
+  if (register !== undefined) parts.unshift('1 environment to register');
   lines.push('', `Status: ${parts.join(', ') || 'no stacks'}. ${outOfSync === 0 ? 'Everything is in sync.' : `${outOfSync} out of sync.`}`);
   return lines.join('\n');
 }

@@ -187,10 +187,20 @@ describe('listVms', () => {
         environment: 'test',
         portainerRole: 'agent',
         portainerEnvironmentName: 'drphoenix',
+        agent: { ip: '10.0.0.102/24' },
         stackNames: ['monitoring', 'qdrant', 'uptime-kuma', 'whoami'],
         stackEnvironments: ['test'],
       },
-      { vmid: 1003, name: 'dev-box', environment: 'dev', portainerRole: 'agent', portainerEnvironmentName: 'dev-box', stackNames: ['monitoring', 'qdrant', 'whoami'], stackEnvironments: ['dev'] },
+      {
+        vmid: 1003,
+        name: 'dev-box',
+        environment: 'dev',
+        portainerRole: 'agent',
+        portainerEnvironmentName: 'dev-box',
+        agent: { ip: '10.0.0.103/24' },
+        stackNames: ['monitoring', 'qdrant', 'whoami'],
+        stackEnvironments: ['dev'],
+      },
     ]);
   });
 

@@ -19,6 +19,11 @@ it('the demo converges the sample config, then a second run sends no write', asy
   expect(out).not.toContain('legacy-nginx  ');
   expect(out).toContain('Plan: 2 to create, 1 to update, 0 to delete, 1 unchanged.');
   expect(out).toContain('Plan: 0 to create, 0 to update, 0 to delete, 4 unchanged.');
+  // VM 1003 (dev-box) is onboarded: its agent environment is registered, then its stacks created on it.
+  expect(out).toContain('  + environment dev-box (agent at tcp://10.0.0.103:9001)  not in Portainer: converge registers it first');
+  expect(out).toContain('Plan: 1 environment to register, 3 to create, 0 to update, 0 to delete, 0 unchanged.');
+  expect(out).toContain('  done   register environment dev-box (id 3)');
+  expect(out).toContain('Plan: 0 to create, 0 to update, 0 to delete, 3 unchanged.');
   expect(out).toContain('Second run sent 0 write requests. legacy-nginx is still there, untouched.');
   expect(out).not.toContain('ptr_demo_token');
 });

@@ -16,14 +16,14 @@ import { join } from 'node:path';
 
 import { DEMO_SERVICE_FAULTS } from './runtime';
 import { startSimulator } from '../index';
-import { DEMO_CONFIG as CONFIG, DEMO_VMID as VMID, REPO_ROOT as ROOT, demoSeed } from './seed';
+import { DEMO_CONFIG as CONFIG, DEMO_NEW_VMID as NEW_VMID, DEMO_VMID as VMID, REPO_ROOT as ROOT, demoSeed } from './seed';
 
 const TOKEN = 'ptr_demo_token_for_the_simulator_only';
 
 async function main(): Promise<number> {
   const seed = await demoSeed();
   const vm = { name: seed.vmName };
-  const sim = await startSimulator({ version: seed.version, apiKeys: [TOKEN], endpoints: seed.endpoints, stacks: seed.stacks });
+  const sim = await startSimulator({ version: seed.version, apiKeys: [TOKEN], endpoints: seed.endpoints, stacks: seed.stacks, agents: seed.agents });
   const lockDir = mkdtempSync(join(tmpdir(), 'phoenix-demo-locks-'));
   for (const fault of DEMO_SERVICE_FAULTS) sim.setServiceFault(fault);
 
@@ -42,11 +42,17 @@ async function main(): Promise<number> {
   try {
     say(`Portainer simulator (${seed.version}) listening on ${sim.url}, seeded for VM ${VMID} "${vm.name}":`);
     say('  whoami: in sync   monitoring: drifted   qdrant, uptime-kuma: missing   legacy-nginx: not managed by phoenix');
+    say(`  VM ${NEW_VMID} (dev-box): a new agent VM, no Portainer environment yet; its agent answers at ${seed.agents[1]}`);
     const first = await cli(['portainer', String(VMID), 'converge', '--yes']);
     if (first !== 0) return first;
+    // Onboarding: one converge registers the VM's agent environment and deploys its stacks.
+    const onboard = await cli(['portainer', String(NEW_VMID), 'converge', '--yes']);
+    if (onboard !== 0) return onboard;
     const writes = sim.writes().length;
-    const second = await cli(['portainer', String(VMID), 'converge', '--yes']);
-    if (second !== 0) return second;
+    for (const vmid of [VMID, NEW_VMID]) {
+      const again = await cli(['portainer', String(vmid), 'converge', '--yes']);
+      if (again !== 0) return again;
+    }
     const untouched = sim.stacks().find((s) => s.name === 'legacy-nginx');
     say(`\nSecond run sent ${sim.writes().length - writes} write requests. legacy-nginx is ${untouched ? 'still there, untouched' : 'GONE (bug!)'}.`);
     // What runs on the VM now: whoami's container exited before the runs, and converge did not redeploy it.

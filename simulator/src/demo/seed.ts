@@ -1,7 +1,8 @@
 /**
  * The demo's Portainer state for VM 1002 of the sample phoenix_vm_configs.json: one stack in
- * sync, one drifted, one missing, one that phoenix does not own. Used by `npm run demo` and by
- * the simulator's `--seed demo`.
+ * sync, one drifted, one missing, one that phoenix does not own. VM 1003 (dev-box) is a new
+ * agent VM: no environment yet, and its agent answers, so the demo's converge registers it.
+ * Used by `npm run demo` and by the simulator's `--seed demo`.
  *
  * "In sync" must be byte for byte what phoenix would deploy, so the seed is computed with the
  * product's own config loader and normaliser, loaded from the product's build (`dist/`, made by
@@ -16,6 +17,9 @@ import { DEMO_STOPPED_STACK } from './runtime';
 export const REPO_ROOT = resolve(__dirname, '../../..');
 export const DEMO_CONFIG = join(REPO_ROOT, 'phoenix_vm_configs.json');
 export const DEMO_VMID = 1002;
+/** The new agent VM the demo registers, and where its agent answers (its network_config.ip, port 9001). */
+export const DEMO_NEW_VMID = 1003;
+export const DEMO_NEW_AGENT = 'tcp://10.0.0.103:9001';
 export const DEMO_VERSION = '2.21.4';
 
 interface EnvPair {
@@ -48,6 +52,8 @@ export interface DemoSeed {
   version: string;
   endpoints: SimEndpoint[];
   stacks: SimStackSeed[];
+  /** Agent URLs that answer when an environment is registered. */
+  agents: string[];
 }
 
 /** `stoppedStack` (default DEMO_STOPPED_STACK): uptime-kuma is seeded in sync but stopped, instead of missing. */
@@ -67,7 +73,7 @@ export async function demoSeed(product: DemoProduct = loadProduct(), configPath:
   const endpoints: SimEndpoint[] = [
     { id: 1, name: 'local', type: 1 },
     { id: 2, name: vm.portainerEnvironmentName ?? 'drphoenix', type: 2, url: 'tcp://10.0.0.102:9001' },
-    { id: 3, name: 'dev-box', type: 2, url: 'tcp://10.0.0.103:9001' },
+    // dev-box (VM 1003) has no environment: phoenix registers it at DEMO_NEW_AGENT.
   ];
   const stacks: SimStackSeed[] = [
     // In sync: exactly what the config wants, already marked as phoenix's.
@@ -85,5 +91,5 @@ export async function demoSeed(product: DemoProduct = loadProduct(), configPath:
     ...(stoppedStack ? [{ name: 'uptime-kuma', endpointId: 2, composeText: owned(declared('uptime-kuma').composeText), env: envOf('uptime-kuma'), status: 2 as const }] : []),
     // uptime-kuma is declared too, and qdrant is missing: both get created.
   ];
-  return { vmName: vm.name, version: DEMO_VERSION, endpoints, stacks };
+  return { vmName: vm.name, version: DEMO_VERSION, endpoints, stacks, agents: ['tcp://10.0.0.102:9001', DEMO_NEW_AGENT] };
 }
