@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+// V8 flags phoenix runs with (why: src/cli/code-cache.ts), before anything is compiled.
+require('../dist/cli/code-cache').setRuntimeFlags();
 // Load ./.env when present and safe (a regular file, owned by root or you, writable by no one
 // else; variables already set win); refuse to start (77) otherwise. See src/secrets/dotenv.ts.
 require('../dist/cli/startup').loadDotEnvOrExit(process.argv.slice(2));

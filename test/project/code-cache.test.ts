@@ -1,0 +1,108 @@
+import { execFileSync } from 'node:child_process';
+import { chmodSync, chownSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { REPO } from '../helpers/cli';
+
+/**
+ * The one-file bundle of the CLI (dist/phoenix.js) and its V8 code cache (dist/phoenix.cache),
+ * both written by `npm run build` (scripts/bundle.js), loaded by dist/cli/code-cache.js. Each
+ * check runs in a child process of its own: the loader sets V8 flags for the process.
+ */
+const LOADER = join(REPO, 'dist/cli/code-cache.js');
+
+interface Loaded {
+  fromCache: boolean;
+  exports: Record<string, unknown>;
+}
+
+/** Compile `bundle` with `cache` in a fresh Node (with phoenix's flags unless `flags` is false). */
+function load(bundle: string, cache: string | undefined, flags = true): Loaded {
+  const script = `
+    const c = require(${JSON.stringify(LOADER)});
+    if (${flags}) c.setRuntimeFlags();
+    const b = c.compileBundle(${JSON.stringify(bundle)}, ${JSON.stringify(cache)});
+    const exp = b.module.exports;
+    const out = exp.COMMANDS && typeof exp.COMMANDS === 'object' && !('value' in exp) ? { commands: Object.keys(exp.COMMANDS) } : exp;
+    process.stdout.write(JSON.stringify({ fromCache: b.fromCache, exports: out }));
+  `;
+  return JSON.parse(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' })) as Loaded;
+}
+
+/** Write a cache for `bundle` the way scripts/bundle.js does (same flags, header, data). */
+function writeCache(bundle: string, cache: string): void {
+  const script = `
+    const c = require(${JSON.stringify(LOADER)});
+    c.setRuntimeFlags();
+    const b = c.compileBundle(${JSON.stringify(bundle)}, undefined);
+    require('node:fs').writeFileSync(${JSON.stringify(cache)}, Buffer.concat([Buffer.from(c.codeCacheHeader(b.source)), b.script.createCachedData()]), { mode: 0o644 });
+  `;
+  execFileSync(process.execPath, ['-e', script]);
+}
+
+function fixture(): { dir: string; bundle: string; cache: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'phoenix-code-cache-'));
+  const bundle = join(dir, 'bundle.js');
+  const cache = join(dir, 'bundle.cache');
+  writeFileSync(bundle, 'exports.value = (function answer() { return 41 + 1; })();\n');
+  writeCache(bundle, cache);
+  chmodSync(cache, 0o644);
+  return { dir, bundle, cache };
+}
+
+describe('the bundled CLI and its code cache', () => {
+  it('npm run build writes both, and the build’s cache is used for every command of the manifest', () => {
+    const loaded = load(join(REPO, 'dist/phoenix.js'), join(REPO, 'dist/phoenix.cache'));
+    expect(loaded.fromCache).toBe(true);
+    const manifest = JSON.parse(readFileSync(join(REPO, 'oclif.manifest.json'), 'utf8')) as { commands: Record<string, unknown> };
+    expect((loaded.exports.commands as string[]).sort()).toEqual(Object.keys(manifest.commands).sort());
+  });
+
+  it('a fresh cache of the same text, flags and Node is used', () => {
+    const { bundle, cache } = fixture();
+    expect(load(bundle, cache)).toEqual({ fromCache: true, exports: { value: 42 } });
+  });
+
+  it('a cache made for another text of the same length is not used, and the text on disk is what runs', () => {
+    const { bundle, cache } = fixture();
+    writeFileSync(bundle, 'exports.value = (function answer() { return 41 + 2; })();\n');
+    expect(load(bundle, cache)).toEqual({ fromCache: false, exports: { value: 43 } });
+  });
+
+  it('a cache that group or others may write is not read (a cache is code)', () => {
+    const { bundle, cache } = fixture();
+    chmodSync(cache, 0o664);
+    expect(load(bundle, cache).fromCache).toBe(false);
+    chmodSync(cache, 0o646);
+    expect(load(bundle, cache).fromCache).toBe(false);
+  });
+
+  it('a symlink to a cache that others may write is not read either (the file read is the file checked)', () => {
+    const { dir, bundle, cache } = fixture();
+    chmodSync(cache, 0o666);
+    const link = join(dir, 'link.cache');
+    symlinkSync(cache, link);
+    expect(load(bundle, link).fromCache).toBe(false);
+  });
+
+  const asRoot = process.getuid?.() === 0 ? it : it.skip;
+  asRoot('a cache owned by another user than root or the one running is not read', () => {
+    const { bundle, cache } = fixture();
+    chownSync(cache, 65534, 65534);
+    expect(load(bundle, cache).fromCache).toBe(false);
+  });
+
+  it('without a cache, with a truncated or foreign one, or under other V8 flags, the bundle runs from source', () => {
+    const { dir, bundle, cache } = fixture();
+    expect(load(bundle, join(dir, 'missing.cache'))).toEqual({ fromCache: false, exports: { value: 42 } });
+    expect(load(bundle, cache, false)).toEqual({ fromCache: false, exports: { value: 42 } });
+    const truncated = join(dir, 'truncated.cache');
+    writeFileSync(truncated, readFileSync(cache).subarray(0, 120), { mode: 0o644 });
+    expect(load(bundle, truncated)).toEqual({ fromCache: false, exports: { value: 42 } });
+    const foreign = join(dir, 'foreign.cache');
+    writeFileSync(foreign, 'not a cache\n', { mode: 0o644 });
+    expect(load(bundle, foreign)).toEqual({ fromCache: false, exports: { value: 42 } });
+    expect(load(bundle, dir)).toEqual({ fromCache: false, exports: { value: 42 } });
+  });
+});
