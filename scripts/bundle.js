@@ -15,7 +15,7 @@
 //   written at run time.
 'use strict';
 const { execFileSync } = require('node:child_process');
-const { readdirSync, writeFileSync } = require('node:fs');
+const { readdirSync, readFileSync, writeFileSync } = require('node:fs');
 const { join, relative } = require('node:path');
 const { Buffer } = require('node:buffer');
 
@@ -23,6 +23,8 @@ const root = join(__dirname, '..');
 const dist = join(root, 'dist');
 const BUNDLE = join(dist, 'phoenix.js');
 const CACHE = join(dist, 'phoenix.cache');
+const OCLIF = join(dist, 'oclif.js');
+const OCLIF_CACHE = join(dist, 'oclif.cache');
 
 function commandFiles(dir) {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -47,49 +49,113 @@ function entry() {
   return `exports.COMMANDS = {\n${lines.join('\n')}\n};\n`;
 }
 
-function bundle() {
+const COMMON = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  // Whitespace and syntax only: names stay readable in the stack of an internal error (exit 70).
+  minifyWhitespace: true,
+  minifySyntax: true,
+  legalComments: 'none',
+  charset: 'ascii',
+  logLevel: 'warning',
+};
+
+async function bundle() {
   const esbuild = require('esbuild');
-  esbuild.buildSync({
+  await esbuild.build({
+    ...COMMON,
     stdin: { contents: entry(), resolveDir: dist, sourcefile: 'phoenix-entry.js', loader: 'js' },
     outfile: BUNDLE,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
     external: ['@oclif/core', '@github/keytar'],
+    plugins: [sharedWithBin],
     // jsonc-parser's `main` is a UMD build whose inner require()s esbuild cannot follow; its
     // `module` build is plain ESM. Packages with an `exports` map are resolved by it, not by this.
     mainFields: ['module', 'main'],
-    // Whitespace and syntax only: names stay readable in the stack of an internal error (exit 70).
-    minifyWhitespace: true,
-    minifySyntax: true,
-    legalComments: 'none',
-    charset: 'ascii',
-    logLevel: 'warning',
   });
+  // @oclif/core as one file, used by bin/run.js in place of the package (src/cli/code-cache.ts).
+  // TypeScript and ts-node are what oclif loads in development mode only: left out (6 MB).
+  await esbuild.build({
+    ...COMMON,
+    entryPoints: [require.resolve('@oclif/core')],
+    outfile: OCLIF,
+    external: ['typescript', 'ts-node'],
+    plugins: [importThroughLoader],
+    banner: { js: 'var __phoenixImportModule = (specifier) => require("./cli/code-cache.js").importModule(specifier);' },
+  });
+  for (const file of [BUNDLE, OCLIF]) {
+    if (/\bimport\(/.test(readFileSync(file, 'latin1'))) throw new Error(`${relative(root, file)} still has an import(): route it through importModule (see importThroughLoader)`);
+  }
 }
 
 /**
+ * Modules of dist/ that bin/run.js loads itself before any command and that keep state the
+ * commands read: the bundle requires these very files (one instance) instead of a copy of its
+ * own. dist/secrets/dotenv.js remembers which variables ./.env set ("set by .env" in token
+ * status).
+ */
+const SHARED_WITH_BIN = ['secrets/dotenv.js'];
+const sharedWithBin = {
+  name: 'shared-with-bin',
+  setup(build) {
+    build.onResolve({ filter: /^\./ }, (args) => {
+      const resolved = relative(dist, join(args.resolveDir, args.path.endsWith('.js') ? args.path : `${args.path}.js`))
+        .split('\\')
+        .join('/');
+      return SHARED_WITH_BIN.includes(resolved) ? { path: `./${resolved}`, external: true } : undefined;
+    });
+  },
+};
+
+/**
+ * oclif imports its ESM plugins' commands and hooks with import() (and lilconfig and its
+ * development-mode TypeScript loader have one each). Code compiled with vm.Script from a code
+ * cache has no working import() on Node 20 (ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING, measured),
+ * so each calls importModule of dist/cli/code-cache.js instead, a module Node loads itself. The
+ * build fails when an import() is left in a bundle.
+ */
+const importThroughLoader = {
+  name: 'import-through-loader',
+  setup(build) {
+    build.onLoad({ filter: /\.[cm]?js$/ }, (args) => {
+      const text = readFileSync(args.path, 'utf8');
+      // import('a-package') of a literal esbuild bundles by itself; only computed ones remain.
+      const computed = /\bimport\((?!\s*['"])/g;
+      if (!computed.test(text)) return undefined;
+      return { contents: text.replace(computed, '__phoenixImportModule('), loader: 'js' };
+    });
+  },
+};
+
+/**
  * Runs in a fresh process: compile, evaluate every command module once, then run
- * `config validate` of the repository's example config in-process (its output discarded), so
+ * `config validate` of the repository's example config and `--help` in-process (output discarded), so
  * that the functions every run needs (config and compose parsing, the schema checks) are in the
  * cache too: V8 caches only what was compiled, and compiles a function on its first call.
  */
 async function produceCache() {
-  const { codeCacheHeader, compileBundle, setRuntimeFlags } = require(join(dist, 'cli', 'code-cache.js'));
+  const { codeCacheHeader, compileBundle, setRuntimeFlags, useBundledOclif } = require(join(dist, 'cli', 'code-cache.js'));
   setRuntimeFlags();
-  const { module, script, source } = compileBundle(BUNDLE, undefined);
-  const { COMMANDS } = module.exports;
+  const oclif = useBundledOclif(dist, false);
+  const phoenix = compileBundle(BUNDLE, undefined);
+  const { COMMANDS } = phoenix.module.exports;
   for (const id of Object.keys(COMMANDS)) void COMMANDS[id];
   const write = process.stdout.write;
   process.stdout.write = () => true;
   try {
     await COMMANDS['config:validate'].run(['--config', join(root, 'phoenix_vm_configs.json')], root);
+    await oclif.module.exports.execute({ dir: join(root, 'bin'), args: ['--help'] });
   } finally {
     process.stdout.write = write;
   }
   if (process.exitCode) throw new Error(`config validate of phoenix_vm_configs.json exited ${process.exitCode} while warming the code cache`);
-  writeFileSync(CACHE, Buffer.concat([Buffer.from(codeCacheHeader(source)), script.createCachedData()]), { mode: 0o644 });
+  for (const [file, compiled] of [
+    [CACHE, phoenix],
+    [OCLIF_CACHE, oclif],
+  ]) {
+    writeFileSync(file, Buffer.concat([Buffer.from(codeCacheHeader(compiled.source)), compiled.script.createCachedData()]), { mode: 0o644 });
+  }
 }
 
 if (process.argv.includes('--cache')) {
@@ -98,7 +164,13 @@ if (process.argv.includes('--cache')) {
     process.exit(1);
   });
 } else {
-  bundle();
-  execFileSync(process.execPath, [join(__dirname, 'bundle.js'), '--cache'], { stdio: 'inherit' });
-  console.error(`${relative(root, BUNDLE)}, ${relative(root, CACHE)}: bundle and code cache written`);
+  bundle()
+    .then(() => {
+      execFileSync(process.execPath, [join(__dirname, 'bundle.js'), '--cache'], { stdio: 'inherit' });
+      console.error(`${[BUNDLE, CACHE, OCLIF, OCLIF_CACHE].map((f) => relative(root, f)).join(', ')}: bundles and code caches written`);
+    })
+    .catch((error) => {
+      console.error(error);
+      process.exit(1);
+    });
 }

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readFileSync } from 'node:fs';
 import Module from 'node:module';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
-import { constants, Script } from 'node:vm';
+import { Script } from 'node:vm';
 
 /**
  * Start-up (docs/performance.md, "Start-up"): the bundled CLI, dist/phoenix.js, is compiled
@@ -87,8 +87,6 @@ export function compileBundle(file: string, cacheFile: string | undefined): Comp
   const script = new Script(Module.wrap(source), {
     filename: file,
     cachedData,
-    // A dynamic import() left in the bundle resolves as in any module.
-    importModuleDynamically: constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
   });
   const module = new Module(file);
   module.filename = file;
@@ -102,4 +100,29 @@ export function compileBundle(file: string, cacheFile: string | undefined): Comp
   }
   module.loaded = true;
   return { module, script, source, fromCache: cachedData !== undefined && !script.cachedDataRejected };
+}
+
+/**
+ * bin/run.js: dist/oclif.js, the one-file bundle of @oclif/core, compiled from dist/oclif.cache,
+ * becomes *the* @oclif/core of the process: it is registered in require's cache under the
+ * package's own entry file, so phoenix's bundle, the help class, the hook and oclif's plugins
+ * (which `import '@oclif/core'`) all get this one copy. Undefined when the build has no such
+ * bundle (bin/run.js then requires the package). `withCache` false: compile from source (the
+ * process that writes the cache).
+ */
+export function useBundledOclif(dist: string, withCache = true): CompiledBundle | undefined {
+  const file = join(dist, 'oclif.js');
+  if (!existsSync(file)) return undefined;
+  const compiled = compileBundle(file, withCache ? join(dist, 'oclif.cache') : undefined);
+  require.cache[require.resolve('@oclif/core')] = compiled.module;
+  return compiled;
+}
+
+/**
+ * import() for the bundles: code compiled by vm.Script (above) has none that works from a code
+ * cache on Node 20, so scripts/bundle.js makes oclif's module loader call this one, compiled by
+ * Node itself (TypeScript keeps `import()` as it is in a CommonJS module under node16).
+ */
+export function importModule(specifier: string): Promise<unknown> {
+  return import(specifier);
 }

@@ -59,6 +59,21 @@ describe('the bundled CLI and its code cache', () => {
     expect((loaded.exports.commands as string[]).sort()).toEqual(Object.keys(manifest.commands).sort());
   });
 
+  it('@oclif/core runs from its bundle and cache, as the one copy every require of the package gets', () => {
+    const script = `
+      const c = require(${JSON.stringify(LOADER)});
+      c.setRuntimeFlags();
+      const oclif = c.useBundledOclif(${JSON.stringify(join(REPO, 'dist'))});
+      const fromPackage = require(require.resolve('@oclif/core', { paths: [${JSON.stringify(REPO)}] }));
+      process.stdout.write(JSON.stringify({ fromCache: oclif.fromCache, same: fromPackage === oclif.module.exports, execute: typeof fromPackage.execute }));
+    `;
+    expect(JSON.parse(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' }))).toEqual({ fromCache: true, same: true, execute: 'function' });
+  });
+
+  it('no import() is left in a bundle: code from a code cache has none that works on Node 20', () => {
+    for (const file of ['dist/phoenix.js', 'dist/oclif.js']) expect(readFileSync(join(REPO, file), 'latin1')).not.toMatch(/\bimport\(/);
+  });
+
   it('a fresh cache of the same text, flags and Node is used', () => {
     const { bundle, cache } = fixture();
     expect(load(bundle, cache)).toEqual({ fromCache: true, exports: { value: 42 } });
