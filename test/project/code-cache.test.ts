@@ -1,9 +1,9 @@
-import { execFileSync } from 'node:child_process';
-import { chmodSync, chownSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, chownSync, cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { REPO } from '../helpers/cli';
+import { baseEnv, REPO } from '../helpers/cli';
 
 /**
  * The one-file bundle of the CLI (dist/phoenix.js) and its V8 code cache (dist/phoenix.cache),
@@ -119,5 +119,21 @@ describe('the bundled CLI and its code cache', () => {
     writeFileSync(foreign, 'not a cache\n', { mode: 0o644 });
     expect(load(bundle, foreign)).toEqual({ fromCache: false, exports: { value: 42 } });
     expect(load(bundle, dir)).toEqual({ fromCache: false, exports: { value: 42 } });
+  });
+
+  it('a build without the bundles (tsc alone) runs the same commands from dist/ file by file', async () => {
+    const tree = mkdtempSync(join(tmpdir(), 'phoenix-no-bundle-'));
+    for (const entry of ['bin', 'dist', 'package.json', 'oclif.manifest.json']) cpSync(join(REPO, entry), join(tree, entry), { recursive: true });
+    for (const file of ['phoenix.js', 'phoenix.cache', 'oclif.js', 'oclif.cache']) rmSync(join(tree, 'dist', file));
+    symlinkSync(join(REPO, 'node_modules'), join(tree, 'node_modules'), 'dir');
+    const args = ['config', 'validate', '--config', join(REPO, 'phoenix_vm_configs.json')];
+    const run = (root: string) => {
+      const child = spawnSync(process.execPath, [join(root, 'bin/run.js'), ...args], { cwd: REPO, env: baseEnv(), encoding: 'utf8' });
+      return { stdout: child.stdout, stderr: child.stderr, exitCode: child.status };
+    };
+    const bundled = run(REPO);
+    expect(bundled.exitCode).toBe(0);
+    expect(bundled.stdout).toContain('is valid');
+    expect(run(tree)).toEqual(bundled);
   });
 });
