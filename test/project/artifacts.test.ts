@@ -27,6 +27,17 @@ describe('generated and documented artifacts stay true', () => {
     expect(manifest.version).toBe(pkg.version);
   });
 
+  it('oclif.manifest.json carries no zod result schemas (every run parses it: start-up, docs/performance.md)', () => {
+    const text = readFileSync(join(REPO, 'oclif.manifest.json'), 'utf8');
+    const manifest = JSON.parse(text) as { commands: Record<string, Record<string, unknown>> };
+    expect(
+      Object.entries(manifest.commands)
+        .filter(([, command]) => 'result' in command)
+        .map(([id]) => id),
+    ).toEqual([]);
+    expect(text.length).toBeLessThan(100_000);
+  });
+
   it('every command’s manifest entry has the global flags (--json, --config, --verbose, --debug)', () => {
     const manifest = JSON.parse(readFileSync(join(REPO, 'oclif.manifest.json'), 'utf8'));
     for (const [id, command] of Object.entries<{ flags: Record<string, unknown> }>(manifest.commands)) {
