@@ -82,7 +82,9 @@ export async function runConverge(request: RunRequest, io: RunIo): Promise<RunRe
     const pending = prepared.runs.filter((run) => run.outcome === 'planned');
     let interrupted: ExitCodeValue | undefined;
     if (applying && pending.length > 0) {
-      await io.confirm({ vms: pending.length, deletes: pending.reduce((sum, run) => sum + (run.prepared?.plan.summary.delete ?? 0), 0) });
+      // Orphan services that --prune removes ask like deletes do.
+      const deletes = (run: VmRun) => (run.prepared ? run.prepared.plan.summary.delete + run.prepared.plan.summary.orphansToRemove : 0);
+      await io.confirm({ vms: pending.length, deletes: pending.reduce((sum, run) => sum + deletes(run), 0) });
       ({ interrupted } = await io.interruptible((signal) =>
         applyMany(prepared, {
           parallelVms: request.parallelVms,

@@ -11,6 +11,8 @@ import { mapLimit } from '../util/concurrency';
 import { desiredInput, StackSecrets } from './desired-env';
 import { connect } from './connection';
 import { assertSoleClaim } from './stack-claims';
+import { composeServices, environmentRuntime } from './runtime-read';
+import type { RuntimeCache } from './runtime-read';
 import type { ConnectionFlags } from './connection';
 import type { VmLock } from './lock';
 
@@ -52,6 +54,8 @@ export interface PortainerSession {
   environments: PortainerEnvironment[];
   /** Every stack Portainer has, on every environment, read once. */
   stacks: PortainerStack[];
+  /** What runs, read once per environment when a VM of it is planned (created when first needed). */
+  runtime?: RuntimeCache;
 }
 
 export type SessionRequest = ConnectionFlags & Pick<ConvergeRequest, 'env' | 'log' | 'warn'> & { stackSecrets?: StackSecrets };
@@ -81,9 +85,12 @@ export interface PlanVmOptions {
 /** The plan of one resolved VM against the session's snapshot of Portainer. No write. */
 export async function planVm(session: PortainerSession, config: LoadedConfig, vm: ResolvedVm, options: PlanVmOptions): Promise<PreparedConverge> {
   const { client, version } = session;
-  const desired = vm.stacks.map((s) => desiredInput(s, options.stackSecrets));
+  const desired = vm.stacks.map((s) => ({ ...desiredInput(s, options.stackSecrets), ...servicesOf(s.composeText) }));
   const environment = findEnvironment(vm, session.environments);
   assertSoleClaim(config, vm, environment, session.environments);
+  // What runs is read beside the stack files, once per environment (one request, not one per stack).
+  const running = environmentRuntime(client, (session.runtime ??= new Map()), environment);
+  running.catch(() => undefined); // awaited below; a failure before then must not go unhandled
   const swarmId = environment.swarm ? await client.swarmClusterId(environment.id) : undefined;
   const onEndpoint = session.stacks.filter((s) => s.endpointId === environment.id);
   // Read the file of every stack of the environment (only the named one with a stack filter):
@@ -92,7 +99,7 @@ export async function planVm(session: PortainerSession, config: LoadedConfig, vm
   const only = options.stack === undefined ? undefined : stackKey(options.stack);
   const candidates = only === undefined ? onEndpoint : onEndpoint.filter((s) => stackKey(s.name) === only);
   const live = await mapLimit(candidates, options.concurrency, async (s) => liveInput(s, s.git ? undefined : await client.stackFile(s.id)));
-  const thePlan = plan(desired, live, { vmid: vm.vmid, prune: options.prune, adopt: options.adopt });
+  const thePlan = plan(desired, live, { vmid: vm.vmid, prune: options.prune, adopt: options.adopt }, await running);
   // A roll-back sends the previous env back: its credentials are redacted like the run's secrets.
   session.secrets.push(...previousSecrets(thePlan.items, (name) => desired.find((d) => d.name === name)?.secretNames ?? []));
   return {
@@ -130,9 +137,14 @@ export async function prepareConverge(request: ConvergeRequest): Promise<Prepare
   }
 }
 
-/** The session to plan with once the lock is held: after waiting for another run, its stacks list is re-read. */
+/** The session to plan with once the lock is held: after waiting for another run, its stacks list and what runs are re-read. */
 export async function afterLock(session: PortainerSession, lock: VmLock | undefined): Promise<PortainerSession> {
-  return lock?.waited ? { ...session, stacks: await session.client.listStacks() } : session;
+  return lock?.waited ? { ...session, stacks: await session.client.listStacks(), runtime: new Map() } : session;
+}
+
+function servicesOf(composeText: string): { services?: string[] } {
+  const services = composeServices(composeText);
+  return services === undefined ? {} : { services };
 }
 
 export async function executeConverge(

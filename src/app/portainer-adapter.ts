@@ -8,7 +8,16 @@ import { classifyWriteFailure, PortainerApiError } from '../portainer';
 import type { PortainerClient, PortainerEnvironment, PortainerStack, PortainerVersion } from '../portainer';
 
 export function liveInput(stack: PortainerStack, composeText: string | undefined): LiveStackInput {
-  return { id: stack.id, name: stack.name, composeText, env: stack.env, git: stack.git !== null, failed: stack.status === 'failed', running: stack.status === 'active' };
+  return {
+    id: stack.id,
+    name: stack.name,
+    composeText,
+    env: stack.env,
+    git: stack.git !== null,
+    failed: stack.status === 'failed',
+    running: stack.status === 'active',
+    stopped: stack.status === 'inactive',
+  };
 }
 
 /**
@@ -32,6 +41,8 @@ export function writerFor(client: PortainerClient, version: PortainerVersion, en
   return {
     createStack: async (input) => written(await client.createStack(version, { endpointId, swarmId, ...input })),
     updateStack: async (input) => written(await client.updateStack({ ...input, endpointId, swarm: swarmId !== undefined })),
+    startStack: async (id) => written(await client.startStack(id, endpointId)),
+    removeContainer: (id) => client.removeContainer(endpointId, id),
     deleteStack: (id) => client.deleteStack(id, endpointId),
     getStack: async (id) => written(await client.getStack(id)),
     listStacks: async () => (await client.listStacks()).filter((s) => s.endpointId === endpointId).map(written),

@@ -54,7 +54,8 @@ export async function rollBack(
   options.progress?.(`${item.stack}: update failed; rolling back to the previous version`);
   // The same item with the previous version as its payload: a lost answer is decided by
   // re-reading against the previous file and env, never by sending again blindly.
-  const back: PlanItem = { ...item, payload: item.previous, previous: undefined };
+  // Without Prune: putting the previous version back removes nothing.
+  const back: PlanItem = { ...item, payload: item.previous, previous: undefined, prune: undefined };
   try {
     await update(back);
   } catch (error) {

@@ -1,7 +1,8 @@
 import { composeDiff as boundedDiff } from './compose-diff';
 import { markerVmid, stripMarker, withMarker } from './marker';
 import { canonicalEnv, diffEnv, envChanged, normaliseCompose, stackKey } from './normalise';
-import type { DesiredStackInput, EnvChanges, LiveStackInput, Plan, PlanItem, PlanOptions, PlanSummary } from './types';
+import { runtimeReport, unitsByProject } from './runtime';
+import type { DesiredStackInput, EnvChanges, EnvironmentRuntime, LiveStackInput, Plan, PlanItem, PlanOptions, PlanSummary, RuntimeUnitInput } from './types';
 
 const NO_ENV_CHANGES: EnvChanges = { added: [], removed: [], changed: [] };
 
@@ -15,10 +16,17 @@ const NO_ENV_CHANGES: EnvChanges = { added: [], removed: [], changed: [] };
  *   `adopt`: phoenix never changes what it does not own.
  * - An owned live stack that is not desired is deleted only with `prune`; otherwise it is
  *   listed in `orphans`.
+ * - With `runtime` (what runs on the environment): an owned stack in sync that Portainer stopped
+ *   is started; services of the file that do not run are reported (never a redeploy by
+ *   themselves); services that run but left the file are orphans, removed only with `prune`
+ *   (containers after the stack's own action; Swarm through an update with Prune). Only units
+ *   whose project label is the stack's name exactly belong to it, and only owned stacks lose any.
  *
- * `live` must hold the stacks of the VM's Portainer environment only.
+ * `live` and `runtime` must hold the VM's Portainer environment only.
  */
-export function plan(desired: readonly DesiredStackInput[], live: readonly LiveStackInput[], options: PlanOptions): Plan {
+export function plan(desired: readonly DesiredStackInput[], live: readonly LiveStackInput[], options: PlanOptions, runtime?: EnvironmentRuntime): Plan {
+  const units = unitsByProject(runtime);
+  const running = runtime === undefined ? undefined : { kind: runtime.kind, of: (name: string) => units.get(name) ?? [] };
   // Grouped by normalised name, lowest id first. More than one stack per name happens only with
   // names from before Portainer 2.9.1 (`WEB` beside `web`): each is reported, none is dropped.
   const liveByKey = new Map<string, LiveStackInput[]>();
@@ -31,7 +39,7 @@ export function plan(desired: readonly DesiredStackInput[], live: readonly LiveS
 
   const items: PlanItem[] = desired.map((stack) => {
     const group = liveByKey.get(stackKey(stack.name));
-    return group !== undefined && group.length > 1 ? duplicateConflict(stack.name, group) : planDesired(stack, group?.[0], options);
+    return group !== undefined && group.length > 1 ? duplicateConflict(stack.name, group) : planDesired(stack, group?.[0], options, running);
   });
   const orphans: string[] = [];
   for (const [key, group] of liveByKey) {
@@ -76,7 +84,12 @@ function duplicateConflict(name: string, group: readonly LiveStackInput[]): Plan
   };
 }
 
-function planDesired(stack: DesiredStackInput, live: LiveStackInput | undefined, options: PlanOptions): PlanItem {
+interface StackRuntime {
+  kind: EnvironmentRuntime['kind'];
+  of(name: string): readonly RuntimeUnitInput[];
+}
+
+function planDesired(stack: DesiredStackInput, live: LiveStackInput | undefined, options: PlanOptions, running?: StackRuntime): PlanItem {
   const payload = {
     composeText: withMarker(options.vmid, stack.composeText, normaliseCompose),
     env: canonicalEnv(stack.env),
@@ -104,20 +117,37 @@ function planDesired(stack: DesiredStackInput, live: LiveStackInput | undefined,
   // What a failed update of a running stack is rolled back to: the file and env exactly as read.
   const previous = live.running && live.composeText !== undefined ? { previous: { composeText: live.composeText, env: live.env } } : {};
 
-  if (live.git || owner !== options.vmid) {
+  const owned = !live.git && owner === options.vmid;
+  // A stopped stack has no containers: nothing to report until it runs. Only an owned stack loses orphans.
+  const report = running && stack.services && !live.stopped ? runtimeReport(running.kind, stack.services, running.of(live.name), options.prune && owned) : undefined;
+  const runtime = report ? { runtime: report } : {};
+  const swarmPrune = report?.kind === 'swarm' && report.removeOrphans;
+
+  if (!owned) {
     if (options.adopt) {
       const what = live.git ? 'Git-based stack, detached from Git' : 'stack not created by phoenix';
-      return { ...base, ...previous, action: 'update', adopt: true, reason: `adopt (--adopt): ${what}; the marker is added` };
+      return { ...base, ...previous, ...runtime, action: 'update', adopt: true, reason: `adopt (--adopt): ${what}; the marker is added` };
     }
     return { ...base, action: 'conflict', reason: conflictReason(live, owner), conflict: conflictOf(live, owner) };
   }
 
   if (composeEqual && !envChanged(env)) {
-    if (live.failed) return { ...base, action: 'update', reason: 'in sync, but its last deploy failed in Portainer: redeploy' };
-    return { ...base, action: 'noop', reason: 'in sync', payload: undefined };
+    if (live.failed) return { ...base, ...runtime, ...(swarmPrune ? { prune: { only: false } } : {}), action: 'update', reason: 'in sync, but its last deploy failed in Portainer: redeploy' };
+    if (live.stopped) return { ...base, action: 'start', reason: 'in sync, but stopped in Portainer: start it', payload: undefined };
+    if (swarmPrune) return { ...base, ...previous, ...runtime, prune: { only: true }, action: 'update', reason: `in sync, but ${orphanWords(report.orphans.length)}: redeploy with Prune (--prune)` };
+    if (report?.removeOrphans) return { ...base, ...runtime, action: 'noop', reason: `in sync, but ${orphanWords(report.orphans.length)}: removed (--prune)`, payload: undefined };
+    if (report && report.orphans.length > 0)
+      return { ...base, ...runtime, action: 'noop', reason: `in sync, but ${orphanWords(report.orphans.length)} (--prune removes ${report.orphans.length === 1 ? 'it' : 'them'})`, payload: undefined };
+    return { ...base, ...runtime, action: 'noop', reason: 'in sync', payload: undefined };
   }
   const what = [composeEqual ? '' : 'compose', envChanged(env) ? 'env' : ''].filter(Boolean).join(' and ');
-  return { ...base, ...previous, action: 'update', reason: `${what} differ${what.includes(' and ') ? '' : 's'}` };
+  // An update of a stopped stack redeploys it, which starts it: one update, not a start as well.
+  const stopped = live.stopped ? '; stopped in Portainer, the update starts it' : '';
+  return { ...base, ...previous, ...runtime, ...(swarmPrune ? { prune: { only: false } } : {}), action: 'update', reason: `${what} differ${what.includes(' and ') ? '' : 's'}${stopped}` };
+}
+
+function orphanWords(count: number): string {
+  return count === 1 ? '1 service no longer in the file still runs' : `${count} services no longer in the file still run`;
 }
 
 function conflictOf(live: LiveStackInput, owner: number | undefined): PlanItem['conflict'] {
@@ -132,13 +162,17 @@ function conflictReason(live: LiveStackInput, owner: number | undefined): string
 }
 
 function summarise(items: readonly PlanItem[]): PlanSummary {
-  const summary: PlanSummary = { create: 0, update: 0, delete: 0, noop: 0, conflict: 0 };
-  for (const item of items) summary[item.action] += 1;
+  const summary: PlanSummary = { create: 0, update: 0, delete: 0, start: 0, noop: 0, conflict: 0, orphansToRemove: 0 };
+  for (const item of items) {
+    summary[item.action] += 1;
+    if (item.runtime?.removeOrphans) summary.orphansToRemove += item.runtime.orphans.length;
+  }
   return summary;
 }
 
+/** Anything to write: a create, update, delete or start, or orphan services to remove. */
 export function hasChanges(p: Plan): boolean {
-  return p.summary.create + p.summary.update + p.summary.delete > 0;
+  return p.summary.create + p.summary.update + p.summary.delete + p.summary.start + p.summary.orphansToRemove > 0;
 }
 
 function compare(a: string, b: string): number {

@@ -90,4 +90,6 @@ export interface UpdateStackInput {
   composeText: string;
   env: EnvPair[];
   swarm?: boolean;
+  /** Swarm only: `docker stack deploy --prune`, removing the services that left the file. */
+  prune?: boolean;
 }
