@@ -45,7 +45,7 @@ export function deployError(rt: SimRuntime, s: Pick<StackRecord, 'name' | 'type'
  * appended to DeploymentStatus. A failed update puts `previousFile` back
  * (RollbackStackFile in postDeploy); the new Env stays saved.
  */
-export function scheduleAsyncDeploy(rt: SimRuntime, stack: StackRecord, previousFile?: string): void {
+export function scheduleAsyncDeploy(rt: SimRuntime, stack: StackRecord, previousFile?: string, onDone?: (ok: boolean) => void): void {
   const timer = setTimeout(() => {
     rt.timers.delete(timer);
     const live = rt.state.stacks.get(stack.id);
@@ -60,6 +60,7 @@ export function scheduleAsyncDeploy(rt: SimRuntime, stack: StackRecord, previous
       stack.deploymentStatus.push({ Status: 4, Time, Message: error });
       if (previousFile !== undefined) stack.composeText = previousFile;
     }
+    onDone?.(error === undefined);
   }, rt.faults.deployMs);
   rt.timers.add(timer);
 }

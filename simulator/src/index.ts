@@ -4,4 +4,20 @@
  * src/portainer, so that a bug in one cannot hide the same bug in the other.
  */
 export { startSimulator } from './server';
-export type { RequestLogEntry, SimDeploymentStatus, SimEndpoint, SimFaults, SimStackSeed, SimStackView, SimUserSeed, Simulator, SimulatorOptions } from './types';
+export type {
+  RequestLogEntry,
+  SimContainerRemoval,
+  SimContainerView,
+  SimDeployment,
+  SimDeploymentStatus,
+  SimEndpoint,
+  SimFaults,
+  SimOrphanSeed,
+  SimServiceFault,
+  SimServiceView,
+  SimStackSeed,
+  SimStackView,
+  SimUserSeed,
+  Simulator,
+  SimulatorOptions,
+} from './types';

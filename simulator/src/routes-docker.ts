@@ -1,21 +1,16 @@
 import { createHash } from 'node:crypto';
 import type { Ctx, Route } from './context';
-import { serviceNames } from './deploy';
-import { HttpError, isRecord, type Reply, routeId } from './http-util';
+import { anyOf, boolParam, DOCKER_BASE, DockerError, dockerError, dockerHandler, endpointOf, labelsMatch, notSwarmManager, parseFilters } from './docker-util';
+import type { Reply } from './http-util';
+import { type ContainerRecord, isRunning, PROJECT, SERVICE, statusText } from './runtime';
+import { swarmRoutes } from './routes-swarm';
 
 /**
- * A sliver of the Docker Engine API proxied under /api/endpoints/{id}/docker
- * (docs/portainer-api.md#docker-proxy): enough to read the swarm cluster id and to look for
- * compose projects by label (docs/portainer-api.md#name-conflicts, docs/portainer-api.md#containers). Docker's own errors are `{message}`.
+ * The part of the Docker Engine API proxied under /api/endpoints/{id}/docker that phoenix reads
+ * (docs/portainer-api.md#docker-proxy): the swarm cluster id, and the containers of the compose
+ * projects (docs/portainer-api.md#containers): list, inspect, remove. Docker's own errors are
+ * `{message}`. Swarm services and tasks are in routes-swarm.ts.
  */
-
-function endpointOf(ctx: Ctx, raw: string) {
-  const e = ctx.rt.state.endpoint(routeId(raw, 'environment'));
-  if (!e) throw new HttpError(404, 'Unable to find an environment with the specified identifier inside the database', 'object not found inside the database');
-  return e;
-}
-
-const notSwarmManager = 'This node is not a swarm manager. Use "docker swarm init" or "docker swarm join" to connect this node to swarm and try again.';
 
 function swarm(ctx: Ctx, params: string[]): Reply {
   const e = endpointOf(ctx, params[0]);
@@ -35,58 +30,137 @@ function info(ctx: Ctx, params: string[]): Reply {
   };
 }
 
-interface Container {
-  Id: string;
-  Names: string[];
-  State: string;
-  Labels: Record<string, string>;
-}
+const imageId = (image: string): string => `sha256:${createHash('sha256').update(image).digest('hex')}`;
 
-function container(project: string, service: string, running: boolean): Container {
+/** One entry of `GET /containers/json` (Docker's container summary). */
+function summary(c: ContainerRecord): Record<string, unknown> {
+  const project = c.labels[PROJECT];
   return {
-    Id: createHash('sha256').update(`${project}/${service}`).digest('hex'),
-    Names: [`/${project}-${service}-1`],
-    State: running ? 'running' : 'exited',
-    Labels: { 'com.docker.compose.project': project, 'com.docker.compose.service': service },
+    Id: c.id,
+    Names: [`/${c.name}`],
+    Image: c.image,
+    ImageID: imageId(c.image),
+    Command: '/docker-entrypoint.sh',
+    Created: Math.floor(c.created / 1000),
+    Ports: [],
+    Labels: { ...c.labels },
+    State: c.state,
+    Status: statusText(c),
+    HostConfig: { NetworkMode: project ? `${project}_default` : 'bridge' },
+    NetworkSettings: { Networks: {} },
+    Mounts: [],
   };
 }
 
-/** GET .../docker/containers/json[?all=1][&filters={"label":["k=v"]}] */
-function containers(ctx: Ctx, params: string[]): Reply {
-  const e = endpointOf(ctx, params[0]);
-  const state = ctx.rt.state;
-  const list: Container[] = [];
-  for (const s of state.stacks.values()) {
-    if (s.endpointId !== e.id || s.type !== 2) continue;
-    for (const svc of serviceNames(s.composeText)) list.push(container(s.name, svc, s.status === 1));
+const HEALTH = ['starting', 'healthy', 'unhealthy', 'none'];
+
+/** Docker matches the name filter as a regular expression. */
+function pattern(text: string): RegExp {
+  try {
+    return new RegExp(text);
+  } catch {
+    throw new DockerError(400, `invalid filter: name=${text}`);
   }
-  for (const key of state.externalProjects) {
-    const [eid, name] = key.split('/');
-    if (Number(eid) === e.id) list.push(container(name, 'app', true));
-  }
-  const all = ['1', 'true'].includes(ctx.query.get('all') ?? '');
-  let labels: string[] = [];
-  const rawFilters = ctx.query.get('filters');
-  if (rawFilters) {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(rawFilters);
-    } catch {
-      return { status: 400, body: { message: 'invalid filter' } };
-    }
-    const label = isRecord(parsed) ? parsed.label : undefined;
-    if (Array.isArray(label)) labels = label.filter((l): l is string => typeof l === 'string');
-  }
-  const matches = (c: Container): boolean =>
-    labels.every((l) => {
-      const [k, ...v] = l.split('=');
-      return v.length === 0 ? k in c.Labels : c.Labels[k] === v.join('=');
-    });
-  return { status: 200, body: list.filter((c) => (all || c.State === 'running') && matches(c)) };
 }
 
+/** GET .../docker/containers/json[?all=1][&filters={"label":["k=v"],...}] */
+function list(ctx: Ctx, params: string[]): Reply {
+  const e = endpointOf(ctx, params[0]);
+  const filters = parseFilters(ctx.query, ['ancestor', 'before', 'expose', 'exited', 'health', 'id', 'isolation', 'is-task', 'label', 'name', 'network', 'publish', 'since', 'status', 'volume']);
+  const all = boolParam(ctx.query, 'all');
+  for (const h of filters.get('health') ?? []) if (!HEALTH.includes(h)) throw new DockerError(400, `Unrecognised filter value for health: ${h}`);
+  const containers = ctx.rt.state.docker.compose.containers.filter(
+    (c) =>
+      c.endpointId === e.id &&
+      // A status filter lists what it names even without all=1.
+      (all || filters.has('status') || isRunning(c)) &&
+      labelsMatch(filters.get('label'), c.labels) &&
+      anyOf(filters.get('status'), (s) => s === c.state) &&
+      anyOf(filters.get('name'), (n) => pattern(n).test(`/${c.name}`)) &&
+      anyOf(filters.get('id'), (i) => c.id.startsWith(i)) &&
+      anyOf(filters.get('health'), (h) => (c.health ?? 'none') === h) &&
+      anyOf(filters.get('exited'), (x) => c.state === 'exited' && String(c.exitCode) === x),
+  );
+  return { status: 200, body: containers.sort((a, b) => b.created - a.created).map(summary) };
+}
+
+/** A container by full id, name (with or without the slash) or unique id prefix, as Docker resolves it. */
+function findContainer(ctx: Ctx, endpointId: number, ref: string): ContainerRecord {
+  const mine = ctx.rt.state.docker.compose.containers.filter((c) => c.endpointId === endpointId);
+  const name = ref.replace(/^\//, '');
+  const exact = mine.find((c) => c.id === ref) ?? mine.find((c) => c.name === name);
+  if (exact) return exact;
+  const prefixed = ref === '' ? [] : mine.filter((c) => c.id.startsWith(ref));
+  if (prefixed.length === 1) return prefixed[0];
+  if (prefixed.length > 1) throw new DockerError(400, `Multiple IDs found with provided prefix: ${ref}`);
+  throw new DockerError(404, `No such container: ${ref}`);
+}
+
+const iso = (ms: number): string => (ms === 0 ? '0001-01-01T00:00:00Z' : new Date(ms).toISOString());
+
+/** GET .../docker/containers/{id}/json: where the exit code and the health are fields. */
+function inspect(ctx: Ctx, params: string[]): Reply {
+  const e = endpointOf(ctx, params[0]);
+  const c = findContainer(ctx, e.id, decodeURIComponent(params[1]));
+  const running = isRunning(c);
+  return {
+    status: 200,
+    body: {
+      Id: c.id,
+      Created: iso(c.created),
+      Name: `/${c.name}`,
+      Image: imageId(c.image),
+      State: {
+        Status: c.state,
+        Running: running,
+        Paused: c.state === 'paused',
+        Restarting: c.state === 'restarting',
+        OOMKilled: false,
+        Dead: c.state === 'dead',
+        Pid: c.state === 'running' || c.state === 'paused' ? 4242 : 0,
+        ExitCode: c.exitCode,
+        Error: '',
+        StartedAt: iso(c.startedAt),
+        FinishedAt: iso(c.finishedAt),
+        ...(c.health ? { Health: { Status: c.health, FailingStreak: c.health === 'unhealthy' ? 3 : 0, Log: [] } } : {}),
+      },
+      Config: { Image: c.image, Labels: { ...c.labels } },
+    },
+  };
+}
+
+/** DELETE .../docker/containers/{id}?force=true&v=false: 204; 404; 409 for a running one without force. */
+function remove(ctx: Ctx, params: string[]): Reply {
+  const e = endpointOf(ctx, params[0]);
+  const docker = ctx.rt.state.docker;
+  const c = findContainer(ctx, e.id, decodeURIComponent(params[1]));
+  const force = boolParam(ctx.query, 'force');
+  if (isRunning(c) && !force) {
+    const why = c.state === 'paused' ? 'container is paused and must be unpaused first' : `container is ${c.state}: stop the container before removing or force remove`;
+    return dockerError(409, `cannot remove container "/${c.name}": ${why}`);
+  }
+  docker.compose.remove(c);
+  docker.compose.removals.push({
+    endpointId: e.id,
+    id: c.id,
+    name: c.name,
+    project: c.labels[PROJECT],
+    service: c.labels[SERVICE],
+    force,
+    removeVolumes: boolParam(ctx.query, 'v'),
+    at: Date.now(),
+  });
+  return { status: 204 };
+}
+
+const base = DOCKER_BASE;
+const docker = dockerHandler;
+
 export const dockerRoutes: Route[] = [
-  { method: 'GET', pattern: /^\/api\/endpoints\/([^/]+)\/docker\/swarm$/, auth: true, handle: swarm },
-  { method: 'GET', pattern: /^\/api\/endpoints\/([^/]+)\/docker\/info$/, auth: true, handle: info },
-  { method: 'GET', pattern: /^\/api\/endpoints\/([^/]+)\/docker\/containers\/json$/, auth: true, handle: containers },
+  { method: 'GET', pattern: new RegExp(`${base}\\/swarm$`), auth: true, handle: swarm },
+  { method: 'GET', pattern: new RegExp(`${base}\\/info$`), auth: true, handle: info },
+  { method: 'GET', pattern: new RegExp(`${base}\\/containers\\/json$`), auth: true, handle: docker(list) },
+  { method: 'GET', pattern: new RegExp(`${base}\\/containers\\/([^/]+)\\/json$`), auth: true, handle: docker(inspect) },
+  { method: 'DELETE', pattern: new RegExp(`${base}\\/containers\\/([^/]+)$`), auth: true, handle: docker(remove) },
+  ...swarmRoutes,
 ];

@@ -8,10 +8,11 @@ import { normaliseStackName } from './version';
 const notModelled = (what: string): HttpError => new HttpError(501, `Not modelled by the simulator: ${what}`, 'simulator limitation');
 
 /** Uniqueness (docs/portainer-api.md#name-conflicts): Portainer's DB, then (2.9.1+) Docker's compose projects. */
-function checkUnique(state: SimState, name: string, endpointId: number): void {
+function checkUnique(state: SimState, name: string, endpointId: number, swarm: boolean): void {
   const f = state.features;
   const clash = [...state.stacks.values()].some((s) => s.name.toLowerCase() === name && (!f.uniquePerEndpoint || s.endpointId === endpointId));
-  const external = f.dockerNameCheck && state.externalProjects.has(`${endpointId}/${name}`);
+  // Docker's compose projects (containers) and, for a Swarm stack, its stack namespaces (services).
+  const external = f.dockerNameCheck && state.docker.hasProject(endpointId, name, swarm);
   if (clash || external) throw new HttpError(409, f.conflictMessage(name), f.conflictMessage(name));
 }
 
@@ -34,7 +35,7 @@ async function createFromString(ctx: Ctx, type: 1 | 2): Promise<Reply> {
   if (composeText.trim() === '') throw badPayload('Invalid stack file content');
   const name = normaliseStackName(rawName, state.features);
   if (name === '') throw badPayload('Invalid stack name');
-  checkUnique(state, name, endpointId);
+  checkUnique(state, name, endpointId, type === 1);
 
   const base = {
     name,
@@ -48,7 +49,11 @@ async function createFromString(ctx: Ctx, type: 1 | 2): Promise<Reply> {
   if (state.asyncDeploy) {
     const stack = state.addStack({ ...base, status: 3 });
     markDeploying(stack);
-    scheduleAsyncDeploy(rt, stack);
+    const deployment = state.docker.record(stack, 'create', {}, 'pending');
+    scheduleAsyncDeploy(rt, stack, undefined, (ok) => {
+      deployment.outcome = ok ? 'ok' : 'failed';
+      if (ok) state.docker.up(stack);
+    });
     return { status: 200, body: stackJson(stack, state) };
   }
   // Sync versions hold the request for the whole deploy and save the record only on success.
@@ -57,11 +62,16 @@ async function createFromString(ctx: Ctx, type: 1 | 2): Promise<Reply> {
   if (error !== undefined) {
     // Before 2.15 nothing ran `compose down` after a failed up: the half-started
     // project is left behind and blocks the name from 2.9.1 on (docs/portainer-api.md#name-conflicts, docs/portainer-api.md#failed-updates).
-    if (!state.features.downOnFailedDeploy) state.externalProjects.add(`${endpointId}/${name}`);
+    if (!state.features.downOnFailedDeploy) {
+      state.externalProjects.add(`${endpointId}/${name}`);
+      state.docker.up({ ...base, id: 0 });
+    }
     throw new HttpError(500, error, error);
   }
-  checkUnique(state, name, endpointId); // a concurrent create may have won meanwhile
+  checkUnique(state, name, endpointId, type === 1); // a concurrent create may have won meanwhile
   const stack = state.addStack({ ...base, status: 1 });
+  state.docker.up(stack);
+  state.docker.record(stack, 'create', {}, 'ok');
   return { status: 200, body: stackJson(stack, state) };
 }
 

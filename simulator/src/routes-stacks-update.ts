@@ -29,15 +29,22 @@ async function update(ctx: Ctx, params: string[]): Promise<Reply> {
   const composeText = optString(body, 'StackFileContent') ?? '';
   const env = optEnv(body) ?? []; // docs/portainer-api.md#updating-a-stack: replaced wholesale, omitted means wiped
   const prune = optBool(body, 'Prune');
-  optBool(body, 'PullImage');
+  const pull = pullRequested(ctx, body);
   if (composeText.trim() === '') throw badPayload('Invalid stack file content');
+  // Swarm: `docker stack deploy --prune` only with Prune: true (docs/portainer-api.md#updating-a-stack);
+  // compose never removes orphans, whatever Prune says.
+  const flags = { pull, prune: stack.type === 1 && prune === true };
 
   if (state.asyncDeploy) {
     if (stack.status === 3) throw new HttpError(409, 'Stack deployment is already in progress', 'Stack deployment is already in progress');
     const previousFile = stack.composeText;
     applyUpdate(stack, { endpointId, env, composeText, prune, by: ctx.user?.username ?? '' });
     markDeploying(stack);
-    scheduleAsyncDeploy(rt, stack, previousFile);
+    const deployment = state.docker.record(stack, 'update', flags, 'pending');
+    scheduleAsyncDeploy(rt, stack, previousFile, (ok) => {
+      deployment.outcome = ok ? 'ok' : 'failed';
+      if (ok) state.docker.up(stack, flags.prune);
+    });
     return { status: 200, body: stackJson(stack, state) };
   }
 
@@ -49,13 +56,29 @@ async function update(ctx: Ctx, params: string[]): Promise<Reply> {
   if (error !== undefined) {
     // ≤ 2.15 keeps the new (failed) file; 2.16+ rolls it back (docs/portainer-api.md#failed-updates).
     stack.composeText = state.features.rollbackFileOnFailure ? previousFile : composeText;
-    // 2.15+ runs `compose down` after the failed up: the stack is down.
-    if (state.features.downOnFailedDeploy) stack.status = 2;
+    // 2.15+ runs `compose down` after the failed up: its containers are gone, while the record,
+    // which is saved only on success, still says Status 1. Swarm updates run no down.
+    if (state.features.downOnFailedDeploy && stack.type === 2) state.docker.down({ ...stack, endpointId });
+    state.docker.record({ ...stack, endpointId }, 'update', flags, 'failed');
     throw new HttpError(500, error, error);
   }
   applyUpdate(stack, { endpointId, env, composeText, prune, by: ctx.user?.username ?? '' });
   stack.status = 1; // docs/portainer-api.md#stack-status: forced to active
+  state.docker.up(stack, flags.prune);
+  state.docker.record(stack, 'update', flags, 'ok');
   return { status: 200, body: stackJson(stack, state) };
+}
+
+/**
+ * The pull flag as the simulated version reads it (docs/portainer-api.md#pull-and-redeploy):
+ * `PullImage` from 2.15.1, `RepullImageAndRedeploy` on the newest, ORed; a key the version does
+ * not know is ignored like any unknown key.
+ */
+function pullRequested(ctx: Ctx, body: Record<string, unknown>): boolean {
+  const f = ctx.rt.state.features;
+  const pullImage = f.pullImage && optBool(body, 'PullImage') === true;
+  const repull = f.repullImageAndRedeploy && optBool(body, 'RepullImageAndRedeploy') === true;
+  return pullImage || repull;
 }
 
 function applyUpdate(stack: StackRecord, u: { endpointId: number; env: StackRecord['env']; composeText: string; prune?: boolean; by: string }): void {
@@ -72,7 +95,7 @@ function applyUpdate(stack: StackRecord, u: { endpointId: number; env: StackReco
   stack.updatedBy = u.by;
 }
 
-/** DELETE /api/stacks/{id}?endpointId=N (docs/portainer-api.md#deleting-a-stack). Volumes are not modelled: they would survive. */
+/** DELETE /api/stacks/{id}?endpointId=N (docs/portainer-api.md#deleting-a-stack): the containers or services go, volumes stay. */
 function remove(ctx: Ctx, params: string[]): Reply {
   const rt = ctx.rt;
   if (ctx.query.get('external') === 'true') {
@@ -83,22 +106,65 @@ function remove(ctx: Ctx, params: string[]): Reply {
   // Missing or different: treated as orphaned, and the admin then hits a 404
   // looking up that environment.
   if (given !== stack.endpointId) throw envOfStackMissing();
+  rt.state.docker.down(stack); // compose down --remove-orphans without -v, or docker stack rm
   rt.state.stacks.delete(stack.id);
   return { status: 204 };
 }
 
-/** POST /api/stacks/{id}/start|stop (docs/portainer-api.md#start-and-stop). */
-function startStop(ctx: Ctx, params: string[], action: 'start' | 'stop'): Reply {
-  const state = ctx.rt.state;
+/**
+ * POST /api/stacks/{id}/start|stop (docs/portainer-api.md#start-and-stop). Stop is compose
+ * `down --remove-orphans` or `docker stack rm`; start is `up -d` from the stored file and env
+ * (Swarm: `stack deploy` with prune and pull), checked in Portainer's order.
+ */
+async function startStop(ctx: Ctx, params: string[], action: 'start' | 'stop'): Promise<Reply> {
+  const rt = ctx.rt;
+  const state = rt.state;
   const stack = findStack(ctx, params[0]);
-  targetEndpoint(ctx, stack, true);
-  // CE ≤ 2.23 answers 400; the newest (EE 2.42 spec) answers 409.
-  const conflict = state.asyncDeploy ? 409 : 400;
-  if (stack.status === 3) throw new HttpError(conflict, 'Stack deployment is already in progress', 'Stack deployment is already in progress');
-  if (action === 'start' && stack.status === 1) throw new HttpError(conflict, 'Stack is already active', 'Stack is already active');
-  if (action === 'stop' && stack.status === 2) throw new HttpError(conflict, 'Stack is already inactive', 'Stack is already inactive');
-  stack.status = action === 'start' ? 1 : 2;
+  const endpointId = targetEndpoint(ctx, stack, true);
+  // A deploy still running (asynchronous versions) blocks both.
+  const busy = state.asyncDeploy ? 409 : 400;
+  if (action === 'stop') {
+    if (stack.status === 3) throw new HttpError(busy, 'Stack deployment is already in progress', 'Stack deployment is already in progress');
+    if (stack.status === 2) throw new HttpError(400, 'Stack is already inactive', 'Stack is already inactive');
+    state.docker.down({ ...stack, endpointId });
+    stack.status = 2;
+    state.docker.record({ ...stack, endpointId }, 'stop', {}, 'ok');
+    return { status: 200, body: stackJson(stack, state) };
+  }
+  if (state.features.startStatusFirst) {
+    // Newest: active, deploying and failed stacks are one 409 with the reason in details.
+    const refused = startRefusal(stack);
+    if (refused !== undefined) throw new HttpError(409, 'Unable to start stack', refused);
+  }
+  // checkUniqueStackNameInDocker: another record of that name, or any container of that compose
+  // project (Swarm: any service of that namespace) on the environment. Before the status check,
+  // so an active stack whose containers run answers this 409 rather than "already active".
+  const otherRecord = [...state.stacks.values()].some((s) => s.id !== stack.id && s.endpointId === endpointId && s.name === stack.name);
+  if (otherRecord || state.docker.hasProject(endpointId, stack.name, stack.type === 1)) {
+    const message = `A stack with the name '${stack.name}' is already running`;
+    throw new HttpError(409, message, message);
+  }
+  if (stack.status === 3) throw new HttpError(busy, 'Stack deployment is already in progress', 'Stack deployment is already in progress');
+  if (stack.status === 1) throw new HttpError(400, 'Stack is already active', 'Stack is already active');
+  const flags = stack.type === 1 ? { pull: true, prune: true } : {};
+  const error = deployError(rt, { ...stack, endpointId });
+  await sleep(rt.faults.deployMs);
+  if (error !== undefined) {
+    state.docker.record({ ...stack, endpointId }, 'start', flags, 'failed');
+    throw new HttpError(500, 'Unable to start stack', error);
+  }
+  state.docker.up({ ...stack, endpointId }, flags.prune);
+  stack.status = 1;
+  state.docker.record({ ...stack, endpointId }, 'start', flags, 'ok');
   return { status: 200, body: stackJson(stack, state) };
+}
+
+/** The newest start's refusals (docs/portainer-api.md#start-and-stop), or undefined. */
+function startRefusal(stack: StackRecord): string | undefined {
+  if (stack.status === 1) return 'Stack is already active';
+  if (stack.status === 3) return 'Stack deployment is already in progress';
+  if (stack.status === 4) return stack.deploymentStatus.at(-1)?.Message ?? 'Stack is in error state';
+  return undefined;
 }
 
 export const stackUpdateRoutes: Route[] = [

@@ -1,6 +1,6 @@
 /**
  * The simulator's `--seed` file: JSON (comments allowed) with any of the SimulatorOptions fields
- * version, endpoints, stacks, externalProjects, apiKeys, users, asyncDeploy and faults.
+ * version, endpoints, stacks, externalProjects, apiKeys, users, asyncDeploy, serviceFaults, orphans and faults.
  *
  * Every object is strict: a misspelt key (`latency` for `faults.latencyMs`) would otherwise be
  * dropped and the simulator would run without the knob the operator asked for, so it is refused
@@ -48,6 +48,20 @@ export const seedSchema = z.strictObject({
   apiKeys: z.array(z.string()).optional(),
   users: z.array(z.strictObject({ id: z.number().int(), username: z.string(), password: z.string(), admin: z.boolean().optional() })).optional(),
   asyncDeploy: z.boolean().optional(),
+  serviceFaults: z
+    .array(
+      z.strictObject({
+        stack: z.string(),
+        service: z.string(),
+        endpointId: z.number().int().optional(),
+        state: z.enum(['exited', 'restarting', 'unhealthy', 'starting', 'dead', 'paused', 'running']).optional(),
+        exitCode: z.number().int().optional(),
+        runningTasks: z.number().int().min(0).optional(),
+        sticky: z.boolean().optional(),
+      }),
+    )
+    .optional(),
+  orphans: z.array(z.strictObject({ endpointId: z.number().int(), stack: z.string(), service: z.string(), image: z.string().optional() })).optional(),
   faults: z
     .strictObject({
       latencyMs: z.number().min(0).optional(),

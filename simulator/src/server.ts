@@ -134,6 +134,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     stacks: () => [...rt.state.stacks.values()].sort((a, b) => a.id - b.id).map((s) => rt.state.view(s)),
     setFaults: (f) => rt.faults.set(f),
     writes: () => requests.filter((r) => ['POST', 'PUT', 'DELETE', 'PATCH'].includes(r.method)),
+    containers: (endpointId) => rt.state.docker.containerViews(endpointId),
+    services: (endpointId) => rt.state.docker.serviceViews(endpointId),
+    containerRemovals: () => rt.state.docker.compose.removals.map((r) => ({ ...r })),
+    deployments: () => rt.state.docker.deployments.map((d) => ({ ...d })),
+    setServiceFault: (f) => rt.state.docker.fault(f),
+    addOrphan: (o) => rt.state.docker.orphan(o, rt.state.endpoint(o.endpointId)?.swarm ?? false),
     restart: async () => {
       // What survives a Portainer restart is what is in its DB (stacks, API
       // keys); the JWT secret and the rate limiter live in memory (docs/portainer-api.md#jwt-login).

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { DockerHost } from './docker-host';
 import type { Pair } from './http-util';
 import type { SimDeploymentStatus, SimEndpoint, SimStackView, SimulatorOptions, SimUserSeed } from './types';
 import { type Features, featuresFor } from './version';
@@ -59,6 +60,8 @@ export class SimState {
   readonly apiKeys = new Map<string, ApiKeyRecord>();
   /** `${endpointId}/${name}`: compose projects Docker knows about outside Portainer's DB (docs/portainer-api.md#name-conflicts). */
   readonly externalProjects = new Set<string>();
+  /** What runs behind the records: containers and Swarm services (docs/portainer-api.md#docker-proxy). */
+  readonly docker = new DockerHost();
   /** docs/portainer-api.md#jwt-login: regenerated at every start, so a restart kills every JWT. */
   jwtSecret = randomBytes(32);
   private nextStackId = 1;
@@ -107,6 +110,15 @@ export class SimState {
         },
       });
     }
+    this.seedRuntime(options);
+  }
+
+  /** Active seeded stacks run their file; external projects and orphans run beside them; then the knobs. */
+  private seedRuntime(options: SimulatorOptions): void {
+    for (const s of this.stacks.values()) if (s.status === 1) this.docker.up(s);
+    for (const p of options.externalProjects ?? []) this.docker.compose.plant(p.endpointId, p.name, 'app');
+    for (const o of options.orphans ?? []) this.docker.orphan(o, this.endpoint(o.endpointId)?.swarm ?? false);
+    for (const f of options.serviceFaults ?? []) this.docker.fault(f);
   }
 
   endpoint(id: number): Required<SimEndpoint> | undefined {

@@ -72,6 +72,92 @@ export interface SimulatorOptions {
   /** Default: true for version >= 2.36.0, else false. */
   asyncDeploy?: boolean;
   faults?: SimFaults;
+  /** What runs goes wrong: a service's container exits, restarts in a loop, turns unhealthy; Swarm tasks fail. */
+  serviceFaults?: SimServiceFault[];
+  /** Containers (standalone) or services (Swarm environments) left behind by a service that left the file. */
+  orphans?: SimOrphanSeed[];
+}
+
+/**
+ * A knob on what runs: the containers of `service` in compose project `stack` (or the Swarm
+ * service `<stack>_<service>`) go into `state`. Applied when the simulator starts and after every
+ * deploy while `sticky`; otherwise the next deploy that starts the service again clears it.
+ */
+export interface SimServiceFault {
+  stack: string;
+  service: string;
+  /** Default: any environment that runs it. */
+  endpointId?: number;
+  /** Default 'exited'. 'starting' is `(health: starting)`; 'running' clears a fault. */
+  state?: 'exited' | 'restarting' | 'unhealthy' | 'starting' | 'dead' | 'paused' | 'running';
+  /** Exit code shown in `Exited (N)` / `Restarting (N)` and in failed Swarm tasks. Default 1. */
+  exitCode?: number;
+  /** Swarm: how many of the desired tasks run. Default 0 when the fault applies. */
+  runningTasks?: number;
+  /** Keep the fault through later deploys (a crash loop a redeploy does not fix). */
+  sticky?: boolean;
+}
+
+export interface SimOrphanSeed {
+  endpointId: number;
+  /** The compose project or stack namespace (a stack name). */
+  stack: string;
+  service: string;
+  image?: string;
+}
+
+/** One container as the simulator holds it (read-only view). */
+export interface SimContainerView {
+  id: string;
+  endpointId: number;
+  name: string;
+  image: string;
+  project?: string;
+  service?: string;
+  state: string;
+  status: string;
+  labels: Record<string, string>;
+}
+
+export interface SimServiceView {
+  id: string;
+  endpointId: number;
+  /** `<stack>_<service>` */
+  name: string;
+  stack: string;
+  service: string;
+  image: string;
+  mode: 'replicated' | 'global';
+  desiredTasks: number;
+  runningTasks: number;
+}
+
+/** A container removed through the Docker proxy (`DELETE .../docker/containers/{id}`). */
+export interface SimContainerRemoval {
+  endpointId: number;
+  id: string;
+  name: string;
+  project?: string;
+  service?: string;
+  /** `force` as Docker read it. */
+  force: boolean;
+  /** `v`: anonymous volumes removed too (named ones never are). */
+  removeVolumes: boolean;
+  at: number;
+}
+
+/** One deploy the simulator ran (create, update, start) or took down (stop), with the flags as Portainer read them. */
+export interface SimDeployment {
+  stackId: number;
+  stack: string;
+  endpointId: number;
+  kind: 'create' | 'update' | 'start' | 'stop';
+  /** Images pulled first: `PullImage` (2.15.1+) OR `RepullImageAndRedeploy` (2.36+); a Swarm start always pulls. */
+  pull: boolean;
+  /** Swarm: services that left the file were removed (`Prune`, or a start). */
+  prune: boolean;
+  outcome: 'ok' | 'failed' | 'pending';
+  at: number;
 }
 
 export interface RequestLogEntry {
@@ -118,5 +204,17 @@ export interface Simulator {
   restart(): Promise<void>;
   /** Requests with method POST/PUT/DELETE. */
   writes(): RequestLogEntry[];
+  /** What runs: every container of the standalone environments (all of them, or of one environment). */
+  containers(endpointId?: number): SimContainerView[];
+  /** Every Swarm service (or of one environment). */
+  services(endpointId?: number): SimServiceView[];
+  /** Containers removed through the Docker proxy, in order. */
+  containerRemovals(): SimContainerRemoval[];
+  /** Deploys and stops, in order, with the pull and prune flags Portainer honoured. */
+  deployments(): SimDeployment[];
+  /** Applies a runtime knob now (and after every deploy when sticky); returns how many containers or services it hit. */
+  setServiceFault(f: SimServiceFault): number;
+  /** Plants a container (or, on a Swarm environment, a service) labelled as the given stack's. */
+  addOrphan(o: SimOrphanSeed): SimContainerView | SimServiceView;
   stop(): Promise<void>;
 }

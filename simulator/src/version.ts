@@ -59,6 +59,12 @@ export interface Features {
     option: boolean;
     resourceIdWithEndpoint: boolean;
   };
+  /** docs/portainer-api.md#pull-and-redeploy: `PullImage` on update from 2.15.1 (ignored before). */
+  pullImage: boolean;
+  /** docs/portainer-api.md#pull-and-redeploy: `RepullImageAndRedeploy` on the newest versions, ORed with `PullImage`. */
+  repullImageAndRedeploy: boolean;
+  /** docs/portainer-api.md#start-and-stop: the newest start checks the status first and answers 409 `Unable to start stack`. */
+  startStatusFirst: boolean;
   /** docs/portainer-api.md#asynchronous-deploys: async deploys with Status 3/4 and DeploymentStatus. Default from 2.36.0. */
   asyncDefault: boolean;
 }
@@ -100,6 +106,9 @@ export function featuresFor(version: string): Features {
       option: gte('2.15.0'),
       resourceIdWithEndpoint: gte('2.5.0'),
     },
+    pullImage: gte('2.15.1'),
+    repullImageAndRedeploy: gte('2.36.0'),
+    startStatusFirst: gte('2.36.0'),
     asyncDefault: gte('2.36.0'),
   };
 }

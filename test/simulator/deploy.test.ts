@@ -48,21 +48,28 @@ describe('sync deploys', () => {
     expect(Date.now() - t0).toBeGreaterThanOrEqual(140);
   });
 
-  it('2.21.4: a failed update answers 500, takes the stack down and rolls the file back', async () => {
+  // docs/portainer-api.md#failed-updates: the record is saved only on success, so it still says
+  // Status 1 while `compose down` (2.15+) has taken its containers away.
+  it('2.21.4: a failed update answers 500, takes the containers down, keeps the record at Status 1 and rolls the file back', async () => {
     const sim = await start({ version: '2.21.4', faults: { deployMs: 0 }, stacks: [seed] });
+    expect(sim.containers()).toHaveLength(1);
     const r = await call(sim, 'PUT', '/api/stacks/1?endpointId=1', { body: { StackFileContent: BROKEN, Env: [] } });
     expect(r.status).toBe(500);
     expect(r.body.message).toMatch(/compose up operation failed/);
-    expect(sim.stacks()[0]).toMatchObject({ status: 2, composeText: COMPOSE, env: seed.env });
+    expect(sim.stacks()[0]).toMatchObject({ status: 1, composeText: COMPOSE, env: seed.env });
+    expect(sim.containers()).toEqual([]);
+    expect((await call(sim, 'GET', '/api/stacks/1')).body.Status).toBe(1);
   });
 
-  it('2.15.1 keeps the failed file; 2.14.2 keeps the stack up too', async () => {
+  it('2.15.1 keeps the failed file and takes the containers down; 2.14.2 keeps them running too', async () => {
     const v215 = await start({ version: '2.15.1', faults: { deployMs: 0 }, stacks: [seed] });
     expect((await call(v215, 'PUT', '/api/stacks/1?endpointId=1', { body: { StackFileContent: BROKEN } })).status).toBe(500);
-    expect(v215.stacks()[0]).toMatchObject({ status: 2, composeText: BROKEN });
+    expect(v215.stacks()[0]).toMatchObject({ status: 1, composeText: BROKEN });
+    expect(v215.containers()).toEqual([]);
     const v214 = await start({ version: '2.14.2', faults: { deployMs: 0 }, stacks: [seed] });
     expect((await call(v214, 'PUT', '/api/stacks/1?endpointId=1', { body: { StackFileContent: BROKEN } })).status).toBe(500);
     expect(v214.stacks()[0]).toMatchObject({ status: 1, composeText: BROKEN });
+    expect(v214.containers()).toMatchObject([{ name: 'app-web-1', state: 'running' }]);
   });
 
   it('a failed create saves nothing; before 2.15 its leftovers block the name', async () => {

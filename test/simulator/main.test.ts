@@ -120,6 +120,55 @@ describe('the simulator as a tool (node simulator/dist/main.js)', () => {
     expect(run.stderr).toMatch(/^hint: /m);
   });
 
+  it('--help names every seed key, and every key of the runtime knobs serviceFaults and orphans', async () => {
+    const run = await sim(['--help']);
+    expect(run.exitCode).toBe(0);
+    for (const key of Object.keys(seedSchema.shape)) expect(run.stdout).toContain(`"${key}"`);
+    for (const knob of ['serviceFaults', 'orphans'] as const) {
+      const element = seedSchema.shape[knob].unwrap().element.shape;
+      expect(run.stdout).toMatch(new RegExp(`^  ${knob} +\\S`, 'm'));
+      for (const key of Object.keys(element)) expect(run.stdout).toContain(`"${key}"`);
+    }
+  });
+
+  it('a seed with a stopped stack, an exited service and an orphan serves them through the Docker proxy; a misspelt knob key is refused', async () => {
+    const typo = await sim(['--seed', seedFile('knob-typo.json', '{ "serviceFaults": [{ "stack": "a", "service": "b", "exitcode": 1 }] }')]);
+    expect(typo.exitCode).toBe(65);
+    expect(typo.stderr).toContain('unknown key "exitcode" at serviceFaults[0]: did you mean "exitCode"?');
+    const path = seedFile(
+      'runtime.json',
+      JSON.stringify({
+        stacks: [
+          { name: 'up', endpointId: 1, composeText: 'services:\n  web:\n    image: nginx:1\n  db:\n    image: pg:16\n' },
+          { name: 'down', endpointId: 1, composeText: 'services:\n  web:\n    image: nginx:1\n', status: 2 },
+        ],
+        serviceFaults: [{ stack: 'up', service: 'db', state: 'exited', exitCode: 3 }],
+        orphans: [{ endpointId: 1, stack: 'up', service: 'old' }],
+      }),
+    );
+    const child = spawn(process.execPath, [MAIN, '--seed', path], { cwd: work, env: { PATH: process.env.PATH } });
+    try {
+      const url = await new Promise<string>((done, failed) => {
+        let out = '';
+        child.stdout.on('data', (chunk: Buffer) => {
+          out += chunk.toString();
+          if (out.includes('\n')) done(out.trim());
+        });
+        child.on('close', (code) => failed(new Error(`simulator exited ${code}`)));
+      });
+      const res = await fetch(`${url}/api/endpoints/1/docker/containers/json?all=1`, { headers: { 'X-API-Key': 'ptr_simulatortoken' } });
+      const list = (await res.json()) as Array<{ Names: string[]; State: string; Status: string }>;
+      expect(Object.fromEntries(list.map((c) => [c.Names[0], c.Status]))).toEqual({
+        '/up-web-1': 'Up 2 minutes',
+        '/up-db-1': 'Exited (3) 3 minutes ago',
+        '/up-old-1': 'Up 2 minutes',
+      });
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((done) => child.on('close', done));
+    }
+  });
+
   it('an unknown flag or a bad port: exit 64 with a hint, not a stack trace', async () => {
     const flag = await sim(['--latency', '20']);
     expect(flag.exitCode).toBe(64);

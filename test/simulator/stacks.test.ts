@@ -163,11 +163,13 @@ describe('delete, start and stop (docs/portainer-api.md#deleting-a-stack, docs/p
     expect(sim.stacks()).toHaveLength(1);
   });
 
-  it('stops and starts, 400 when already in that state', async () => {
+  it("stops and starts; 400 when already inactive; starting a running stack is the name check's 409", async () => {
     const sim = await start({ stacks: [seed] });
+    // Portainer checks for a running project of that name before the status
+    // (docs/portainer-api.md#start-and-stop): the stack's own containers answer first.
     const again = await call(sim, 'POST', '/api/stacks/1/start?endpointId=1');
-    expect(again.status).toBe(400);
-    expect(again.body.message).toBe('Stack is already active');
+    expect(again.status).toBe(409);
+    expect(again.body.message).toBe("A stack with the name 'app' is already running");
     expect((await call(sim, 'POST', '/api/stacks/1/stop?endpointId=1')).body.Status).toBe(2);
     expect(sim.stacks()[0].status).toBe(2);
     expect((await call(sim, 'POST', '/api/stacks/1/stop?endpointId=1')).body.message).toBe('Stack is already inactive');
