@@ -1,5 +1,5 @@
 import type { RuntimeReport, ServiceProblem } from '../plan';
-import { plural, safeName } from './style';
+import { plural, safeName, thousands } from './style';
 
 /** Orphan services listed one per line; beyond that a count (thousands of them must not flood the plan). */
 const SHOWN_ORPHANS = 20;
@@ -48,7 +48,7 @@ export function orphanLines(report: RuntimeReport): string[] {
     return `  orphan service ${safeName(o.service)}: not in the file, ${what} still running (--prune removes it)`;
   });
   const more = report.orphans.length - SHOWN_ORPHANS;
-  if (more > 0) lines.push(`  ... and ${plural(more, 'more orphan service')}`);
+  if (more > 0) lines.push(`  ... and ${thousands(more)} more orphan service${more === 1 ? '' : 's'}`);
   return lines;
 }
 
