@@ -86,3 +86,20 @@ export function serviceModels(project: string, composeText: string, env: readonl
     };
   });
 }
+
+/**
+ * The named volumes compose creates for a project: `<project>_<key>` (or the volume's `name:`),
+ * not the `external` ones, which must exist already.
+ */
+export function volumeNames(project: string, composeText: string, env: readonly Pair[]): { key: string; name: string }[] {
+  let doc: unknown;
+  try {
+    doc = parseYaml(composeText);
+  } catch {
+    return [];
+  }
+  if (!isRecord(doc) || !isRecord(doc.volumes)) return [];
+  return Object.entries(doc.volumes)
+    .filter(([, def]) => !(isRecord(def) && def.external === true))
+    .map(([key, def]) => ({ key, name: isRecord(def) && typeof def.name === 'string' ? interpolate(def.name, env) : `${project}_${key}` }));
+}

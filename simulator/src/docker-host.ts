@@ -1,8 +1,8 @@
-import { serviceModels } from './compose-model';
+import { serviceModels, volumeNames } from './compose-model';
 import { ContainerRuntime, PROJECT, SERVICE, statusText } from './runtime';
 import type { StackRecord } from './state';
 import { desiredTasks, runningTasks, SwarmRuntime } from './swarm';
-import type { SimContainerView, SimDeployment, SimOrphanSeed, SimServiceFault, SimServiceView } from './types';
+import type { SimContainerView, SimDeployment, SimOrphanSeed, SimServiceFault, SimServiceView, SimVolumeView } from './types';
 
 type Stack = Pick<StackRecord, 'id' | 'name' | 'type' | 'endpointId' | 'composeText' | 'env'>;
 
@@ -16,12 +16,21 @@ export class DockerHost {
   readonly compose = new ContainerRuntime();
   readonly swarm = new SwarmRuntime();
   readonly deployments: SimDeployment[] = [];
+  /** Named volumes of compose projects: created by `up`, never removed by down, a stack delete or a container removal. */
+  readonly volumes: SimVolumeView[] = [];
 
   /** A successful deploy: compose `up -d` (orphans stay), or `docker stack deploy [--prune]`. */
   up(stack: Stack, prune = false): void {
     const models = serviceModels(stack.name, stack.composeText, stack.env);
-    if (stack.type === 1) this.swarm.deploy(stack.endpointId, stack.name, models, prune);
-    else this.compose.up(stack.endpointId, stack.name, stack.id, models);
+    if (stack.type === 1) {
+      this.swarm.deploy(stack.endpointId, stack.name, models, prune);
+      return;
+    }
+    this.compose.up(stack.endpointId, stack.name, stack.id, models);
+    for (const v of volumeNames(stack.name, stack.composeText, stack.env)) {
+      if (this.volumes.some((x) => x.endpointId === stack.endpointId && x.name === v.name)) continue;
+      this.volumes.push({ endpointId: stack.endpointId, name: v.name, project: stack.name, volume: v.key, createdAt: new Date().toISOString() });
+    }
   }
 
   /** Stop and delete: `compose down --remove-orphans` (volumes stay), or `docker stack rm`. */

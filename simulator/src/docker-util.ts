@@ -39,6 +39,15 @@ export function dockerHandler(handle: (ctx: Ctx, params: string[]) => Reply): (c
 /** The proxy prefix; Docker's versioned paths (/v1.41/containers/json) reach the same handlers. */
 export const DOCKER_BASE = '^\\/api\\/endpoints\\/([^/]+)\\/docker(?:\\/v\\d+\\.\\d+)?';
 
+/** A path segment as Docker's router reads it; a malformed escape stays as sent (it then matches nothing: 404). */
+export function pathSegment(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
+}
+
 /** moby httputils.BoolValue: anything but "", "0", "no", "false" and "none" is true. */
 export function boolParam(query: URLSearchParams, name: string): boolean {
   const v = (query.get(name) ?? '').trim().toLowerCase();
@@ -62,7 +71,9 @@ export function parseFilters(query: URLSearchParams, known: readonly string[]): 
   if (!isRecord(parsed)) throw new DockerError(400, `invalid filter: ${raw}`);
   for (const [key, value] of Object.entries(parsed)) {
     if (!known.includes(key)) throw new DockerError(400, `invalid filter '${key}'`);
-    const values = Array.isArray(value) ? value : isRecord(value) ? Object.keys(value).filter((k) => value[k] === true) : [];
+    // Anything else (a bare string, a number) does not decode into Docker's map[string]map[string]bool.
+    if (!Array.isArray(value) && !isRecord(value)) throw new DockerError(400, `invalid filter: ${raw}`);
+    const values = Array.isArray(value) ? value : Object.keys(value).filter((k) => value[k] === true);
     out.set(
       key,
       values.filter((v): v is string => typeof v === 'string'),

@@ -18,6 +18,7 @@ export type {
   SimStackSeed,
   SimStackView,
   SimUserSeed,
+  SimVolumeView,
   Simulator,
   SimulatorOptions,
 } from './types';

@@ -11,6 +11,7 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
+import { DEMO_SERVICE_FAULTS } from './demo/runtime';
 import { demoSeed } from './demo/seed';
 import { SEED_DATA_ERROR, readSeedFile } from './seed-file';
 import { startSimulator } from './server';
@@ -26,11 +27,12 @@ const HELP = [
   'API key accepted by default: ptr_simulatortoken (user admin / adminpassword for POST /api/auth).',
   '',
   '  --seed demo      the demo\'s state for VM 1002 of phoenix_vm_configs.json: environment "drphoenix"',
-  '                   with whoami in sync, monitoring drifted, qdrant and uptime-kuma missing and',
-  "                   legacy-nginx not phoenix's (needs `npm run build`; a file named demo: ./demo)",
+  '                   with whoami in sync (its container exited), monitoring drifted, qdrant and',
+  "                   uptime-kuma missing and legacy-nginx not phoenix's (needs `npm run build`;",
+  '                   a file named demo: ./demo)',
   '  --seed FILE      a JSON seed (comments allowed, unknown keys refused), every key optional:',
   '    { "version": "2.21.4", "endpoints": [{ "id": 1, "name": "local", "type": 1, "swarm": false }],',
-  '      "stacks": [{ "name": "web", "endpointId": 1, "composeText": "services: ...", "env": [{ "name": "K", "value": "v" }], "status": 2 }],',
+  '      "stacks": [{ "name": "web", "endpointId": 1, "composeText": "services: ...", "env": [{ "name": "K", "value": "v" }] }],',
   '      "externalProjects": [{ "endpointId": 1, "name": "legacy" }], "apiKeys": ["ptr_..."],',
   '      "users": [{ "id": 1, "username": "admin", "password": "...", "admin": true }], "asyncDeploy": false,',
   '      "faults": { "latencyMs": 20, "errorRate": 0.1, "seed": 1 } }',
@@ -126,6 +128,7 @@ async function main(): Promise<void> {
   const options = await seedOptions(values.seed);
   if (options === undefined) return;
   const sim = await startSimulator({ ...options, version: values.version ?? options.version, tls: values.tls, port });
+  if (values.seed === 'demo') for (const fault of DEMO_SERVICE_FAULTS) sim.setServiceFault(fault);
   if (values['ca-out'] !== undefined && sim.caCertPem !== undefined) writeFileSync(values['ca-out'], sim.caCertPem);
   console.log(sim.url);
   const shutdown = (): void => {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Ctx, Route } from './context';
-import { anyOf, boolParam, DOCKER_BASE, DockerError, dockerError, dockerHandler, endpointOf, labelsMatch, notSwarmManager, parseFilters } from './docker-util';
+import { anyOf, boolParam, DOCKER_BASE, DockerError, dockerError, dockerHandler, endpointOf, labelsMatch, notSwarmManager, parseFilters, pathSegment } from './docker-util';
 import type { Reply } from './http-util';
 import { type ContainerRecord, isRunning, PROJECT, SERVICE, statusText } from './runtime';
 import { swarmRoutes } from './routes-swarm';
@@ -101,7 +101,7 @@ const iso = (ms: number): string => (ms === 0 ? '0001-01-01T00:00:00Z' : new Dat
 /** GET .../docker/containers/{id}/json: where the exit code and the health are fields. */
 function inspect(ctx: Ctx, params: string[]): Reply {
   const e = endpointOf(ctx, params[0]);
-  const c = findContainer(ctx, e.id, decodeURIComponent(params[1]));
+  const c = findContainer(ctx, e.id, pathSegment(params[1]));
   const running = isRunning(c);
   return {
     status: 200,
@@ -133,7 +133,7 @@ function inspect(ctx: Ctx, params: string[]): Reply {
 function remove(ctx: Ctx, params: string[]): Reply {
   const e = endpointOf(ctx, params[0]);
   const docker = ctx.rt.state.docker;
-  const c = findContainer(ctx, e.id, decodeURIComponent(params[1]));
+  const c = findContainer(ctx, e.id, pathSegment(params[1]));
   const force = boolParam(ctx.query, 'force');
   if (isRunning(c) && !force) {
     const why = c.state === 'paused' ? 'container is paused and must be unpaused first' : `container is ${c.state}: stop the container before removing or force remove`;
@@ -153,6 +153,29 @@ function remove(ctx: Ctx, params: string[]): Reply {
   return { status: 204 };
 }
 
+/** GET .../docker/volumes: the named volumes, labelled as compose labels them (they outlive the stack). */
+function volumes(ctx: Ctx, params: string[]): Reply {
+  const e = endpointOf(ctx, params[0]);
+  const filters = parseFilters(ctx.query, ['dangling', 'driver', 'label', 'name']);
+  const docker = ctx.rt.state.docker;
+  const inUse = (project: string): boolean => docker.compose.of(e.id, project).length > 0;
+  const out = docker.volumes
+    .filter((v) => v.endpointId === e.id)
+    .map((v) => ({
+      view: v,
+      Labels: { 'com.docker.compose.project': v.project, 'com.docker.compose.volume': v.volume, 'com.docker.compose.version': '2.29.7' },
+    }))
+    .filter(
+      ({ view, Labels }) =>
+        labelsMatch(filters.get('label'), Labels) &&
+        anyOf(filters.get('name'), (n) => view.name.includes(n)) &&
+        anyOf(filters.get('driver'), (d) => d === 'local') &&
+        anyOf(filters.get('dangling'), (d) => boolParam(new URLSearchParams({ d }), 'd') === !inUse(view.project)),
+    )
+    .map(({ view, Labels }) => ({ Name: view.name, Driver: 'local', Mountpoint: `/var/lib/docker/volumes/${view.name}/_data`, Labels, Scope: 'local', Options: null, CreatedAt: view.createdAt }));
+  return { status: 200, body: { Volumes: out, Warnings: [] } };
+}
+
 const base = DOCKER_BASE;
 const docker = dockerHandler;
 
@@ -162,5 +185,6 @@ export const dockerRoutes: Route[] = [
   { method: 'GET', pattern: new RegExp(`${base}\\/containers\\/json$`), auth: true, handle: docker(list) },
   { method: 'GET', pattern: new RegExp(`${base}\\/containers\\/([^/]+)\\/json$`), auth: true, handle: docker(inspect) },
   { method: 'DELETE', pattern: new RegExp(`${base}\\/containers\\/([^/]+)$`), auth: true, handle: docker(remove) },
+  { method: 'GET', pattern: new RegExp(`${base}\\/volumes$`), auth: true, handle: docker(volumes) },
   ...swarmRoutes,
 ];

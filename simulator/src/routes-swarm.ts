@@ -1,5 +1,5 @@
 import type { Ctx, Route } from './context';
-import { anyOf, boolParam, DOCKER_BASE, DockerError, dockerHandler, endpointOf, labelsMatch, notSwarmManager, parseFilters } from './docker-util';
+import { anyOf, boolParam, DOCKER_BASE, DockerError, dockerHandler, endpointOf, labelsMatch, notSwarmManager, parseFilters, pathSegment } from './docker-util';
 import type { Reply } from './http-util';
 import { NAMESPACE, type ServiceRecord, serviceJson, tasksOf } from './swarm';
 
@@ -43,7 +43,7 @@ function findService(ctx: Ctx, endpointId: number, ref: string): ServiceRecord |
 
 function service(ctx: Ctx, params: string[]): Reply {
   const e = manager(ctx, params[0]);
-  const ref = decodeURIComponent(params[1]);
+  const ref = pathSegment(params[1]);
   const s = findService(ctx, e.id, ref);
   if (!s) throw new DockerError(404, `service ${ref} not found`);
   return { status: 200, body: serviceJson(s, false) };

@@ -1,6 +1,6 @@
 /**
  * The simulator's `--seed` file: JSON (comments allowed) with any of the SimulatorOptions fields
- * version, endpoints, stacks, externalProjects, apiKeys, users, asyncDeploy, serviceFaults, orphans and faults.
+ * version, endpoints, stacks, externalProjects, apiKeys, users, asyncDeploy and faults.
  *
  * Every object is strict: a misspelt key (`latency` for `faults.latencyMs`) would otherwise be
  * dropped and the simulator would run without the knob the operator asked for, so it is refused
@@ -48,6 +48,7 @@ export const seedSchema = z.strictObject({
   apiKeys: z.array(z.string()).optional(),
   users: z.array(z.strictObject({ id: z.number().int(), username: z.string(), password: z.string(), admin: z.boolean().optional() })).optional(),
   asyncDeploy: z.boolean().optional(),
+  // What runs (SimulatorOptions serviceFaults and orphans): knobs on containers and Swarm services.
   serviceFaults: z
     .array(
       z.strictObject({

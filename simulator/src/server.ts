@@ -136,6 +136,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     writes: () => requests.filter((r) => ['POST', 'PUT', 'DELETE', 'PATCH'].includes(r.method)),
     containers: (endpointId) => rt.state.docker.containerViews(endpointId),
     services: (endpointId) => rt.state.docker.serviceViews(endpointId),
+    volumes: (endpointId) => rt.state.docker.volumes.filter((v) => endpointId === undefined || v.endpointId === endpointId).map((v) => ({ ...v })),
     containerRemovals: () => rt.state.docker.compose.removals.map((r) => ({ ...r })),
     deployments: () => rt.state.docker.deployments.map((d) => ({ ...d })),
     setServiceFault: (f) => rt.state.docker.fault(f),

@@ -60,12 +60,12 @@ export class SimState {
   readonly apiKeys = new Map<string, ApiKeyRecord>();
   /** `${endpointId}/${name}`: compose projects Docker knows about outside Portainer's DB (docs/portainer-api.md#name-conflicts). */
   readonly externalProjects = new Set<string>();
-  /** What runs behind the records: containers and Swarm services (docs/portainer-api.md#docker-proxy). */
-  readonly docker = new DockerHost();
   /** docs/portainer-api.md#jwt-login: regenerated at every start, so a restart kills every JWT. */
   jwtSecret = randomBytes(32);
   private nextStackId = 1;
   private nextKeyId = 1;
+  /** What runs behind the records: containers and Swarm services (docs/portainer-api.md#docker-proxy). */
+  readonly docker = new DockerHost();
 
   constructor(options: SimulatorOptions) {
     this.features = featuresFor(options.version ?? '2.21.4');

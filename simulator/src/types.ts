@@ -132,6 +132,17 @@ export interface SimServiceView {
   runningTasks: number;
 }
 
+/** A named volume of a compose project (they survive stop, delete and container removal). */
+export interface SimVolumeView {
+  endpointId: number;
+  /** `<project>_<key>` unless the file names it. */
+  name: string;
+  project: string;
+  /** The key under the file's top-level `volumes:`. */
+  volume: string;
+  createdAt: string;
+}
+
 /** A container removed through the Docker proxy (`DELETE .../docker/containers/{id}`). */
 export interface SimContainerRemoval {
   endpointId: number;
@@ -208,6 +219,8 @@ export interface Simulator {
   containers(endpointId?: number): SimContainerView[];
   /** Every Swarm service (or of one environment). */
   services(endpointId?: number): SimServiceView[];
+  /** Named volumes of the compose projects, which nothing the simulator models removes. */
+  volumes(endpointId?: number): SimVolumeView[];
   /** Containers removed through the Docker proxy, in order. */
   containerRemovals(): SimContainerRemoval[];
   /** Deploys and stops, in order, with the pull and prune flags Portainer honoured. */

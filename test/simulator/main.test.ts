@@ -66,6 +66,11 @@ describe('the simulator as a tool (node simulator/dist/main.js)', () => {
       expect(result.exitCode).toBe(0);
       expect(result.stdout).toContain('environment "drphoenix"');
       expect(result.stdout).toContain('Plan: 2 to create, 1 to update, 0 to delete, 1 unchanged.');
+      // The demo's runtime knob comes along: whoami's container exited.
+      const res = await fetch(`${url}/api/endpoints/2/docker/containers/json?all=1&filters=${encodeURIComponent('{"label":["com.docker.compose.project=whoami"]}')}`, {
+        headers: { 'X-API-Key': 'ptr_simulatortoken' },
+      });
+      expect(((await res.json()) as Array<{ Status: string }>).map((c) => c.Status)).toEqual(['Exited (1) 3 minutes ago']);
     } finally {
       child.kill('SIGTERM');
       await new Promise((done) => child.on('close', done));

@@ -14,6 +14,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { DEMO_SERVICE_FAULTS } from './runtime';
 import { startSimulator } from '../index';
 import { DEMO_CONFIG as CONFIG, DEMO_VMID as VMID, REPO_ROOT as ROOT, demoSeed } from './seed';
 
@@ -24,6 +25,7 @@ async function main(): Promise<number> {
   const vm = { name: seed.vmName };
   const sim = await startSimulator({ version: seed.version, apiKeys: [TOKEN], endpoints: seed.endpoints, stacks: seed.stacks });
   const lockDir = mkdtempSync(join(tmpdir(), 'phoenix-demo-locks-'));
+  for (const fault of DEMO_SERVICE_FAULTS) sim.setServiceFault(fault);
 
   const say = (text: string) => process.stdout.write(`${text}\n`);
   // Asynchronous on purpose: the simulator answers from this same process.
@@ -47,6 +49,10 @@ async function main(): Promise<number> {
     if (second !== 0) return second;
     const untouched = sim.stacks().find((s) => s.name === 'legacy-nginx');
     say(`\nSecond run sent ${sim.writes().length - writes} write requests. legacy-nginx is ${untouched ? 'still there, untouched' : 'GONE (bug!)'}.`);
+    // What runs on the VM now: whoami's container exited before the runs, and converge did not redeploy it.
+    say(`\nContainers on ${vm.name} (docker ps -a; whoami's exited before the runs and was not redeployed):`);
+    const running = sim.containers(2).filter((c) => c.project !== 'legacy-nginx');
+    for (const c of running.sort((a, b) => a.name.localeCompare(b.name))) say(`  ${c.name.padEnd(28)} ${c.status}`);
     say('\nWhere to look next:');
     say('  phoenix --help                              every command');
     say('  phoenix portainer 1002 plan --help          flags and exit codes');

@@ -10,6 +10,7 @@
 import { join, resolve } from 'node:path';
 
 import type { SimEndpoint, SimStackSeed } from '../types';
+import { DEMO_STOPPED_STACK } from './runtime';
 
 /** The repository root, from simulator/src/demo (ts-jest) and simulator/dist/demo (the build) alike. */
 export const REPO_ROOT = resolve(__dirname, '../../..');
@@ -49,7 +50,9 @@ export interface DemoSeed {
   stacks: SimStackSeed[];
 }
 
-export async function demoSeed(product: DemoProduct = loadProduct(), configPath: string = DEMO_CONFIG): Promise<DemoSeed> {
+/** `stoppedStack` (default DEMO_STOPPED_STACK): uptime-kuma is seeded in sync but stopped, instead of missing. */
+export async function demoSeed(product: DemoProduct = loadProduct(), configPath: string = DEMO_CONFIG, options: { stoppedStack?: boolean } = {}): Promise<DemoSeed> {
+  const stoppedStack = options.stoppedStack ?? DEMO_STOPPED_STACK;
   const config = await product.loadConfig(configPath);
   const vm = await product.resolveVm(config, DEMO_VMID);
   const byName = new Map(vm.stacks.map((s) => [s.name, s]));
@@ -78,6 +81,8 @@ export async function demoSeed(product: DemoProduct = loadProduct(), configPath:
     },
     // Not phoenix's: a stack somebody deployed by hand. phoenix leaves it alone.
     { name: 'legacy-nginx', endpointId: 2, composeText: 'services:\n  nginx:\n    image: nginx:1.25\n', env: [] },
+    // Stopped (Status 2) with the right file and env: converge starts it.
+    ...(stoppedStack ? [{ name: 'uptime-kuma', endpointId: 2, composeText: owned(declared('uptime-kuma').composeText), env: envOf('uptime-kuma'), status: 2 as const }] : []),
     // uptime-kuma is declared too, and qdrant is missing: both get created.
   ];
   return { vmName: vm.name, version: DEMO_VERSION, endpoints, stacks };
