@@ -56,6 +56,8 @@ export interface PortainerSession {
   stacks: PortainerStack[];
   /** What runs, read once per environment when a VM of it is planned (created when first needed). */
   runtime?: RuntimeCache;
+  /** Where a runtime read that Portainer refused is reported (stderr). */
+  warn?: (line: string) => void;
 }
 
 export type SessionRequest = ConnectionFlags & Pick<ConvergeRequest, 'env' | 'log' | 'warn'> & { stackSecrets?: StackSecrets };
@@ -66,7 +68,7 @@ export async function openSession(config: LoadedConfig, request: SessionRequest)
   try {
     const version = await client.status();
     const [environments, stacks] = await Promise.all([client.environments(), client.listStacks()]);
-    return { client, url, secrets: [...secrets, ...(request.stackSecrets?.all() ?? [])], version, environments, stacks };
+    return { client, url, secrets: [...secrets, ...(request.stackSecrets?.all() ?? [])], version, environments, stacks, warn: request.warn };
   } catch (error) {
     await client.close();
     throw error;
@@ -89,7 +91,7 @@ export async function planVm(session: PortainerSession, config: LoadedConfig, vm
   const environment = findEnvironment(vm, session.environments);
   assertSoleClaim(config, vm, environment, session.environments);
   // What runs is read beside the stack files, once per environment (one request, not one per stack).
-  const running = environmentRuntime(client, (session.runtime ??= new Map()), environment);
+  const running = environmentRuntime(client, (session.runtime ??= new Map()), environment, session.warn);
   running.catch(() => undefined); // awaited below; a failure before then must not go unhandled
   const swarmId = environment.swarm ? await client.swarmClusterId(environment.id) : undefined;
   const onEndpoint = session.stacks.filter((s) => s.endpointId === environment.id);
