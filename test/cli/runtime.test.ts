@@ -34,7 +34,7 @@ const lineOf = (stdout: string, start: string) =>
     .map((l) => l.trim())
     .find((l) => l.startsWith(start));
 
-describe.each(['2.18.4', '2.21.4', '2.36.0'])('Portainer %s, standalone', (version) => {
+describe.each(['2.11.1', '2.18.4', '2.21.4', '2.36.0'])('Portainer %s, standalone', (version) => {
   it('a stopped owned stack plans start (>), converge starts it with one POST and no PUT, and the next run sends nothing', async () => {
     const cli = await setup({ version, stacks: [{ name: 'web', endpointId: 3, composeText: owned(TWO), status: 2 }] });
     const shown = await cli.run(['1002', 'plan', '--detailed-exitcode']);
