@@ -112,7 +112,7 @@ describe.each(['2.11.1', '2.18.4', '2.21.4', '2.36.0'])('Portainer %s, standalon
   });
 });
 
-describe.each(['2.18.4', '2.21.4'])('Portainer %s, Swarm', (version) => {
+describe.each(['2.18.4', '2.21.4', '2.36.0'])('Portainer %s, Swarm', (version) => {
   it('an orphan service goes through the update with Prune only with --prune; a stopped Swarm stack is started', async () => {
     const cli = await setup(
       {
