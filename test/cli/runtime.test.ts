@@ -149,6 +149,23 @@ describe.each(['2.18.4', '2.21.4', '2.36.0'])('Portainer %s, Swarm', (version) =
   });
 });
 
+describe('status --detailed-exitcode for each way a service is down', () => {
+  it.each([
+    ['unhealthy', { state: 'unhealthy' as const }, 'worker unhealthy', { problem: 'unhealthy' }],
+    ['restarting', { state: 'restarting' as const, exitCode: 137 }, 'worker restarting (137)', { problem: 'restarting', exitCode: 137 }],
+    ['dead', { state: 'dead' as const }, 'worker dead', { problem: 'dead' }],
+  ])('%s: exit 2, named in text and --json, and converge writes nothing', async (_title, fault, words, problem) => {
+    const cli = await setup({ stacks: [{ name: 'web', endpointId: 3, composeText: owned(TWO) }], serviceFaults: [{ stack: 'web', service: 'worker', ...fault }] });
+    const text = await cli.run(['1002', 'status', '--detailed-exitcode']);
+    expect(text.exitCode).toBe(2);
+    expect(text.stdout).toContain(`web: 1/2 services running; ${words}`);
+    const doc = JSON.parse((await cli.run(['1002', 'status', '--json'])).stdout);
+    expect(doc.result.vms[0].stacks[0]).toMatchObject({ stack: 'web', state: 'degraded', runtime: { problems: [{ service: 'worker', ...problem }] } });
+    expect((await cli.run(['1002', 'converge', '--yes'])).exitCode).toBe(0);
+    expect(writes(cli)).toEqual([]);
+  });
+});
+
 describe('never a container of a stack phoenix does not own', () => {
   it('an adopted stack, a project named web2, and project web on another environment keep their containers with --prune --adopt', async () => {
     const cli = await fixture.start(
