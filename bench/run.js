@@ -139,7 +139,8 @@ async function main() {
         samples.push(await convergeOnce(fixture, ['portainer', String(VMID), 'converge'], drifted, drifted > 0 ? 2 : 0));
       }
       const chosen = medianRun(samples);
-      const reads = 3 + Math.ceil(n / concurrency);
+      // +1 in the pool: the one runtime read of the environment (containers), beside the file reads.
+      const reads = 3 + Math.ceil((n + 1) / concurrency);
       const limit = reads * latency + Math.ceil(drifted / concurrency) * (latency + deployMs);
       let ideal;
       if (scenario === 'no-op') {
@@ -161,7 +162,7 @@ async function main() {
         beforeFirstRequestMs: chosen.beforeFirst,
         afterLastAnswerMs: chosen.afterLast,
         requests: chosen.requests,
-        idealRequests: 3 + n + drifted,
+        idealRequests: 3 + n + 1 + drifted,
         writes: chosen.writes,
         limitMs: limit,
         ratioWall: chosen.ms / limit,
@@ -293,9 +294,9 @@ async function main() {
         const environmentNames = vms.map((vm) => `bench-${vm.vmid}`);
         idealMany[parallelVms] = (await idealReadMany(sim.url, { apiKey: TOKEN, environmentNames, concurrency, parallelVms }).finally(() => sim.stop())).ms;
       }
-      const limit = (3 + Math.ceil(MANY.stacks / concurrency)) * latency;
+      const limit = (3 + Math.ceil((MANY.stacks + 1) / concurrency)) * latency;
       // For context: the same reads through one pool of `concurrency` connections shared by all VMs.
-      const sharedLimit = (3 + Math.ceil((MANY.vms * MANY.stacks) / concurrency)) * latency;
+      const sharedLimit = (3 + Math.ceil((MANY.vms * (MANY.stacks + 1)) / concurrency)) * latency;
       results.manyVms = {
         available: true,
         vms: MANY.vms,
@@ -303,7 +304,7 @@ async function main() {
         wallMs: chosen.ms,
         networkMs: chosen.net,
         requests: chosen.requests,
-        idealRequests: MANY.vms * (3 + MANY.stacks),
+        idealRequests: 3 + MANY.vms * (MANY.stacks + 1),
         writes: chosen.writes,
         beforeFirstRequestMs: chosen.beforeFirst,
         afterLastAnswerMs: chosen.afterLast,
@@ -333,7 +334,7 @@ function render(r) {
   const out = [];
   out.push(`phoenix bench: ${r.command}  (Node ${r.node}, ${r.cpus} CPUs, latency ${r.latencyMs} ms/request, deploy ${r.deployMs} ms, concurrency ${r.concurrency}, median of ${r.runs})`);
   out.push('');
-  out.push('Converge of one VM (limit = (3 + ceil(N/8)) x latency [+ ceil(drifted/8) x (latency + deploy)]):');
+  out.push('Converge of one VM (limit = (3 + ceil((N+1)/8)) x latency [+ ceil(drifted/8) x (latency + deploy)]):');
   out.push(
     table(
       [

@@ -87,9 +87,11 @@ export async function runConverge(request: RunRequest, io: RunIo): Promise<RunRe
       const items = pending.flatMap((run) => run.prepared?.plan.items ?? []);
       const redeploys = items.filter((i) => i.redeploy === true).length;
       const pulls = items.filter((i) => i.pull === true).length;
+      // Orphan services that --prune removes ask like deletes do.
+      const deletes = (run: VmRun) => (run.prepared ? run.prepared.plan.summary.delete + run.prepared.plan.summary.orphansToRemove : 0);
       await io.confirm({
         vms: pending.length,
-        deletes: pending.reduce((sum, run) => sum + (run.prepared?.plan.summary.delete ?? 0), 0),
+        deletes: pending.reduce((sum, run) => sum + deletes(run), 0),
         ...(redeploys > 0 ? { redeploys } : {}),
         ...(pulls > 0 ? { pulls } : {}),
       });

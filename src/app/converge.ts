@@ -14,6 +14,8 @@ import { mapLimit } from '../util/concurrency';
 import { desiredInput, StackSecrets } from './desired-env';
 import { connect } from './connection';
 import { assertSoleClaim } from './stack-claims';
+import { composeServices, environmentRuntime } from './runtime-read';
+import type { RuntimeCache } from './runtime-read';
 import type { ConnectionFlags } from './connection';
 import type { VmLock } from './lock';
 
@@ -59,6 +61,10 @@ export interface PortainerSession {
   environments: PortainerEnvironment[];
   /** Every stack Portainer has, on every environment, read once. */
   stacks: PortainerStack[];
+  /** What runs, read once per environment when a VM of it is planned (created when first needed). */
+  runtime?: RuntimeCache;
+  /** Where a runtime read that Portainer refused is reported (stderr). */
+  warn?: (line: string) => void;
 }
 
 export type SessionRequest = ConnectionFlags &
@@ -75,7 +81,7 @@ export async function openSession(config: LoadedConfig, request: SessionRequest)
     const version = await client.status();
     if (request.redeploy === 'pull') assertCanPull(version);
     const [environments, stacks] = await Promise.all([client.environments(), client.listStacks()]);
-    return { client, url, secrets: [...secrets, ...(request.stackSecrets?.all() ?? [])], version, environments, stacks };
+    return { client, url, secrets: [...secrets, ...(request.stackSecrets?.all() ?? [])], version, environments, stacks, warn: request.warn };
   } catch (error) {
     await client.close();
     throw error;
@@ -97,12 +103,16 @@ export interface PlanVmOptions {
 /** The plan of one resolved VM against the session's snapshot of Portainer. No write. */
 export async function planVm(session: PortainerSession, config: LoadedConfig, vm: ResolvedVm, options: PlanVmOptions): Promise<PreparedConverge> {
   const { client, version } = session;
-  const desired = vm.stacks.map((s) => desiredInput(s, options.stackSecrets));
+  const desired = vm.stacks.map((s) => ({ ...desiredInput(s, options.stackSecrets), ...servicesOf(s.composeText) }));
   const agent = await agentEnvironment(config, vm, session.environments, options.warn ?? (() => undefined));
   const register = agent !== undefined && 'register' in agent ? agent.register : undefined;
   const environment = agent === undefined ? findEnvironment(vm, session.environments) : 'register' in agent ? pendingEnvironment(agent.register) : agent.environment;
   // An environment still to register holds nothing yet, and no other VM can claim stacks on it.
   if (register === undefined) assertSoleClaim(config, vm, environment, session.environments);
+  // What runs is read beside the stack files, once per environment (one request, not one per
+  // stack); an environment still to register runs nothing.
+  const running = register === undefined ? environmentRuntime(client, (session.runtime ??= new Map()), environment, session.warn) : Promise.resolve(undefined);
+  running.catch(() => undefined); // awaited below; a failure before then must not go unhandled
   const swarmId = register === undefined && environment.swarm ? await client.swarmClusterId(environment.id) : undefined;
   const onEndpoint = register === undefined ? session.stacks.filter((s) => s.endpointId === environment.id) : [];
   // Read the file of every stack of the environment (only the named one with a stack filter):
@@ -111,13 +121,18 @@ export async function planVm(session: PortainerSession, config: LoadedConfig, vm
   const only = options.stack === undefined ? undefined : stackKey(options.stack);
   const candidates = only === undefined ? onEndpoint : onEndpoint.filter((s) => stackKey(s.name) === only);
   const live = await mapLimit(candidates, options.concurrency, async (s) => liveInput(s, s.git ? undefined : await client.stackFile(s.id)));
-  const thePlan = plan(desired, live, {
-    vmid: vm.vmid,
-    prune: options.prune,
-    adopt: options.adopt,
-    redeploy: options.redeploy,
-    ...(register === undefined ? {} : { register: { name: register.name, url: register.url } }),
-  });
+  const thePlan = plan(
+    desired,
+    live,
+    {
+      vmid: vm.vmid,
+      prune: options.prune,
+      adopt: options.adopt,
+      redeploy: options.redeploy,
+      ...(register === undefined ? {} : { register: { name: register.name, url: register.url } }),
+    },
+    await running,
+  );
   // A roll-back sends the previous env back: its credentials are redacted like the run's secrets.
   // One lookup per plan item: a find() over `desired` for each made this quadratic in the stacks.
   const secretNames = new Map<string, readonly string[] | undefined>();
@@ -161,12 +176,17 @@ export async function prepareConverge(request: ConvergeRequest): Promise<Prepare
 
 /**
  * The session to plan with once the lock is held: after waiting for another run, its stacks list
- * is re-read, and so are the environments (that run may have registered this VM's).
+ * is re-read, and so are the environments (that run may have registered this VM's) and what runs.
  */
 export async function afterLock(session: PortainerSession, lock: VmLock | undefined): Promise<PortainerSession> {
   if (!lock?.waited) return session;
   const [stacks, environments] = await Promise.all([session.client.listStacks(), session.client.environments()]);
-  return { ...session, stacks, environments };
+  return { ...session, stacks, environments, runtime: new Map() };
+}
+
+function servicesOf(composeText: string): { services?: string[] } {
+  const services = composeServices(composeText);
+  return services === undefined ? {} : { services };
 }
 
 export async function executeConverge(

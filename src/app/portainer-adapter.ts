@@ -8,7 +8,16 @@ import { classifyWriteFailure, PortainerApiError } from '../portainer';
 import type { PortainerClient, PortainerEnvironment, PortainerStack, PortainerVersion } from '../portainer';
 
 export function liveInput(stack: PortainerStack, composeText: string | undefined): LiveStackInput {
-  return { id: stack.id, name: stack.name, composeText, env: stack.env, git: stack.git !== null, failed: stack.status === 'failed', running: stack.status === 'active' };
+  return {
+    id: stack.id,
+    name: stack.name,
+    composeText,
+    env: stack.env,
+    git: stack.git !== null,
+    failed: stack.status === 'failed',
+    running: stack.status === 'active',
+    stopped: stack.status === 'inactive',
+  };
 }
 
 /**
@@ -26,12 +35,27 @@ export function writeFailureMessage(error: unknown): string | undefined {
   return error instanceof PortainerApiError ? error.portainerMessage : undefined;
 }
 
+function alreadyActive(error: unknown): boolean {
+  return error instanceof PortainerApiError && /already active/i.test(`${error.portainerMessage ?? ''} ${error.portainerDetails ?? ''}`);
+}
+
 export function writerFor(client: PortainerClient, version: PortainerVersion, environment: PortainerEnvironment, swarmId: string | undefined): StackWriter {
   const endpointId = environment.id;
   const written = (s: PortainerStack): WrittenStack => ({ id: s.id, name: s.name, endpointId: s.endpointId, status: s.status, deploymentMessage: s.deploymentMessage, env: s.env });
   return {
     createStack: async (input) => written(await client.createStack(version, { endpointId, swarmId, ...input })),
     updateStack: async (input) => written(await client.updateStack({ ...input, endpointId, swarm: swarmId !== undefined }, version)),
+    startStack: async (id) => {
+      try {
+        return written(await client.startStack(id, endpointId));
+      } catch (error) {
+        // Started by someone else since the plan (400 "Stack is already active"; the newest versions
+        // say it in a 409's details): the start's end state is there, so it counts as done.
+        if (!alreadyActive(error)) throw error;
+        return written(await client.getStack(id));
+      }
+    },
+    removeContainer: (id) => client.removeContainer(endpointId, id),
     deleteStack: (id) => client.deleteStack(id, endpointId),
     getStack: async (id) => written(await client.getStack(id)),
     listStacks: async () => (await client.listStacks()).filter((s) => s.endpointId === endpointId).map(written),

@@ -11,10 +11,13 @@ export type StackState =
   | 'git' // declared; the live stack is deployed from Git
   | 'duplicate' // several live stacks share the name in different case (`WEB` beside `web`)
   | 'owned-undeclared' // live with this VM's marker, no longer declared
+  | 'stopped' // declared, owned, in sync, but stopped in Portainer (converge starts it)
+  | 'degraded' // declared, owned, in sync, but a service of the file does not run (exited, restarting, unhealthy, missing)
+  | 'orphans' // declared, owned, in sync, but services no longer in the file still run (converge --prune removes them)
   | 'unmanaged'; // live, not declared, not this VM's (someone else's stack: fine)
 
-/** The states that mean "converge would change something or needs a decision". */
-export const OUT_OF_SYNC: ReadonlySet<StackState> = new Set<StackState>(['drifted', 'missing', 'not-owned', 'git', 'duplicate', 'owned-undeclared']);
+/** The states that mean "converge would change something or needs a decision", or that something does not run as declared. */
+export const OUT_OF_SYNC: ReadonlySet<StackState> = new Set<StackState>(['drifted', 'missing', 'not-owned', 'git', 'duplicate', 'owned-undeclared', 'stopped', 'degraded', 'orphans']);
 
 /** A status row whose state is one of the named states. */
 export interface StackStatus extends StatusRow {
@@ -31,13 +34,27 @@ const NO_ENV = { added: [], removed: [], changed: [] };
 export function stackStatuses(plan: Plan, live: readonly LiveStackInput[], desiredNames: ReadonlySet<string> = new Set()): StackStatus[] {
   const statuses: StackStatus[] = plan.items.map((item) => {
     const liveStack = live.find((s) => s.id === item.liveId);
-    const base = { stack: item.stack, stackId: item.liveId, git: liveStack?.git ?? false, composeDiff: item.composeDiff, composeDiffOmitted: item.composeDiffOmitted, env: item.env };
+    const base = {
+      stack: item.stack,
+      stackId: item.liveId,
+      git: liveStack?.git ?? false,
+      composeDiff: item.composeDiff,
+      composeDiffOmitted: item.composeDiffOmitted,
+      env: item.env,
+      ...(item.runtime ? { runtime: item.runtime } : {}),
+    };
+    const orphans = item.runtime?.orphans.length ?? 0;
     switch (item.action) {
       case 'noop':
+        if (orphans > 0) return { ...base, state: 'orphans', declared: true, detail: `${orphans} service(s) no longer in the file still run (converge --prune removes them)` };
+        if ((item.runtime?.problems.length ?? 0) > 0) return { ...base, state: 'degraded', declared: true, detail: `in sync, but ${item.runtime?.running}/${item.runtime?.total} services running` };
         return { ...base, state: 'in-sync', declared: true, detail: 'in sync' };
+      case 'start':
+        return { ...base, state: 'stopped', declared: true, detail: 'stopped in Portainer (converge starts it)' };
       case 'create':
         return { ...base, state: 'missing', declared: true, detail: 'declared but not in Portainer' };
       case 'update':
+        if (item.prune?.only) return { ...base, state: 'orphans', declared: true, detail: `${orphans} service(s) no longer in the file still run (converge --prune removes them)` };
         return { ...base, state: 'drifted', declared: true, detail: item.reason };
       case 'delete':
         return { ...base, state: 'owned-undeclared', declared: false, detail: 'owned by phoenix for this VM but no longer declared (converge --prune deletes it)' };

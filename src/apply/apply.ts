@@ -1,6 +1,7 @@
 import { ApplyError, BugError, ConflictError, PhoenixError, signalExitCode, UnavailableError } from '../errors';
 import type { Plan, PlanItem } from '../plan';
 import { mapLimit } from '../util/concurrency';
+import { removeOrphanContainers, removesContainers } from './orphans';
 import { reread } from './recover';
 import type { WriteAction } from './recover';
 import { rollBack, shouldRollBack } from './rollback';
@@ -12,7 +13,8 @@ export type Outcome = 'done' | 'failed' | 'not-attempted';
 
 export interface ActionResult {
   stack: string;
-  action: WriteAction;
+  /** `remove-orphans`: the containers of a stack's orphan services, removed after its own action. */
+  action: WriteAction | 'remove-orphans';
   outcome: Outcome;
   /** Set when the outcome was decided by re-reading Portainer after a lost answer. */
   recovered?: boolean;
@@ -60,15 +62,23 @@ const RESEND_DELAYS_MS = [500, 1500];
  * not attempted. The caller has already refused plans that hold a conflict.
  */
 export async function applyPlan(plan: Plan, writer: StackWriter, options: ApplyOptions): Promise<ApplyResult> {
-  const writes = plan.items.filter(isWrite);
-  const results = await mapLimit(writes, options.concurrency, async (item): Promise<ActionResult> =>
-    options.signal?.aborted ? { stack: item.stack, action: item.action, outcome: 'not-attempted' } : applyOne(item, item.action, writer, options),
-  );
+  const work = plan.items.filter((item) => isWrite(item) || removesContainers(item));
+  const perItem = await mapLimit(work, options.concurrency, async (item): Promise<ActionResult[]> => {
+    const results: ActionResult[] = [];
+    if (isWrite(item)) results.push(options.signal?.aborted ? { stack: item.stack, action: item.action, outcome: 'not-attempted' } : await applyOne(item, item.action, writer, options));
+    // Orphan containers go after the stack's own action, and only when it succeeded.
+    if (removesContainers(item)) {
+      const removal = results.some((r) => r.outcome !== 'done') ? { outcome: 'not-attempted' as const } : await removeOrphanContainers(item, writer, options.signal, options.progress);
+      results.push({ stack: item.stack, action: 'remove-orphans', ...removal });
+    }
+    return results;
+  });
+  const results = perItem.flat();
   return { results, ok: results.every((r) => r.outcome === 'done') };
 }
 
 function isWrite(item: PlanItem): item is PlanItem & { action: WriteAction } {
-  return item.action === 'create' || item.action === 'update' || item.action === 'delete';
+  return item.action === 'create' || item.action === 'update' || item.action === 'delete' || item.action === 'start';
 }
 
 async function applyOne(item: PlanItem, action: WriteAction, writer: StackWriter, options: ApplyOptions): Promise<ActionResult> {
@@ -76,7 +86,7 @@ async function applyOne(item: PlanItem, action: WriteAction, writer: StackWriter
   // One progress line per action, when it starts: its outcome is in the results (stdout), which
   // already name the action, so "done"/"failed" progress lines only repeated it.
   options.progress?.(`${verb(action)} ${item.stack}...`);
-  const end = options.activity?.(`${action === 'delete' ? 'deleting' : 'deploying'} ${item.stack}`);
+  const end = options.activity?.(`${action === 'delete' ? 'deleting' : action === 'start' ? 'starting' : 'deploying'} ${item.stack}`);
   try {
     const { recovered } = await execute(item, action, writer, options);
     return { ...base, outcome: 'done', ...(recovered ? { recovered } : {}) };
@@ -140,7 +150,8 @@ async function execute(item: PlanItem, action: WriteAction, writer: StackWriter,
 function refuseResend(item: PlanItem, action: WriteAction, kind: WriteFailureKind, sends: number, options: ApplyOptions, error: unknown): void {
   // A 409 on create with no owned stack of that name: the name is taken (an external compose
   // project, docs/portainer-api.md#name-conflicts). A delete's 404 with the stack still listed: a wrong environment.
-  if (kind === 'conflict' && action === 'create') throw error;
+  // A start's 409 with the stack still stopped: another project of that name runs there.
+  if (kind === 'conflict' && (action === 'create' || action === 'start')) throw error;
   if (kind === 'not-found') throw error;
   if (kind === 'timeout') {
     throw new ApplyError(`${action} of ${item.stack} got no answer in time and is not in Portainer yet; it was not sent again (the deploy may still be running there)`, {
@@ -158,9 +169,10 @@ async function write(item: PlanItem, action: WriteAction, writer: StackWriter): 
     await writer.deleteStack(required(item.liveId, 'liveId'));
     return undefined;
   }
+  if (action === 'start') return required(writer.startStack?.bind(writer), 'a writer that starts stacks')(required(item.liveId, 'liveId'));
   const payload = required(item.payload, 'payload');
   if (action === 'create') return writer.createStack({ name: item.stack, ...payload });
-  return writer.updateStack({ id: required(item.liveId, 'liveId'), ...payload, ...(item.pull === true ? { pull: true } : {}) });
+  return writer.updateStack({ id: required(item.liveId, 'liveId'), ...payload, ...(item.pull === true ? { pull: true } : {}), ...(item.prune ? { prune: true } : {}) });
 }
 
 /** Polls (with backoff) while the stack is deploying; a failed deploy fails with Portainer's message. */
@@ -236,7 +248,7 @@ function describe(error: unknown): { code: string; message: string } {
 }
 
 function verb(action: WriteAction): string {
-  return action === 'create' ? 'creating' : action === 'update' ? 'updating' : 'deleting';
+  return action === 'create' ? 'creating' : action === 'update' ? 'updating' : action === 'start' ? 'starting' : 'deleting';
 }
 
 function required<T>(value: T | undefined, what: string): T {

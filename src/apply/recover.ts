@@ -18,7 +18,7 @@ export type Reread =
   /** A create's name is now held by a stack phoenix does not own (for this VM). */
   | { kind: 'foreign'; ownerVmid?: number };
 
-export type WriteAction = 'create' | 'update' | 'delete';
+export type WriteAction = 'create' | 'update' | 'delete' | 'start';
 
 /**
  * Re-reads the stacks of the environment and says whether `action` on `item` is in Portainer.
@@ -43,6 +43,13 @@ async function inspect(item: PlanItem, action: WriteAction, writer: StackWriter,
   const stacks = await writer.listStacks();
   if (action === 'delete') {
     return stacks.some((s) => s.id === item.liveId) ? { kind: 'absent' } : { kind: 'landed' };
+  }
+  if (action === 'start') {
+    // A start landed when the stack is active again (or deploying, on versions that deploy
+    // asynchronously); still stopped, it did not, and sending it again is safe.
+    const found = stacks.find((s) => s.id === item.liveId);
+    if (found?.status === 'active') return { kind: 'landed', stack: found };
+    return found?.status === 'deploying' ? { kind: 'landed', stack: found } : { kind: 'absent' };
   }
   if (action === 'create') {
     const found = stacks.find((s) => stackKey(s.name) === stackKey(item.stack));

@@ -55,7 +55,8 @@ export async function rollBack(
   // The same item with the previous version as its payload: a lost answer is decided by
   // re-reading against the previous file and env, never by sending again blindly.
   // No image pull: the roll-back puts back what ran, and a pull may be what failed.
-  const back: PlanItem = { ...item, payload: item.previous, previous: undefined, pull: undefined };
+  // Without Prune: putting the previous version back removes nothing.
+  const back: PlanItem = { ...item, payload: item.previous, previous: undefined, pull: undefined, prune: undefined };
   try {
     await update(back);
   } catch (error) {

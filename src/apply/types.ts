@@ -38,9 +38,20 @@ export interface WrittenStack {
 /** The writes apply performs; the app layer implements it with the Portainer client. */
 export interface StackWriter {
   createStack(input: { name: string; composeText: string; env: EnvPair[] }): Promise<WrittenStack>;
-  /** `pull`: Portainer pulls the images before deploying (the plan item's `pull`, --pull). */
-  updateStack(input: { id: number; composeText: string; env: EnvPair[]; pull?: boolean }): Promise<WrittenStack>;
+  /**
+   * `pull`: Portainer pulls the images before deploying (the plan item's `pull`, --pull).
+   * `prune`: Swarm removes the services that left the file (the plan's `--prune` of orphan services).
+   */
+  updateStack(input: { id: number; composeText: string; env: EnvPair[]; pull?: boolean; prune?: boolean }): Promise<WrittenStack>;
   deleteStack(id: number): Promise<void>;
+  /**
+   * Starts a stopped stack from its stored file and env. Optional, like removeContainer, so that a
+   * writer for plans without runtime actions need not implement it; a plan that needs it without
+   * it is a bug.
+   */
+  startStack?(id: number): Promise<WrittenStack>;
+  /** Removes one container of an orphan service (forced, volumes kept); `not-found` when it is already gone. */
+  removeContainer?(id: string): Promise<void>;
   getStack(id: number): Promise<WrittenStack>;
   /** The live stacks of the VM's environment, used to recover from a lost answer. */
   listStacks(): Promise<WrittenStack[]>;

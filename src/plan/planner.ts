@@ -1,7 +1,8 @@
 import { composeDiff as boundedDiff } from './compose-diff';
 import { markerVmid, stripMarker, withMarker } from './marker';
 import { canonicalEnv, diffEnv, envChanged, normaliseCompose, stackKey } from './normalise';
-import type { DesiredStackInput, EnvChanges, LiveStackInput, Plan, PlanItem, PlanOptions, PlanSummary } from './types';
+import { runtimeReport, unitsByProject } from './runtime';
+import type { DesiredStackInput, EnvChanges, EnvironmentRuntime, LiveStackInput, Plan, PlanItem, PlanOptions, PlanSummary, RuntimeUnitInput } from './types';
 
 const NO_ENV_CHANGES: EnvChanges = { added: [], removed: [], changed: [] };
 
@@ -16,11 +17,19 @@ const NO_ENV_CHANGES: EnvChanges = { added: [], removed: [], changed: [] };
  * - An owned live stack that is not desired is deleted only with `prune`; otherwise it is
  *   listed in `orphans`.
  * - With `redeploy`, an owned declared stack in sync is updated all the same (a redeploy, with
- *   the image pull for `pull`); a conflict stays a conflict and a create stays a create.
+ *   the image pull for `pull`; a stopped one too: the update starts it); a conflict stays a
+ *   conflict and a create stays a create.
+ * - With `runtime` (what runs on the environment): an owned stack in sync that Portainer stopped
+ *   is started; services of the file that do not run are reported (never a redeploy by
+ *   themselves); services that run but left the file are orphans, removed only with `prune`
+ *   (containers after the stack's own action; Swarm through an update with Prune). Only units
+ *   whose project label is the stack's name exactly belong to it, and only owned stacks lose any.
  *
- * `live` must hold the stacks of the VM's Portainer environment only.
+ * `live` and `runtime` must hold the VM's Portainer environment only.
  */
-export function plan(desired: readonly DesiredStackInput[], live: readonly LiveStackInput[], options: PlanOptions): Plan {
+export function plan(desired: readonly DesiredStackInput[], live: readonly LiveStackInput[], options: PlanOptions, runtime?: EnvironmentRuntime): Plan {
+  const units = unitsByProject(runtime);
+  const running = runtime === undefined ? undefined : { kind: runtime.kind, of: (name: string) => units.get(name) ?? [] };
   // Grouped by normalised name, lowest id first. More than one stack per name happens only with
   // names from before Portainer 2.9.1 (`WEB` beside `web`): each is reported, none is dropped.
   const liveByKey = new Map<string, LiveStackInput[]>();
@@ -33,7 +42,7 @@ export function plan(desired: readonly DesiredStackInput[], live: readonly LiveS
 
   const items: PlanItem[] = desired.map((stack) => {
     const group = liveByKey.get(stackKey(stack.name));
-    return group !== undefined && group.length > 1 ? duplicateConflict(stack.name, group) : planDesired(stack, group?.[0], options);
+    return group !== undefined && group.length > 1 ? duplicateConflict(stack.name, group) : planDesired(stack, group?.[0], options, running);
   });
   const orphans: string[] = [];
   for (const [key, group] of liveByKey) {
@@ -79,7 +88,12 @@ function duplicateConflict(name: string, group: readonly LiveStackInput[]): Plan
   };
 }
 
-function planDesired(stack: DesiredStackInput, live: LiveStackInput | undefined, options: PlanOptions): PlanItem {
+interface StackRuntime {
+  kind: EnvironmentRuntime['kind'];
+  of(name: string): readonly RuntimeUnitInput[];
+}
+
+function planDesired(stack: DesiredStackInput, live: LiveStackInput | undefined, options: PlanOptions, running?: StackRuntime): PlanItem {
   const payload = {
     composeText: withMarker(options.vmid, stack.composeText, normaliseCompose),
     env: canonicalEnv(stack.env),
@@ -111,24 +125,44 @@ function planDesired(stack: DesiredStackInput, live: LiveStackInput | undefined,
   const pull = options.redeploy === 'pull' ? { pull: true } : {};
   const pulled = options.redeploy === 'pull' ? '; images pulled first (--pull)' : '';
 
-  if (live.git || owner !== options.vmid) {
+  const owned = !live.git && owner === options.vmid;
+  // A stopped stack has no containers: nothing to report until it runs. Only an owned stack loses orphans.
+  const report = running && stack.services && !live.stopped ? runtimeReport(running.kind, stack.services, running.of(live.name), options.prune && owned) : undefined;
+  const runtime = report ? { runtime: report } : {};
+  const swarmPrune = report?.kind === 'swarm' && report.removeOrphans;
+  // An update that redeploys anyway carries Prune when Swarm orphans go (--prune).
+  const withPrune = swarmPrune ? { prune: { only: false } } : {};
+
+  if (!owned) {
     if (options.adopt) {
       const what = live.git ? 'Git-based stack, detached from Git' : 'stack not created by phoenix';
-      return { ...base, ...previous, ...pull, action: 'update', adopt: true, reason: `adopt (--adopt): ${what}; the marker is added${pulled}` };
+      return { ...base, ...previous, ...runtime, ...pull, action: 'update', adopt: true, reason: `adopt (--adopt): ${what}; the marker is added${pulled}` };
     }
     return { ...base, action: 'conflict', reason: conflictReason(live, owner), conflict: conflictOf(live, owner) };
   }
 
   if (composeEqual && !envChanged(env)) {
-    if (live.failed) return { ...base, ...pull, action: 'update', reason: `in sync, but its last deploy failed in Portainer: redeploy${pulled}` };
+    if (live.failed) return { ...base, ...runtime, ...pull, ...withPrune, action: 'update', reason: `in sync, but its last deploy failed in Portainer: redeploy${pulled}` };
     if (options.redeploy !== undefined) {
+      // A stopped stack too: the redeploy starts it (one update, not a start as well).
       const reason = options.redeploy === 'pull' ? 'redeploy with image pull (--pull)' : 'redeploy requested (--redeploy)';
-      return { ...base, ...previous, ...pull, action: 'update', redeploy: true, reason };
+      return { ...base, ...previous, ...runtime, ...pull, ...withPrune, action: 'update', redeploy: true, reason };
     }
-    return { ...base, action: 'noop', reason: 'in sync', payload: undefined };
+    if (live.stopped) return { ...base, action: 'start', reason: 'in sync, but stopped in Portainer: start it', payload: undefined };
+    if (swarmPrune) return { ...base, ...previous, ...runtime, prune: { only: true }, action: 'update', reason: `in sync, but ${orphanWords(report.orphans.length)}: redeploy with Prune (--prune)` };
+    if (report?.removeOrphans) return { ...base, ...runtime, action: 'noop', reason: `in sync, but ${orphanWords(report.orphans.length)}: removed (--prune)`, payload: undefined };
+    if (report && report.orphans.length > 0)
+      return { ...base, ...runtime, action: 'noop', reason: `in sync, but ${orphanWords(report.orphans.length)} (--prune removes ${report.orphans.length === 1 ? 'it' : 'them'})`, payload: undefined };
+    return { ...base, ...runtime, action: 'noop', reason: 'in sync', payload: undefined };
   }
   const what = [composeEqual ? '' : 'compose', envChanged(env) ? 'env' : ''].filter(Boolean).join(' and ');
-  return { ...base, ...previous, ...pull, action: 'update', reason: `${what} differ${what.includes(' and ') ? '' : 's'}${pulled}` };
+  // An update of a stopped stack redeploys it, which starts it: one update, not a start as well.
+  const stopped = live.stopped ? '; stopped in Portainer, the update starts it' : '';
+  return { ...base, ...previous, ...runtime, ...pull, ...withPrune, action: 'update', reason: `${what} differ${what.includes(' and ') ? '' : 's'}${stopped}${pulled}` };
+}
+
+function orphanWords(count: number): string {
+  return count === 1 ? '1 service no longer in the file still runs' : `${count} services no longer in the file still run`;
 }
 
 function conflictOf(live: LiveStackInput, owner: number | undefined): PlanItem['conflict'] {
@@ -143,13 +177,17 @@ function conflictReason(live: LiveStackInput, owner: number | undefined): string
 }
 
 function summarise(items: readonly PlanItem[]): PlanSummary {
-  const summary: PlanSummary = { create: 0, update: 0, delete: 0, noop: 0, conflict: 0 };
-  for (const item of items) summary[item.action] += 1;
+  const summary: PlanSummary = { create: 0, update: 0, delete: 0, start: 0, noop: 0, conflict: 0, orphansToRemove: 0 };
+  for (const item of items) {
+    summary[item.action] += 1;
+    if (item.runtime?.removeOrphans) summary.orphansToRemove += item.runtime.orphans.length;
+  }
   return summary;
 }
 
+/** Anything to write: a create, update, delete or start, or orphan services to remove. */
 export function hasChanges(p: Plan): boolean {
-  return p.register !== undefined || p.summary.create + p.summary.update + p.summary.delete > 0;
+  return p.register !== undefined || p.summary.create + p.summary.update + p.summary.delete + p.summary.start + p.summary.orphansToRemove > 0;
 }
 
 function compare(a: string, b: string): number {

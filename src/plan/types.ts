@@ -3,7 +3,7 @@
  * plain data; the renderer and apply consume them; nothing here knows HTTP or Portainer routes.
  */
 
-export type Action = 'create' | 'update' | 'delete' | 'noop' | 'conflict';
+export type Action = 'create' | 'update' | 'delete' | 'start' | 'noop' | 'conflict';
 
 export interface EnvPair {
   name: string;
@@ -17,6 +17,39 @@ export interface DesiredStackInput {
   env: EnvPair[];
   /** Env names whose values are secrets: their values never leave apply. */
   secretNames?: string[];
+  /** The service names of the compose file; without them no service is reported down or orphaned. */
+  services?: string[];
+}
+
+/**
+ * One container (compose) or one service (Swarm) that runs for a stack, reduced to what the plan
+ * needs. Names come from Docker labels: anything a person could type, never trusted for output.
+ */
+export interface RuntimeUnitInput {
+  /** Container or Swarm service id: what a removal names. */
+  id: string;
+  /** Container name (`web-worker-1`) or Swarm service name (`web_worker`), for people. */
+  name: string;
+  /** Its `com.docker.compose.project` (or `com.docker.stack.namespace`) label, exactly as Docker has it. */
+  project: string;
+  /** The compose service it belongs to. */
+  service: string;
+  /** Compose: the container's state. */
+  state?: 'running' | 'restarting' | 'paused' | 'exited' | 'dead' | 'created' | 'removing' | 'unknown';
+  exitCode?: number;
+  health?: 'healthy' | 'unhealthy' | 'starting';
+  /** Swarm: running and desired tasks, when Docker reported them. */
+  running?: number;
+  desired?: number;
+}
+
+/**
+ * What runs on the VM's Portainer environment: every compose container (standalone) or every
+ * stack service (Swarm). A unit belongs to the live stack whose name its project label is, exactly.
+ */
+export interface EnvironmentRuntime {
+  kind: 'compose' | 'swarm';
+  units: RuntimeUnitInput[];
 }
 
 /** A stack as Portainer has it, reduced to what the plan needs. */
@@ -31,6 +64,8 @@ export interface LiveStackInput {
   failed?: boolean;
   /** Portainer says the stack is up (Status 1): a failed update of it is rolled back to this file and env. */
   running?: boolean;
+  /** Portainer has stopped the stack (Status 2): an owned stack in sync is started. */
+  stopped?: boolean;
 }
 
 export interface PlanOptions {
@@ -81,6 +116,43 @@ export interface StackPayload {
   env: EnvPair[];
 }
 
+/** Why a service of the file is not running as asked. */
+export type ServiceProblemKind = 'exited' | 'restarting' | 'dead' | 'created' | 'paused' | 'removing' | 'unknown' | 'unhealthy' | 'missing' | 'replicas';
+
+export interface ServiceProblem {
+  service: string;
+  problem: ServiceProblemKind;
+  /** `exited` and `restarting`: the exit code Docker reported. */
+  exitCode?: number;
+  /** `replicas` (Swarm): running and desired tasks. */
+  running?: number;
+  desired?: number;
+}
+
+/** A service that runs for an owned stack but is no longer in its file. */
+export interface OrphanService {
+  service: string;
+  /** Compose: its containers (what a removal names); Swarm: the one service. */
+  units: { id: string; name: string }[];
+}
+
+/** What runs for a stack, as the plan reports it. */
+export interface RuntimeReport {
+  kind: 'compose' | 'swarm';
+  /** Services of the file that run as asked, of `total`. */
+  running: number;
+  total: number;
+  /** The services of the file that do not, in file order. */
+  problems: ServiceProblem[];
+  /** Sorted by service name. */
+  orphans: OrphanService[];
+  /**
+   * True when apply removes the orphans (`--prune` and an owned stack): compose by removing their
+   * containers after the stack's own action, Swarm by sending the update with Prune.
+   */
+  removeOrphans: boolean;
+}
+
 export interface PlanItem {
   stack: string;
   action: Action;
@@ -103,6 +175,10 @@ export interface PlanItem {
   composeDiffOmitted?: { linesChanged: number };
   env: EnvChanges;
   conflict?: { kind: ConflictKind; resolution: string };
+  /** What runs for the stack, when the environment's runtime was read and the stack is ours to report on. */
+  runtime?: RuntimeReport;
+  /** Set on an update sent with Prune (Swarm orphans with `--prune`); `only` when the orphans are its only reason. */
+  prune?: { only: boolean };
   /** Internal: what apply sends. Renderers must never print it (it holds env values). */
   payload?: StackPayload;
   /**
@@ -116,8 +192,11 @@ export interface PlanSummary {
   create: number;
   update: number;
   delete: number;
+  start: number;
   noop: number;
   conflict: number;
+  /** Orphan services that apply removes (`--prune`), across every item. */
+  orphansToRemove: number;
 }
 
 export interface Plan {

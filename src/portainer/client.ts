@@ -4,6 +4,8 @@ import { agentEnvironmentForm } from './environments-create';
 import type { AgentEnvironmentInput } from './environments-create';
 import { badAnswer } from './failures';
 import { ROUTES } from './routes';
+import { COMPOSE_PROJECT_LABEL, containerListSchema, serviceListSchema, STACK_NAMESPACE_LABEL } from './runtime';
+import type { RuntimeContainer, RuntimeSwarmService } from './runtime';
 import { apiKeySchema, authSchema, currentUserSchema, environmentListSchema, environmentSchema, stackFileSchema, stackListSchema, stackSchema, statusSchema, swarmSchema } from './schemas';
 import { Transport } from './transport';
 import type { ClientOptions, CreateStackInput, PortainerEnvironment, PortainerStack, PortainerVersion, UpdateStackInput } from './types';
@@ -87,6 +89,42 @@ export class PortainerClient {
     return this.http.parse(answer, swarmSchema).ID;
   }
 
+  /**
+   * Every compose container of the environment, stopped ones too (`all=1`), in ONE request: the
+   * label filter without a value keeps the containers of every project, grouped by the caller.
+   */
+  async containers(endpointId: number): Promise<RuntimeContainer[]> {
+    const filters = JSON.stringify({ label: [COMPOSE_PROJECT_LABEL] });
+    const answer = await this.http.call({ route: ROUTES.containers, params: { id: endpointId }, query: { all: 1, filters }, auth: API_KEY, timeout: 'read' });
+    return this.http.parse(answer, containerListSchema);
+  }
+
+  /** Every stack service of a Swarm environment with running and desired tasks (`status=true`), in ONE request. */
+  async swarmServices(endpointId: number): Promise<RuntimeSwarmService[]> {
+    const filters = JSON.stringify({ label: [STACK_NAMESPACE_LABEL] });
+    const answer = await this.http.call({ route: ROUTES.swarmServices, params: { id: endpointId }, query: { status: true, filters }, auth: API_KEY, timeout: 'read' });
+    return this.http.parse(answer, serviceListSchema);
+  }
+
+  /**
+   * Starts a stopped stack (2.0.0+; 2.19+ require endpointId, so it is always sent). Retry policy
+   * `unsent`: a start runs `compose up`, so a lost answer is decided by re-reading the stack's
+   * status (apply), never by sending it again blindly (docs/reliability.md).
+   */
+  async startStack(id: number, endpointId: number): Promise<PortainerStack> {
+    const answer = await this.http.call({ route: ROUTES.startStack, params: { id }, query: { endpointId }, auth: API_KEY, timeout: 'deploy', retry: 'unsent' });
+    return this.http.parse(answer, stackSchema);
+  }
+
+  /**
+   * Removes one container (an orphan service's) through the Docker proxy: `force` stops it
+   * first, `v=false` keeps its volumes. Retried on transient failures like any DELETE: it names
+   * one container id, so a repeat can at worst answer not-found for a container already gone.
+   */
+  async removeContainer(endpointId: number, containerId: string): Promise<void> {
+    await this.http.call({ route: ROUTES.removeContainer, params: { id: endpointId, containerId }, query: { force: true, v: false }, auth: API_KEY, timeout: 'deploy' });
+  }
+
   /** Unfiltered on purpose: Portainer's EndpointID filter never returns swarm stacks (docs/portainer-api.md#listing-stacks). */
   async listStacks(): Promise<PortainerStack[]> {
     const answer = await this.http.call({ route: ROUTES.listStacks, auth: API_KEY, timeout: 'read' });
@@ -141,11 +179,12 @@ export class PortainerClient {
 
   /**
    * Portainer replaces Env wholesale and re-points the stack to whatever endpointId is sent,
-   * so the full list and the stack's own endpoint always go. Prune stays false and PullImage
-   * too unless the plan asks for a pull (`input.pull`, --pull, which needs `version`: the
+   * so the full list and the stack's own endpoint always go. Prune is true only when the plan
+   * says so (`input.prune`: `--prune` and a Swarm stack with orphan services), and PullImage
+   * stays false unless the plan asks for a pull (`input.pull`, --pull, which needs `version`: the
    * pull fields depend on it, and a version that cannot pull is refused, never redeployed
    * without the pull): removing services or pulling images is not a side effect phoenix takes
-   * without a plan. `input.swarm` does not change the body (Prune is sent false for both kinds).
+   * without a plan.
    * Retry policy `unsent`: the PUT is idempotent in effect but every copy redeploys (and on
    * 2.15+ a failed redeploy takes the stack down), so only a request that never arrived repeats.
    */
@@ -159,7 +198,7 @@ export class PortainerClient {
       body: {
         StackFileContent: input.composeText,
         Env: input.env.map(({ name, value }) => ({ name, value })),
-        Prune: false,
+        Prune: input.prune === true,
         PullImage: false,
         ...(input.pull === true && version !== undefined ? pullImageFields(version) : {}),
       },

@@ -12,3 +12,4 @@ export type { PortainerApiErrorFields } from './errors';
 export type { WriteFailure } from './failures';
 export type { RouteSpec } from './routes';
 export type { ClientOptions, CreateStackInput, EnvironmentKind, EnvironmentState, EnvPair, PortainerEnvironment, PortainerStack, PortainerVersion, StackStatus, UpdateStackInput } from './types';
+export type { ContainerHealth, ContainerState, RuntimeContainer, RuntimeSwarmService, RuntimeUnit } from './runtime';

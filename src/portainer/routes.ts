@@ -19,6 +19,8 @@ export interface RouteSpec {
 const route = (method: HttpMethod, path: string, query: readonly string[] = [], notInSwagger?: string): RouteSpec =>
   notInSwagger === undefined ? { method, path, query } : { method, path, query, notInSwagger };
 
+const DOCKER_PROXY = 'Docker proxy route: /api/endpoints/{id}/docker/<Docker Engine API path> is not in the specs (docs/portainer-api.md#docker-proxy, docs/portainer-api.md#spec-gaps)';
+
 export const ROUTES = {
   status: route('GET', '/status'),
   // excludeSnapshotRaw drops the megabytes of DockerSnapshotRaw but keeps Snapshots[0].Swarm.
@@ -30,6 +32,10 @@ export const ROUTES = {
     [],
     'Docker proxy route: /api/endpoints/{id}/docker/<Docker Engine API path> is not in the specs (docs/portainer-api.md#docker-proxy, docs/portainer-api.md#spec-gaps)',
   ),
+  // One read per environment of what runs (docs/portainer-api.md#containers, docs/portainer-api.md#swarm-services).
+  containers: route('GET', '/endpoints/{id}/docker/containers/json', ['all', 'filters'], DOCKER_PROXY),
+  swarmServices: route('GET', '/endpoints/{id}/docker/services', ['status', 'filters'], DOCKER_PROXY),
+  removeContainer: route('DELETE', '/endpoints/{id}/docker/containers/{containerId}', ['force', 'v'], DOCKER_PROXY),
   listStacks: route('GET', '/stacks'),
   getStack: route('GET', '/stacks/{id}'),
   stackFile: route('GET', '/stacks/{id}/file'),
@@ -42,6 +48,7 @@ export const ROUTES = {
     'pre-2.19 create route, deprecated since 2.19.1 and not listed in the spec (docs/portainer-api.md#stack-routes, docs/portainer-api.md#spec-gaps)',
   ),
   updateStack: route('PUT', '/stacks/{id}', ['endpointId']),
+  startStack: route('POST', '/stacks/{id}/start', ['endpointId']),
   deleteStack: route('DELETE', '/stacks/{id}', ['endpointId']),
   authenticate: route('POST', '/auth'),
   createApiKey: route('POST', '/users/{id}/tokens'),

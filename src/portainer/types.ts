@@ -92,4 +92,6 @@ export interface UpdateStackInput {
   swarm?: boolean;
   /** Ask Portainer to pull the images before the deploy (--pull); needs the version (updateStack). */
   pull?: boolean;
+  /** Swarm only: `docker stack deploy --prune`, removing the services that left the file. */
+  prune?: boolean;
 }

@@ -1,6 +1,7 @@
 import type { ActionResult } from '../apply';
 import type { EnvChanges, Plan } from '../plan';
 import { envDetails } from './style';
+import { runtimeToJson } from './runtime';
 import { hasChanges } from '../plan';
 
 /**
@@ -24,6 +25,8 @@ export function planToJson(plan: Plan) {
       ...(item.composeDiffOmitted ? { composeLinesChanged: item.composeDiffOmitted.linesChanged } : {}),
       env: envToJson(item.env),
       ...(item.conflict ? { conflict: { kind: item.conflict.kind, resolution: item.conflict.resolution } } : {}),
+      ...(item.prune ? { prune: true } : {}),
+      ...(item.runtime ? { runtime: runtimeToJson(item.runtime) } : {}),
     })),
     orphans: plan.orphans,
   };

@@ -3,6 +3,7 @@ import type { Plan } from '../plan';
 import type { PlanHeader, RegisteredView } from './plan-text';
 import { summaryLine } from './plan-text';
 import { SYMBOL, envChangeLine, envDetails, omittedDiffLine, orphansLine, printable } from './style';
+import { orphanLines, runtimeLine } from './runtime';
 
 /** The plan as Markdown, for a merge-request comment in CI. */
 export function renderPlanMarkdown(header: PlanHeader, plan: Plan, results?: readonly ActionResult[], registered?: RegisteredView): string {
@@ -24,6 +25,9 @@ export function renderPlanMarkdown(header: PlanHeader, plan: Plan, results?: rea
   for (const item of plan.items) {
     if (item.composeDiffOmitted && item.action !== 'noop') lines.push('', `\`${item.stack}\`: ${omittedDiffLine(item.composeDiffOmitted)}`);
   }
+  // What runs: services down and orphan services, one bullet each (names quoted by the text helpers, then escaped).
+  const runtime = plan.items.flatMap((item) => (item.runtime ? [runtimeLine(item.stack, item.runtime), ...orphanLines(item.runtime).map((l) => `${item.stack}: ${l.trim()}`)] : []));
+  if (runtime.some((line) => line !== undefined)) lines.push('', ...runtime.filter((l): l is string => l !== undefined).map((l) => `- ${escape(printable(l)).replace(/</g, '&lt;')}`));
   for (const item of plan.items.filter((i) => i.composeDiff && i.action !== 'noop')) {
     const body = item.composeDiff.split('\n').map(printable).join('\n');
     lines.push('', `<details><summary>${item.stack}: compose diff</summary>`, '', `${fence(body)}diff`, body, fence(body), '', '</details>');

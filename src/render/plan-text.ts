@@ -2,6 +2,7 @@ import type { ActionResult } from '../apply';
 import type { EnvironmentRegistration, Plan, PlanItem } from '../plan';
 import { ACTION_COLOUR, ENV_COLOUR, SYMBOL, envChangeLine, envDetails, omittedDiffLine, orphansLine, plural, printable } from './style';
 import type { Paint } from './style';
+import { orphanLines, runtimeLine } from './runtime';
 
 /** An environment converge registered (the first line of its results). */
 export interface RegisteredView {
@@ -62,18 +63,28 @@ function detailLines(item: PlanItem, paint: Paint): string[] {
       else lines.push(line);
     }
   }
-  if (item.action !== 'noop' && item.action !== 'delete') {
+  if (item.action !== 'noop' && item.action !== 'delete' && item.action !== 'start') {
     for (const change of envDetails(item.env)) lines.push(`env ${paint(ENV_COLOUR[change.change], envChangeLine(change))}`);
+  }
+  if (item.runtime) {
+    const down = runtimeLine(item.stack, item.runtime);
+    if (down !== undefined) lines.push(paint('yellow', down));
+    for (const line of orphanLines(item.runtime)) lines.push(paint(item.runtime.removeOrphans ? 'red' : 'yellow', line));
   }
   return lines;
 }
 
-/** `Plan: 1 to create, 2 to update, 0 to delete, 5 unchanged.` (plus conflicts when there are any). */
+/**
+ * `Plan: 1 to create, 2 to update, 0 to delete, 5 unchanged.`, terraform's line; stacks to start
+ * and orphan services to remove join it only when there are any, and so do conflicts.
+ */
 export function summaryLine(plan: Plan): string {
   const s = plan.summary;
   const conflicts = s.conflict > 0 ? `, ${plural(s.conflict, 'conflict')}` : '';
   const register = plan.register === undefined ? '' : '1 environment to register, ';
-  return `Plan: ${register}${s.create} to create, ${s.update} to update, ${s.delete} to delete, ${s.noop} unchanged${conflicts}.`;
+  const start = s.start > 0 ? `, ${s.start} to start` : '';
+  const orphans = s.orphansToRemove > 0 ? `, ${plural(s.orphansToRemove, 'orphan service')} to remove` : '';
+  return `Plan: ${register}${s.create} to create, ${s.update} to update, ${s.delete} to delete${start}${orphans}, ${s.noop} unchanged${conflicts}.`;
 }
 
 /** What apply did, one line per action, and what is left to do when something failed. */

@@ -11,13 +11,30 @@ const envJson = z.object({
   details: z.array(z.object({ name: z.string(), change: z.string(), value: z.string().optional(), hidden: z.string().optional() })),
 });
 
+/** What runs for a stack: services of the file that do not run as asked, and orphan services. */
+export const runtimeJsonSchema = z.object({
+  kind: z.enum(['compose', 'swarm']),
+  running: z.number(),
+  total: z.number(),
+  problems: z.array(
+    z.object({
+      service: z.string(),
+      problem: z.enum(['exited', 'restarting', 'dead', 'created', 'paused', 'removing', 'unknown', 'unhealthy', 'missing', 'replicas']),
+      exitCode: z.number().optional(),
+      running: z.number().optional(),
+      desired: z.number().optional(),
+    }),
+  ),
+  orphans: z.array(z.object({ service: z.string(), remove: z.boolean(), units: z.array(z.object({ id: z.string(), name: z.string() })) })),
+});
+
 export const planJsonSchema = z.object({
   hasChanges: z.boolean(),
-  summary: z.object({ create: z.number(), update: z.number(), delete: z.number(), noop: z.number(), conflict: z.number() }),
+  summary: z.object({ create: z.number(), update: z.number(), delete: z.number(), start: z.number(), noop: z.number(), conflict: z.number(), orphansToRemove: z.number() }),
   items: z.array(
     z.object({
       stack: z.string(),
-      action: z.enum(['create', 'update', 'delete', 'noop', 'conflict']),
+      action: z.enum(['create', 'update', 'delete', 'start', 'noop', 'conflict']),
       reason: z.string(),
       stackId: z.number().optional(),
       adopt: z.boolean().optional(),
@@ -30,6 +47,9 @@ export const planJsonSchema = z.object({
       composeLinesChanged: z.number().optional(),
       env: envJson,
       conflict: z.object({ kind: z.string(), resolution: z.string() }).optional(),
+      /** An update sent with Prune: Swarm orphan services go (`--prune`). */
+      prune: z.boolean().optional(),
+      runtime: runtimeJsonSchema.optional(),
     }),
   ),
   orphans: z.array(z.string()),
@@ -60,6 +80,7 @@ export const statusStacksSchema = z.array(
     composeDiffOmitted: z.boolean(),
     composeLinesChanged: z.number().optional(),
     env: envJson,
+    runtime: runtimeJsonSchema.optional(),
   }),
 );
 

@@ -1,4 +1,5 @@
-import type { EnvChanges, EnvironmentRegistration } from '../plan';
+import type { EnvChanges, EnvironmentRegistration, RuntimeReport } from '../plan';
+import { orphanLines, runtimeLine, runtimeToJson } from './runtime';
 import { envToJson } from './plan-json';
 import { headerLine, registerLine } from './plan-text';
 import type { PlanHeader } from './plan-text';
@@ -16,6 +17,8 @@ export interface StatusRow {
   /** Set when the compose differs but the diff was too large to show. */
   composeDiffOmitted?: { linesChanged: number };
   env: EnvChanges;
+  /** What runs for the stack, when it was read (declared owned stacks). */
+  runtime?: RuntimeReport;
 }
 
 const LOOK: Record<string, { mark: string; label: string; colour: Colour }> = {
@@ -26,6 +29,9 @@ const LOOK: Record<string, { mark: string; label: string; colour: Colour }> = {
   git: { mark: '!', label: 'Git-based', colour: 'magenta' },
   duplicate: { mark: '!', label: 'duplicate name', colour: 'magenta' },
   'owned-undeclared': { mark: '-', label: 'owned, undeclared', colour: 'red' },
+  stopped: { mark: '>', label: 'stopped', colour: 'yellow' },
+  degraded: { mark: '!', label: 'services down', colour: 'red' },
+  orphans: { mark: '~', label: 'orphan services', colour: 'yellow' },
   unmanaged: { mark: ' ', label: 'unmanaged', colour: 'dim' },
 };
 
@@ -42,6 +48,12 @@ export function renderStatusText(header: PlanHeader, rows: readonly StatusRow[],
     const extra = row.state === 'drifted' && changes.length > 0 ? ` (env: ${changes.join(' ')})` : '';
     const detail = row.detail === look.label ? '' : `  ${row.detail}`;
     lines.push(`  ${paint(look.colour, `${look.mark} ${row.stack.padEnd(width)}  ${look.label.padEnd(labelWidth)}`)}${detail}${extra}`.trimEnd());
+    if (row.runtime) {
+      const down = runtimeLine(row.stack, row.runtime);
+      // status never removes anything: an orphan is listed as what stays.
+      const report = { ...row.runtime, removeOrphans: false };
+      for (const line of [...(down === undefined ? [] : [down]), ...orphanLines(report)]) lines.push(`      ${line}`);
+    }
   }
   const count = (state: string) => rows.filter((r) => r.state === state).length;
   const parts = Object.entries(LOOK)
@@ -65,5 +77,6 @@ export function statusToJson(rows: readonly StatusRow[]) {
     composeDiffOmitted: r.composeDiffOmitted !== undefined,
     ...(r.composeDiffOmitted ? { composeLinesChanged: r.composeDiffOmitted.linesChanged } : {}),
     env: envToJson(r.env),
+    ...(r.runtime ? { runtime: runtimeToJson({ ...r.runtime, removeOrphans: false }) } : {}),
   }));
 }

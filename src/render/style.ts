@@ -1,7 +1,7 @@
 import type { Action, EnvChange, EnvChanges } from '../plan';
 
 /** The one place that says how each action looks (terraform's symbols; README.md#using-it). */
-export const SYMBOL: Record<Action, string> = { create: '+', update: '~', delete: '-', noop: '=', conflict: '!' };
+export const SYMBOL: Record<Action, string> = { create: '+', update: '~', delete: '-', start: '>', noop: '=', conflict: '!' };
 
 const ANSI: Record<'green' | 'yellow' | 'red' | 'magenta' | 'dim' | 'bold', [number, number]> = {
   green: [32, 39],
@@ -15,7 +15,7 @@ const ANSI: Record<'green' | 'yellow' | 'red' | 'magenta' | 'dim' | 'bold', [num
 export type Colour = keyof typeof ANSI;
 export type Paint = (colour: Colour, text: string) => string;
 
-export const ACTION_COLOUR: Record<Action, Colour> = { create: 'green', update: 'yellow', delete: 'red', noop: 'dim', conflict: 'magenta' };
+export const ACTION_COLOUR: Record<Action, Colour> = { create: 'green', update: 'yellow', delete: 'red', start: 'green', noop: 'dim', conflict: 'magenta' };
 
 /** Colour only on a TTY and never with NO_COLOR set (https://no-color.org). */
 export function painter(enabled: boolean): Paint {

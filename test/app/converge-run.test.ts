@@ -36,6 +36,7 @@ function fakePortainer() {
   let next = 100;
   const client = {
     swarmClusterId: async () => undefined,
+    containers: async () => [],
     stackFile: async (id: number) => stacks.find((s) => s.id === id)?.text ?? '',
     listStacks: async () => stacks,
     getStack: async (id: number) => stacks.find((s) => s.id === id),

@@ -144,7 +144,7 @@ describe('plan: example table', () => {
   it('lists owned undeclared stacks as orphans without --prune, and counts the summary', () => {
     const p = plan([desired({ name: 'web' })], [live({ name: 'web' }), live({ id: 2, name: 'old' })], opts);
     expect(p.orphans).toEqual(['old']);
-    expect(p.summary).toEqual({ create: 0, update: 0, delete: 0, noop: 1, conflict: 0 });
+    expect(p.summary).toEqual({ create: 0, update: 0, delete: 0, start: 0, noop: 1, conflict: 0, orphansToRemove: 0 });
     expect(hasChanges(p)).toBe(false);
   });
 });

@@ -200,7 +200,10 @@ describe('compareAgentUrls', () => {
 
 describe('environments are never re-pointed or deleted', () => {
   it('the client has no route that writes an existing environment (no PUT, PATCH or DELETE under /endpoints)', () => {
+    // The Docker proxy lives under /endpoints/{id}/docker/ too: what it writes are containers
+    // (orphan removal), never the environment, and it is held to exactly that one route.
     const writes = ROUTES_USED.filter((r) => r.path.startsWith('/endpoints') && r.method !== 'GET').map((r) => `${r.method} ${r.path}`);
-    expect(writes).toEqual(['POST /endpoints']);
+    expect(writes.filter((w) => !w.includes('/docker/'))).toEqual(['POST /endpoints']);
+    expect(writes.filter((w) => w.includes('/docker/'))).toEqual(['DELETE /endpoints/{id}/docker/containers/{containerId}']);
   });
 });

@@ -5,7 +5,7 @@ const header = { vmid: 1002, vmName: 'drphoenix', portainerEnvironmentName: 'drp
 const noEnv = { added: [], removed: [], changed: [] };
 
 function planOf(items: PlanItem[], orphans: string[] = []): Plan {
-  const summary = { create: 0, update: 0, delete: 0, noop: 0, conflict: 0 };
+  const summary = { create: 0, update: 0, delete: 0, start: 0, noop: 0, conflict: 0, orphansToRemove: 0 };
   for (const item of items) summary[item.action] += 1;
   return { vmid: 1002, items, orphans, summary };
 }

@@ -16,7 +16,7 @@ const plan: Plan = {
   vmid: 1002,
   items: [{ stack: 'web', action: 'noop', reason: 'in sync', composeDiff: '', env: { added: [], removed: [], changed: [] } } as never],
   orphans: [],
-  summary: { create: 0, update: 0, delete: 0, noop: 1, conflict: 0 },
+  summary: { create: 0, update: 0, delete: 0, start: 0, noop: 1, conflict: 0, orphansToRemove: 0 },
 };
 const row: VmRow = { vmid: 1002, name: 'drphoenix', phoenixEnvironment: 'test', portainerEnvironment: { id: 3, name: 'drphoenix', swarm: false }, header, outcome: 'unchanged', exitCode: 0, plan };
 const options = { paint: painter(false), markdown: false };
