@@ -27,7 +27,7 @@ export interface RunIo {
   showPlans(run: RunResult): void;
   /** Resolves to go on, throws (CancelledError, UsageError) to stop: nothing is written then. */
   /** `redeploys` (bare redeploys of stacks in sync) and `pulls` (updates that pull images) only when there are any. */
-  confirm(pending: { vms: number; deletes: number; redeploys?: number; pulls?: number }): Promise<void>;
+  confirm(pending: { vms: number; deletes: number; orphans?: number; redeploys?: number; pulls?: number }): Promise<void>;
   /** Runs the writes; a first signal stops new writes and `interrupted` carries its exit code. */
   interruptible<T>(work: (signal: AbortSignal) => Promise<T>): Promise<{ result: T; interrupted: ExitCodeValue | undefined }>;
   /** Values to redact from every output (the token, secret env values). */
@@ -87,11 +87,12 @@ export async function runConverge(request: RunRequest, io: RunIo): Promise<RunRe
       const items = pending.flatMap((run) => run.prepared?.plan.items ?? []);
       const redeploys = items.filter((i) => i.redeploy === true).length;
       const pulls = items.filter((i) => i.pull === true).length;
-      // Orphan services that --prune removes ask like deletes do.
-      const deletes = (run: VmRun) => (run.prepared ? run.prepared.plan.summary.delete + run.prepared.plan.summary.orphansToRemove : 0);
+      // Orphan services that --prune removes are asked about with the deletes.
+      const orphans = pending.reduce((sum, run) => sum + (run.prepared?.plan.summary.orphansToRemove ?? 0), 0);
       await io.confirm({
         vms: pending.length,
-        deletes: pending.reduce((sum, run) => sum + deletes(run), 0),
+        deletes: pending.reduce((sum, run) => sum + (run.prepared?.plan.summary.delete ?? 0), 0),
+        ...(orphans > 0 ? { orphans } : {}),
         ...(redeploys > 0 ? { redeploys } : {}),
         ...(pulls > 0 ? { pulls } : {}),
       });

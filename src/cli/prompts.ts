@@ -51,7 +51,8 @@ export function canAsk(json: boolean): boolean {
  * terraform's rule before converge writes: on a terminal ask, and only "yes" goes on; elsewhere
  * --yes is required (exit 64 with what to run instead).
  */
-export async function confirmApply(options: { yes: boolean; json: boolean; vms: number; deletes: number; redeploys?: number; pulls?: number; lookCommand: string }): Promise<void> {
+/** `deletes`: stacks to delete; `orphans`: orphan services --prune removes, asked about with them. */
+export async function confirmApply(options: { yes: boolean; json: boolean; vms: number; deletes: number; orphans?: number; redeploys?: number; pulls?: number; lookCommand: string }): Promise<void> {
   if (options.yes) return;
   if (!canAsk(options.json)) {
     throw new UsageError('refusing to apply without confirmation', {
@@ -60,7 +61,9 @@ export async function confirmApply(options: { yes: boolean; json: boolean; vms: 
     });
   }
   const warning = [
-    options.deletes > 0 ? ` ${options.deletes} stack(s) will be DELETED (volumes are kept).` : '',
+    options.deletes > 0 || (options.orphans ?? 0) > 0
+      ? ` ${[options.deletes > 0 ? `${options.deletes} stack(s)` : '', (options.orphans ?? 0) > 0 ? `${options.orphans} orphan service(s)` : ''].filter(Boolean).join(' and ')} will be DELETED (volumes are kept).`
+      : '',
     (options.redeploys ?? 0) > 0 ? ` ${options.redeploys} stack(s) in sync will be redeployed (their containers may be recreated).` : '',
     (options.pulls ?? 0) > 0 ? ` ${options.pulls} update(s) pull their images first.` : '',
   ].join('');

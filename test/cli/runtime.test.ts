@@ -8,7 +8,8 @@
  */
 import { ownershipMarker } from '../../src/plan';
 import type { SimStackSeed, SimulatorOptions } from '../../simulator/src';
-import { useSimulatorCli } from '../helpers/sim-cli';
+import { runPty } from '../helpers/pty';
+import { SIM_TOKEN, useSimulatorCli } from '../helpers/sim-cli';
 import type { SimCli } from '../helpers/sim-cli';
 
 const TWO = 'services:\n  web:\n    image: nginx:1.27\n  worker:\n    image: busybox:1.36\n';
@@ -200,5 +201,22 @@ describe('never a container of a stack phoenix does not own', () => {
     // Only the adoption's update, without Prune.
     expect(writes(cli)).toEqual(['PUT /api/stacks/3']);
     expect(cli.sim.writes()[0].body).toMatchObject({ Prune: false });
+  });
+});
+
+describe('the confirmation on a terminal', () => {
+  it('counts the orphan services --prune removes with the deletes; "no" removes nothing', async () => {
+    const cli = await setup({ stacks: [{ name: 'web', endpointId: 3, composeText: owned(ONE) }], orphans: [{ endpointId: 3, stack: 'web', service: 'worker' }] }, { web: ONE });
+    const args = ['portainer', '1002', 'converge', '--prune', '--config', cli.config, '--url', cli.sim.url];
+    const declined = await runPty(args, { env: { PORTAINER_API_KEY: SIM_TOKEN }, steps: [{ wait: "Only 'yes' is accepted: ", send: 'no\r' }] });
+    expect(declined.exitCode).toBe(1);
+    expect(declined.terminal).toContain("Apply this plan? 1 orphan service(s) will be DELETED (volumes are kept). Only 'yes' is accepted: ");
+    expect(writes(cli)).toEqual([]);
+    expect(
+      cli.sim
+        .containers(3)
+        .map((c) => c.service)
+        .sort(),
+    ).toEqual(['web', 'worker']);
   });
 });

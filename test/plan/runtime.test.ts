@@ -237,3 +237,44 @@ describe('plan with runtime: properties', () => {
     );
   });
 });
+
+describe('plan with runtime and --redeploy / --pull (the two meet in one item)', () => {
+  const swarm: EnvironmentRuntime = {
+    kind: 'swarm',
+    units: [
+      { id: 's1', name: 'web_web', project: 'web', service: 'web', running: 1, desired: 1 },
+      { id: 's2', name: 'web_worker', project: 'web', service: 'worker', running: 1, desired: 1 },
+      { id: 's3', name: 'web_old', project: 'web', service: 'old', running: 1, desired: 1 },
+    ],
+  };
+
+  it('a stopped owned stack under --redeploy is one update (the redeploy starts it), not a start as well', () => {
+    const p = plan([desired({ name: 'web' })], [live({ name: 'web', running: false, stopped: true })], { ...opts, redeploy: 'plain' }, compose_());
+    expect(p.items.map((i) => i.action)).toEqual(['update']);
+    expect(p.items[0]).toMatchObject({ redeploy: true, reason: 'redeploy requested (--redeploy)' });
+    expect(p.items[0].previous).toBeUndefined(); // it was not running: nothing to roll back to
+    expect(p.summary).toMatchObject({ start: 0, update: 1 });
+  });
+
+  it('--pull --prune on Swarm: one update that pulls and prunes, not a prune-only redeploy', () => {
+    const p = plan([desired({ name: 'web' })], [live({ name: 'web' })], { ...opts, prune: true, redeploy: 'pull' }, swarm);
+    expect(p.items).toHaveLength(1);
+    expect(p.items[0]).toMatchObject({ action: 'update', pull: true, redeploy: true, prune: { only: false } });
+  });
+
+  it('--pull on Swarm without --prune: the orphan is named, no Prune goes with the redeploy', () => {
+    const p = plan([desired({ name: 'web' })], [live({ name: 'web' })], { ...opts, redeploy: 'pull' }, swarm);
+    expect(p.items[0]).toMatchObject({ action: 'update', pull: true, runtime: { orphans: [{ service: 'old' }] } });
+    expect(p.items[0].prune).toBeUndefined();
+  });
+
+  it('a changed stack under --pull that Portainer stopped: one update, stopped and pulled both said', () => {
+    const p = plan(
+      [desired({ name: 'web' })],
+      [live({ name: 'web', running: false, stopped: true, composeText: owned('services:\n  web:\n    image: nginx:1.25\n') })],
+      { ...opts, redeploy: 'pull' },
+      compose_(),
+    );
+    expect(p.items[0]).toMatchObject({ action: 'update', pull: true, reason: 'compose differs; stopped in Portainer, the update starts it; images pulled first (--pull)' });
+  });
+});
