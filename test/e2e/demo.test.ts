@@ -17,7 +17,13 @@ it('the demo converges the sample config, then a second run sends no write', asy
   expect(out).toMatch(/\+ qdrant +not in Portainer/);
   expect(out).toMatch(/= whoami +in sync/);
   expect(out).not.toContain('legacy-nginx  ');
-  expect(out).toContain('Plan: 2 to create, 1 to update, 0 to delete, 1 unchanged.');
+  // uptime-kuma is stopped in Portainer with the right file and env: started, with one request and no PUT.
+  expect(out).toMatch(/> uptime-kuma +in sync, but stopped in Portainer: start it/);
+  expect(out).toContain('  done   start uptime-kuma');
+  // whoami's container exited: shown under the stack, and not redeployed.
+  expect(out).toContain('      whoami: 0/1 service running; whoami exited (1)');
+  expect(out).toContain('Plan: 1 to create, 1 to update, 0 to delete, 1 to start, 1 unchanged.');
+  expect(out).toMatch(/whoami-whoami-1 +Exited \(1\)/);
   expect(out).toContain('Plan: 0 to create, 0 to update, 0 to delete, 4 unchanged.');
   // VM 1003 (dev-box) is onboarded: its agent environment is registered, then its stacks created on it.
   expect(out).toContain('  + environment dev-box (agent at tcp://10.0.0.103:9001)  not in Portainer: converge registers it first');

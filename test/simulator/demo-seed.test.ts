@@ -4,14 +4,14 @@ import { call, type Json, simulators } from './helpers';
 
 /**
  * The demo's runtime state (it needs the product's build, as `npm run demo` does): whoami is in
- * sync but its container exited, and, once switched on, uptime-kuma is a stopped stack in sync.
+ * sync but its container exited, and uptime-kuma is a stopped stack in sync (unless switched off).
  */
 const start = simulators();
 
 describe('the demo seed', () => {
-  it('runs every active stack and shows whoami exited; the stopped stack stays off until phoenix plans start', async () => {
-    expect(DEMO_STOPPED_STACK).toBe(false);
-    const seed = await demoSeed();
+  it('runs every active stack and shows whoami exited; with the stopped stack switched off, uptime-kuma is missing', async () => {
+    expect(DEMO_STOPPED_STACK).toBe(true);
+    const seed = await demoSeed(undefined, undefined, { stoppedStack: false });
     expect(seed.stacks.map((s) => s.name)).not.toContain('uptime-kuma');
     const sim = await start({ version: seed.version, endpoints: seed.endpoints, stacks: seed.stacks, serviceFaults: DEMO_SERVICE_FAULTS });
     const r = await call(sim, 'GET', '/api/endpoints/2/docker/containers/json?all=1');
@@ -24,8 +24,8 @@ describe('the demo seed', () => {
     });
   });
 
-  it('with the stopped stack switched on: uptime-kuma in sync at Status 2 with no containers, and start brings it up', async () => {
-    const seed = await demoSeed(undefined, undefined, { stoppedStack: true });
+  it('by default: uptime-kuma in sync at Status 2 with no containers, and start brings it up', async () => {
+    const seed = await demoSeed();
     const kuma = seed.stacks.find((s) => s.name === 'uptime-kuma');
     expect(kuma).toMatchObject({ status: 2, endpointId: 2 });
     const sim = await start({ version: seed.version, endpoints: seed.endpoints, stacks: seed.stacks, serviceFaults: DEMO_SERVICE_FAULTS, faults: { deployMs: 0 } });

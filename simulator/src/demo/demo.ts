@@ -41,7 +41,7 @@ async function main(): Promise<number> {
 
   try {
     say(`Portainer simulator (${seed.version}) listening on ${sim.url}, seeded for VM ${VMID} "${vm.name}":`);
-    say('  whoami: in sync   monitoring: drifted   qdrant, uptime-kuma: missing   legacy-nginx: not managed by phoenix');
+    say('  whoami: in sync, its container exited   monitoring: drifted   qdrant: missing   uptime-kuma: stopped   legacy-nginx: not managed by phoenix');
     say(`  VM ${NEW_VMID} (dev-box): a new agent VM, no Portainer environment yet; its agent answers at ${seed.agents[1]}`);
     const first = await cli(['portainer', String(VMID), 'converge', '--yes']);
     if (first !== 0) return first;

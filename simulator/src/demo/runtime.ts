@@ -8,10 +8,8 @@ import type { SimServiceFault } from '../types';
 export const DEMO_SERVICE_FAULTS: SimServiceFault[] = [{ stack: 'whoami', service: 'whoami', endpointId: 2, state: 'exited', exitCode: 1 }];
 
 /**
- * Seed uptime-kuma as a stopped (Status 2) stack whose file and env are in sync, for converge to
- * start. Off until phoenix plans `start` for a stopped stack (issue 12, branch h-runtime): before
- * that, phoenix reads it as in sync, so the demo would leave it stopped and print one create
- * fewer than test/e2e/demo.test.ts expects. Switching it on also means changing that test's plan
- * lines and the demo's introduction line ("qdrant, uptime-kuma: missing").
+ * uptime-kuma is seeded as a stopped (Status 2) stack whose file and env are in sync: the demo's
+ * converge starts it with one start request and no PUT (`>` in the plan). `demoSeed(..., {
+ * stoppedStack: false })` seeds it missing instead.
  */
-export const DEMO_STOPPED_STACK = false;
+export const DEMO_STOPPED_STACK = true;
