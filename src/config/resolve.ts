@@ -12,7 +12,7 @@ import { agentEndpoint } from './agent';
 import { findPhoenixLayoutStack, LayoutStack, phoenixLayoutAgentPort } from './phoenix-layout';
 import { didYouMean, formatPath } from './problems';
 import { environmentProblems } from './rules';
-import { ConfigDocument, StackDocument, StackEntryDocument, VmDocument } from './schema';
+import { ConfigDocument, StackDocument, StackEntryDocument, urlCredentialsProblem, VmDocument } from './schema';
 import { closest } from './suggest';
 import { DesiredStack, EnvValue, LoadedConfig, ResolvedVm, VmSummary } from './types';
 import { problemsError, validDocument } from './validate';
@@ -314,6 +314,8 @@ export async function checkAllVms(config: LoadedConfig): Promise<ResolvedVm[]> {
   const resolved: ResolvedVm[] = [];
   const file = displayPath(config.path);
   const lines = environmentProblems(documentOf(config).vms).map((problem) => `${file}: ${formatPath(problem.path)}: ${problem.message}`);
+  const credentials = config.portainer.url === undefined ? undefined : urlCredentialsProblem(config.portainer.url);
+  if (credentials !== undefined) lines.unshift(`${file}: portainer.url: ${credentials}`);
   lines.push(...(await agentProblems(config)));
   // A few VMs at a time: one after the other, 2,000 VMs spent most of their time waiting on
   // file reads; all at once could run out of file descriptors. Results keep the vmid order.

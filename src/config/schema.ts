@@ -60,15 +60,20 @@ export const envValueSchema = z.union([envString, z.strictObject({ secret: z.str
 
 export const envSchema = z.record(envName, envValueSchema).meta({ description: 'Environment variables of the stack' });
 
+/**
+ * `portainer.url` with `user:password@`: `config validate` names it offline (65, the value never
+ * echoed); a run refuses it with the URL check every source goes through (64, URL_CREDENTIALS).
+ * Not a schema rule, so that the run's refusal keeps its own exit code and hint.
+ */
+export function urlCredentialsProblem(url: string): string | undefined {
+  return /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(url.trim())
+    ? 'carries a user name or password ("user:password@"): it would be printed in every plan and log; credentials go in the OS keyring or the token file (phoenix portainer token set)'
+    : undefined;
+}
+
 export const portainerSchema = z
   .strictObject({
-    url: z
-      .url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' })
-      // Said offline too, without echoing the value: the run refuses such a URL (exit 64) anyway.
-      .refine((url) => !/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(url), {
-        error: 'carries a user name or password ("user:password@"): it would be printed in every plan and log; credentials go in the OS keyring or the token file (phoenix portainer token set)',
-      })
-      .optional(),
+    url: z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' }).optional(),
     ca_file: z.string().min(1).optional().meta({ description: 'Extra CA bundle, relative to the config file' }),
     insecure_skip_tls_verify: z.boolean().optional(),
     token_file: z.string().min(1).optional().meta({ description: 'Root-only API token file, relative to the config file' }),
