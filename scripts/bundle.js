@@ -68,7 +68,9 @@ async function bundle() {
     ...COMMON,
     stdin: { contents: entry(), resolveDir: dist, sourcefile: 'phoenix-entry.js', loader: 'js' },
     outfile: BUNDLE,
-    external: ['@oclif/core', '@github/keytar'],
+    // undici only serves a private CA or --insecure (src/portainer/transport.ts loads it then):
+    // left as the package, so a plain run never evaluates it and a test can see when it is loaded.
+    external: ['@oclif/core', '@github/keytar', 'undici'],
     plugins: [sharedWithBin],
     // jsonc-parser's `main` is a UMD build whose inner require()s esbuild cannot follow; its
     // `module` build is plain ESM. Packages with an `exports` map are resolved by it, not by this.

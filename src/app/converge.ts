@@ -9,7 +9,7 @@ import { agentEnvironment, pendingEnvironment, registerEnvironment } from './age
 import type { RegistrationOutcome } from './agent-environments';
 import { liveInput, writerFor } from './portainer-adapter';
 import { plan, stackKey } from '../plan';
-import type { LiveStackInput, Plan, PlanOptions } from '../plan';
+import type { EnvironmentRuntime, LiveStackInput, Plan, PlanOptions } from '../plan';
 import { mapLimit } from '../util/concurrency';
 import { desiredInput, StackSecrets } from './desired-env';
 import { connect } from './connection';
@@ -109,10 +109,6 @@ export async function planVm(session: PortainerSession, config: LoadedConfig, vm
   const environment = agent === undefined ? findEnvironment(vm, session.environments) : 'register' in agent ? pendingEnvironment(agent.register) : agent.environment;
   // An environment still to register holds nothing yet, and no other VM can claim stacks on it.
   if (register === undefined) assertSoleClaim(config, vm, environment, session.environments);
-  // What runs is read beside the stack files, once per environment (one request, not one per
-  // stack); an environment still to register runs nothing.
-  const running = register === undefined ? environmentRuntime(client, (session.runtime ??= new Map()), environment, session.warn) : Promise.resolve(undefined);
-  running.catch(() => undefined); // awaited below; a failure before then must not go unhandled
   const swarmId = register === undefined && environment.swarm ? await client.swarmClusterId(environment.id) : undefined;
   const onEndpoint = register === undefined ? session.stacks.filter((s) => s.endpointId === environment.id) : [];
   // Read the file of every stack of the environment (only the named one with a stack filter):
@@ -120,7 +116,17 @@ export async function planVm(session: PortainerSession, config: LoadedConfig, vm
   // with --prune and, without it, still named in the plan.
   const only = options.stack === undefined ? undefined : stackKey(options.stack);
   const candidates = only === undefined ? onEndpoint : onEndpoint.filter((s) => stackKey(s.name) === only);
-  const live = await mapLimit(candidates, options.concurrency, async (s) => liveInput(s, s.git ? undefined : await client.stackFile(s.id)));
+  // What runs is read beside the stack files, once per environment (one request, not one per
+  // stack), in the same pool: --concurrency bounds every request in flight. An environment still
+  // to register runs nothing.
+  const readRuntime = () => environmentRuntime(client, (session.runtime ??= new Map()), environment, session.warn);
+  let running: EnvironmentRuntime | undefined;
+  const reads = await mapLimit([...(register === undefined ? [undefined] : []), ...candidates], options.concurrency, async (s) => {
+    if (s !== undefined) return liveInput(s, s.git ? undefined : await client.stackFile(s.id));
+    running = await readRuntime();
+    return undefined;
+  });
+  const live = reads.filter((read): read is LiveStackInput => read !== undefined);
   const thePlan = plan(
     desired,
     live,
@@ -131,7 +137,7 @@ export async function planVm(session: PortainerSession, config: LoadedConfig, vm
       redeploy: options.redeploy,
       ...(register === undefined ? {} : { register: { name: register.name, url: register.url } }),
     },
-    await running,
+    running,
   );
   // A roll-back sends the previous env back: its credentials are redacted like the run's secrets.
   // One lookup per plan item: a find() over `desired` for each made this quadratic in the stacks.

@@ -98,7 +98,7 @@ describe('connections to Portainer', () => {
     const noop = await run(['1002', 'converge', '--yes', '--concurrency', String(concurrency), '--json']);
     expect(noop.exitCode).toBe(0);
     expect(JSON.parse(noop.stdout)).toMatchObject({ ok: true });
-    expect(sim.requests.length - before).toBe(3 + 24); // status, environments, stacks, then one file read per stack
+    expect(sim.requests.length - before).toBe(3 + 1 + 24); // status, environments, stacks, what runs (one read), then one file read per stack
     expect(sim.writes().filter((w) => w.at >= sim.requests[before].at)).toEqual([]);
     expect(accepted).toBeGreaterThan(0);
     expect(accepted).toBeLessThanOrEqual(concurrency);
