@@ -1,5 +1,5 @@
 /**
- * Review of issue 14 (SPEC 9: "URLs compare as host and port, case-insensitively, with or without
+ * Review of issue 14 (docs/configuration.md, agent VMs: "URLs compare as host and port, case-insensitively, with or without
  * tcp://"). compareAgentUrls() compares IPv6 hosts as strings, so one address written two ways
  * (an agent registered by hand as tcp://[FD00:0:0:0:0:0:0:13]:9001, the config's
  * network_config.ip fd00::13/64) is called "different": a false conflict (73) that blocks the VM,
@@ -13,5 +13,14 @@ describe('review: compareAgentUrls with IPv6 addresses', () => {
     ['tcp://[fd00:0000::0013]:9001', 'tcp://[fd00::13]:9001'],
   ])('%s and %s are the same address and port', (live, wanted) => {
     expect(compareAgentUrls(live, wanted)).toBe('same');
+  });
+
+  it.each([
+    ['tcp://[fd00::14]:9001', 'tcp://[fd00::13]:9001', 'different'],
+    ['tcp://[FD00::13]:9002', 'tcp://[fd00::13]:9001', 'different'],
+    ['tcp://newvm.lan:9001', 'tcp://[fd00::13]:9001', 'undecidable'],
+    ['[fd00:0:0:0:0:0:0:13]:9001', 'tcp://[fd00::13]:9001', 'same'],
+  ] as const)('%s and %s are %s', (live, wanted, verdict) => {
+    expect(compareAgentUrls(live, wanted)).toBe(verdict);
   });
 });

@@ -14,13 +14,20 @@ import { SIM_TOKEN, useSimulatorCli } from '../helpers/sim-cli';
 const cli = useSimulatorCli();
 const STACKS = { web: { compose: 'services:\n  web:\n    image: nginx:1.27\n' } };
 
-async function cuttingProxy(target: string): Promise<{ url: string; close(): Promise<void> }> {
+/** Cuts POST /api/endpoints before forwarding it; with `cutRereads`, every environment list after it too. */
+async function cuttingProxy(target: string, cutRereads = false): Promise<{ url: string; close(): Promise<void> }> {
   const base = new URL(target);
+  let posted = false;
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       if (req.method === 'POST' && req.url === '/api/endpoints') {
+        posted = true;
+        req.socket.destroy();
+        return;
+      }
+      if (cutRereads && posted && req.method === 'GET' && req.url?.startsWith('/api/endpoints') === true) {
         req.socket.destroy();
         return;
       }
@@ -48,6 +55,22 @@ describe('review: a lost registration answer with a hostile environment name', (
       expect(result.stderr).toContain('got no answer');
       // eslint-disable-next-line no-control-regex
       expect(result.stderr).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
+      expect(sim.stacks()).toEqual([]);
+    } finally {
+      await front.close();
+    }
+  });
+
+  it('when the re-read fails too: 69 saying the request was sent and its outcome is unknown, nothing resent', async () => {
+    const { sim } = await cli.start({ agents: ['tcp://10.0.0.13:9001'] });
+    const front = await cuttingProxy(sim.url, true);
+    try {
+      const vm = { vmid: 1003, name: 'newvm', portainer_role: 'agent', network_config: { ip: '10.0.0.13/24' }, docker_stacks: ['web'] };
+      const config = writeConfig(STACKS, [vm as never]);
+      const result = await runCli(['portainer', '1003', 'converge', '--yes', '--config', config, '--url', front.url], { env: { PORTAINER_API_KEY: SIM_TOKEN } });
+      expect(result.exitCode).toBe(69);
+      expect(result.stderr).toContain('Registering Portainer environment "newvm" got no answer, and Portainer could not be read again: the registration request was sent and its outcome is unknown');
+      expect(result.stderr).toContain('Nothing was resent. Look in Portainer for an environment "newvm" at tcp://10.0.0.13:9001');
       expect(sim.stacks()).toEqual([]);
     } finally {
       await front.close();
