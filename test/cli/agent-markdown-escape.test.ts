@@ -21,4 +21,14 @@ describe('review: --markdown with a hostile environment name to register', () =>
     // eslint-disable-next-line no-control-regex
     expect(result.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
   });
+
+  it('escapes the VM name of the header too (a registered VM)', async () => {
+    const vm = { vmid: 1003, name: 'bad\u001b[2Jvm', portainer_role: 'agent', portainer_environment_name: 'local', network_config: { ip: '10.0.0.13/24' }, docker_stacks: ['web'] };
+    const { run } = await cli.start({ endpoints: [{ id: 1, name: 'local', type: 2, url: 'tcp://10.0.0.13:9001' }] }, { stacks: STACKS, vms: [vm] as never });
+    const result = await run(['1003', 'plan', '--markdown']);
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain('### phoenix: VM 1003 (bad\\u001b[2Jvm)');
+    // eslint-disable-next-line no-control-regex
+    expect(result.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
+  });
 });
