@@ -5,7 +5,7 @@
  * "Only a VM found by name can be registered (an id is Portainer's to give)"), and plan/converge
  * of it work; but a config that validated before the merge (a DHCP agent VM mapped by id, an
  * agent registered by hand) is now refused with 65 by `config validate`, which CI runs first.
- * SPEC 2: fields phoenix does not own (network_config) are never rejected; SPEC 9: the address
+ * Fields phoenix does not own (network_config) are never rejected; the address
  * is needed to register, and the issue: "agents registered by hand before phoenix must keep working".
  */
 import { runCli, writeConfig } from '../helpers/cli';
