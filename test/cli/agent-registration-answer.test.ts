@@ -1,8 +1,8 @@
 /**
  * Review of issue 14: what Portainer answers to the registration is trusted without a look.
- * REFERENCE 8.1: for EndpointCreationType 2 Portainer pings the agent and creates Type 2 for an
+ * docs/portainer-api.md#environment-registration: for EndpointCreationType 2 Portainer pings the agent and creates Type 2 for an
  * agent on Docker, but Type 6 (Kubernetes agent, its URL without tcp://) for an agent on
- * Kubernetes; REFERENCE 3.3: types 5/6/7 are not relevant to compose stacks. registerFirst()
+ * Kubernetes; docs/portainer-api.md#environment-types: types 5/6/7 are not relevant to compose stacks. registerFirst()
  * (src/app/converge.ts) takes the answer's id and creates the VM's compose stacks on it whatever
  * its Type. A registration whose answer is not a Docker agent environment must not be followed
  * by stack writes (the run stops with an error that says what Portainer registered).
@@ -56,8 +56,28 @@ describe('review: the registration answer is a Kubernetes agent environment (Typ
       expect(sim.writes().filter((w) => w.path.startsWith('/api/stacks'))).toEqual([]);
       expect(sim.stacks()).toEqual([]);
       expect(result.exitCode).not.toBe(0);
+      expect(result.exitCode).toBe(73);
+      expect(result.stderr).toContain('Portainer registered environment "newvm" (id 2) for the Docker agent at tcp://10.0.0.13:9001, but it is a Kubernetes agent environment: no stack was written');
+      expect(result.stderr).toContain('phoenix never deletes it');
+      // Never deleted: the environment Portainer made stays.
+      expect(sim.writes().filter((w) => w.method === 'DELETE')).toEqual([]);
     } finally {
       await front.close();
     }
+  });
+});
+
+describe('a name with a line break (the multipart form carries it as CRLF, Portainer stores that)', () => {
+  it('is taken as the name sent, and a second converge registers nothing and writes nothing', async () => {
+    const vm = { ...NEW_VM, portainer_environment_name: 'new\nvm' };
+    const { sim, run } = await cli.start({ agents: ['tcp://10.0.0.13:9001'] }, { stacks: STACKS, vms: [vm] as never });
+    const first = await run(['1003', 'converge', '--yes']);
+    expect(first.exitCode).toBe(0);
+    expect(sim.writes().filter((w) => w.method === 'POST' && w.path === '/api/endpoints')).toHaveLength(1);
+    const before = sim.writes().length;
+    const second = await run(['1003', 'converge', '--yes']);
+    expect(second.stderr).toBe('Nothing to do: the VM matches the config.\n');
+    expect(second.exitCode).toBe(0);
+    expect(sim.writes()).toHaveLength(before);
   });
 });
