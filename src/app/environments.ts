@@ -1,5 +1,6 @@
 import { agentEndpoint, closest, listVms, loadConfig } from '../config';
 import type { VmSummary } from '../config';
+import { sameEnvironmentName } from '../portainer';
 import type { EnvironmentKind, PortainerEnvironment } from '../portainer';
 import { openSession } from './converge';
 import type { SessionRequest } from './converge';
@@ -53,7 +54,8 @@ function environmentOf(vm: VmSummary, environments: readonly PortainerEnvironmen
   if (vm.portainerEndpointId !== undefined) return environments.find((e) => e.id === vm.portainerEndpointId);
   const wanted = vm.portainerEnvironmentName;
   if (wanted === undefined) return undefined;
-  return environments.find((e) => e.name === wanted) ?? environments.find((e) => e.name.toLowerCase() === wanted.toLowerCase());
+  // sameEnvironmentName: a registered name with a line break comes back as the form carried it (CRLF).
+  return environments.find((e) => sameEnvironmentName(e.name, wanted)) ?? environments.find((e) => e.name.toLowerCase() === wanted.toLowerCase());
 }
 
 /** Pure: Portainer's environments with the VMs mapped to each, and the VMs that map to none. */

@@ -79,5 +79,8 @@ describe('a name with a line break (the multipart form carries it as CRLF, Porta
     expect(second.stderr).toBe('Nothing to do: the VM matches the config.\n');
     expect(second.exitCode).toBe(0);
     expect(sim.writes()).toHaveLength(before);
+    const listed = JSON.parse((await run(['environments', '--json'])).stdout) as { result: { toRegister: unknown[]; environments: Array<{ id: number; vms: Array<{ vmid: number }> }> } };
+    expect(listed.result.toRegister).toEqual([]);
+    expect(listed.result.environments.find((e) => e.id === 2)?.vms).toEqual([{ vmid: 1003, name: 'newvm' }]);
   });
 });
