@@ -7,7 +7,7 @@
 import { agentEndpoint, phoenixLayoutAgentPort } from '../config';
 import type { LoadedConfig, ResolvedVm, VmSummary } from '../config';
 import { ConflictError } from '../errors';
-import { compareAgentUrls, environmentUrlConflict, printableText, registerAgentEnvironment } from '../portainer';
+import { compareAgentUrls, environmentUrlConflict, formText, printableText, registerAgentEnvironment, sameEnvironmentName } from '../portainer';
 import type { AgentEnvironmentInput, PortainerClient, PortainerEnvironment } from '../portainer';
 
 /** Portainer's environment group "Unassigned": where Portainer itself puts an environment without one. */
@@ -24,7 +24,8 @@ export function layoutAgentPort(config: LoadedConfig): Promise<number | undefine
 
 /** The environment an agent VM's name finds: exact first (Portainer compares names exactly), then in any case. */
 function byName(environments: readonly PortainerEnvironment[], name: string): PortainerEnvironment | undefined {
-  return environments.find((e) => e.name === name) ?? environments.find((e) => e.name.toLowerCase() === name.toLowerCase());
+  const sent = formText(name).toLowerCase();
+  return environments.find((e) => sameEnvironmentName(e.name, name)) ?? environments.find((e) => e.name.toLowerCase() === name.toLowerCase() || e.name.toLowerCase() === sent);
 }
 
 /** What registering the VM's environment would send, with the TLS and group settings of the config. */
@@ -55,9 +56,11 @@ export async function agentEnvironment(config: LoadedConfig, vm: ResolvedVm, env
   const name = vm.portainerEnvironmentName;
   const found = byName(environments, name);
   if (found === undefined) return { register: registrationInput(config, vm, name, await layoutAgentPort(config)) };
-  // Only an agent environment has an agent URL to compare; the address may be missing from the
-  // config of an agent registered by hand (then there is nothing to compare it with).
-  if (found.kind !== 'docker-agent') return { environment: found };
+  // An Edge agent dials Portainer, so its environment has no agent URL to compare. Anything but
+  // Docker over TCP (the server's own socket, Kubernetes, ACI) is not this VM's Docker.
+  if (found.kind === 'docker-edge-agent') return { environment: found };
+  if (!dockerOverTcp(found)) throw notDockerOverTcp(vm, found);
+  // The address may be missing from the config of an agent registered by hand: nothing to compare.
   let wanted: string;
   try {
     wanted = agentEndpoint(vm, await layoutAgentPort(config)).url;
@@ -73,6 +76,33 @@ export async function agentEnvironment(config: LoadedConfig, vm: ResolvedVm, env
     );
   }
   return { environment: found };
+}
+
+/** Portainer's words for the environment kinds, for messages. */
+const KIND_WORDS: Record<PortainerEnvironment['kind'], string> = {
+  docker: 'a Docker environment',
+  'docker-agent': 'a Docker agent environment',
+  'azure-aci': 'an Azure ACI environment',
+  'docker-edge-agent': 'a Docker Edge agent environment',
+  kubernetes: 'a Kubernetes environment',
+  'kubernetes-agent': 'a Kubernetes agent environment',
+  'kubernetes-edge-agent': 'a Kubernetes Edge agent environment',
+  unknown: 'an environment of a type phoenix does not know',
+};
+
+/** A Docker environment Portainer reaches over TCP: an agent, or a Docker API at `tcp://host:port`. */
+function dockerOverTcp(environment: PortainerEnvironment): boolean {
+  if (environment.kind === 'docker-agent') return true;
+  return environment.kind === 'docker' && /^tcp:\/\//i.test(environment.url.trim());
+}
+
+/** 73: the VM's name finds an environment that cannot be the Docker of this agent VM. */
+function notDockerOverTcp(vm: Pick<ResolvedVm, 'vmid'>, found: PortainerEnvironment): ConflictError {
+  const what = found.kind === 'docker' ? `${KIND_WORDS.docker} on ${printableText(found.url) || '(no URL)'} (the Portainer server's own Docker, not an agent VM's)` : `${KIND_WORDS[found.kind]}`;
+  return new ConflictError(`vm ${vm.vmid}: Portainer environment "${printableText(found.name)}" (id ${found.id}) is ${what}, not the Docker agent of this agent VM: nothing was written`, {
+    code: 'ENVIRONMENT_URL_CONFLICT',
+    hint: 'phoenix never re-points or deletes an environment. Give the VM another portainer_environment_name, or map it to the right environment with portainer_endpoint_id.',
+  });
 }
 
 /** A stand-in for the environment until converge registers it: nothing reads its id before then. */
@@ -95,10 +125,32 @@ export interface RegistrationOutcome {
  */
 export async function registerEnvironment(client: PortainerClient, input: AgentEnvironmentInput): Promise<{ environment: PortainerEnvironment; outcome: RegistrationOutcome }> {
   const { environment, recovered } = await registerAgentEnvironment({ create: (i) => client.createAgentEnvironment(i), environments: () => client.environments() }, input);
+  checkRegistered(environment, input);
   if (recovered && (await client.listStacks()).some((s) => s.endpointId === environment.id)) {
     throw new ConflictError(`Portainer environment "${printableText(environment.name)}" (id ${environment.id}) was registered meanwhile and already holds stacks: nothing more was written`, {
       hint: 'Run the same converge again: it plans against what the environment holds now.',
     });
   }
   return { environment, outcome: { name: environment.name, url: input.url, environmentId: environment.id, recovered } };
+}
+
+/**
+ * What Portainer registered must be what was asked for before stacks go on it: Portainer decides
+ * the type by what answers at the URL (an agent on Kubernetes becomes a Kubernetes environment).
+ * Anything else stops the run before any stack write; the environment stays (never deleted).
+ */
+function checkRegistered(environment: PortainerEnvironment, input: AgentEnvironmentInput): void {
+  const problems = [
+    ...(environment.kind === 'docker-agent' ? [] : [`is ${KIND_WORDS[environment.kind]}`]),
+    ...(sameEnvironmentName(environment.name, input.name) ? [] : [`is named "${printableText(environment.name)}"`]),
+    ...(compareAgentUrls(environment.url, input.url) === 'different' ? [`is at ${printableText(environment.url) || '(no URL)'}`] : []),
+  ];
+  if (problems.length === 0) return;
+  throw new ConflictError(
+    `Portainer registered environment "${printableText(environment.name)}" (id ${environment.id}) for the Docker agent at ${printableText(input.url)}, but it ${problems.join(' and ')}: no stack was written`,
+    {
+      code: 'ENVIRONMENT_URL_CONFLICT',
+      hint: `Check what runs at ${printableText(input.url)} (phoenix deploys compose stacks to a Portainer agent on Docker), then fix or remove environment id ${environment.id} in Portainer; phoenix never deletes it.`,
+    },
+  );
 }

@@ -1,9 +1,11 @@
 import { agentEndpoint, closest, listVms, loadConfig } from '../config';
 import type { VmSummary } from '../config';
+import { sameEnvironmentName } from '../portainer';
 import type { EnvironmentKind, PortainerEnvironment } from '../portainer';
 import { openSession } from './converge';
 import type { SessionRequest } from './converge';
 import { layoutAgentPort } from './agent-environments';
+import { ConfigError } from '../errors';
 
 /** An environment's kind as a person reads it: `docker-edge-agent` → `docker edge agent`. */
 function typeLabel(kind: EnvironmentKind): string {
@@ -52,7 +54,8 @@ function environmentOf(vm: VmSummary, environments: readonly PortainerEnvironmen
   if (vm.portainerEndpointId !== undefined) return environments.find((e) => e.id === vm.portainerEndpointId);
   const wanted = vm.portainerEnvironmentName;
   if (wanted === undefined) return undefined;
-  return environments.find((e) => e.name === wanted) ?? environments.find((e) => e.name.toLowerCase() === wanted.toLowerCase());
+  // sameEnvironmentName: a registered name with a line break comes back as the form carried it (CRLF).
+  return environments.find((e) => sameEnvironmentName(e.name, wanted)) ?? environments.find((e) => e.name.toLowerCase() === wanted.toLowerCase());
 }
 
 /** Pure: Portainer's environments with the VMs mapped to each, and the VMs that map to none. */
@@ -92,10 +95,15 @@ export function mapEnvironments(
 export async function listEnvironments(request: SessionRequest & { configPath: string }): Promise<EnvironmentsReport & { secrets: string[] }> {
   const config = await loadConfig(request.configPath);
   const vms = listVms(config);
-  const port = await layoutAgentPort(config);
+  // A bad hypervisor agent port matters only to the VMs still to register: listing never fails on it.
+  const layout = await layoutAgentPort(config).then(
+    (port) => ({ port }),
+    (error: unknown) => ({ problem: error instanceof ConfigError ? [error.message, ...error.details].join(': ') : String(error) }),
+  );
   const agentUrl = (vm: VmSummary) => {
+    if ('problem' in layout && vm.agent?.port === undefined) return { problem: layout.problem };
     try {
-      return { url: agentEndpoint(vm, port).url };
+      return { url: agentEndpoint(vm, 'port' in layout ? layout.port : undefined).url };
     } catch (error) {
       return { problem: error instanceof Error ? error.message : String(error) };
     }

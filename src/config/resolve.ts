@@ -287,7 +287,8 @@ const RESOLVE_PARALLEL = 16;
  * is read (and checked) once.
  */
 async function agentProblems(config: LoadedConfig): Promise<string[]> {
-  const agents = listVms(config).filter((vm) => vm.portainerRole === 'agent');
+  // The VMs phoenix may register: a VM mapped by portainer_endpoint_id never is (an id is Portainer's to give).
+  const agents = listVms(config).filter((vm) => vm.portainerRole === 'agent' && vm.portainerEndpointId === undefined);
   if (agents.length === 0) return [];
   const layoutPort = await phoenixLayoutAgentPort(config.dir);
   const file = displayPath(config.path);

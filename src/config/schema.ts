@@ -71,6 +71,20 @@ export function urlCredentialsProblem(url: string): string | undefined {
     : undefined;
 }
 
+/**
+ * An agent TLS skip flag: only `true` (or left out). With `false` Portainer wants certificate
+ * files in the registration form, which phoenix does not upload, so every registration would
+ * be refused: a config that can never work is refused when read.
+ */
+function agentTlsSkip(key: string, files: string) {
+  return z
+    .boolean()
+    .refine((skip) => skip, {
+      message: `false needs ${files} uploaded with the registration, which phoenix does not do, so Portainer would refuse every registration: leave ${key} out (or true), or register the agent in Portainer by hand and map the VM with portainer_endpoint_id`,
+    })
+    .optional();
+}
+
 export const portainerSchema = z
   .strictObject({
     url: z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' }).optional(),
@@ -78,11 +92,14 @@ export const portainerSchema = z
     insecure_skip_tls_verify: z.boolean().optional(),
     token_file: z.string().min(1).optional().meta({ description: 'Root-only API token file, relative to the config file' }),
     secrets_dir: z.string().min(1).optional().meta({ description: 'Directory of root-only secret files, relative to the config file' }),
-    agent_tls_skip_verify: z.boolean().optional().meta({ description: 'Registering an agent VM: TLSSkipVerify (default true: the agent serves a self-signed certificate it makes at start-up)' }),
-    agent_tls_skip_client_verify: z
-      .boolean()
-      .optional()
-      .meta({ description: 'Registering an agent VM: TLSSkipClientVerify (default true: the agent checks Portainer by its signature, not by a client certificate)' }),
+    agent_tls_skip_verify: agentTlsSkip('agent_tls_skip_verify', 'TLSCACertFile (the CA of the agent certificate)').meta({
+      description: 'Registering an agent VM: TLSSkipVerify, true only (the default): the agent serves a self-signed certificate it makes at start-up, and phoenix uploads no CA file',
+      const: true,
+    }),
+    agent_tls_skip_client_verify: agentTlsSkip('agent_tls_skip_client_verify', 'TLSCertFile and TLSKeyFile (a client certificate)').meta({
+      description: 'Registering an agent VM: TLSSkipClientVerify, true only (the default): the agent checks Portainer by its signature, and phoenix uploads no client certificate',
+      const: true,
+    }),
     agent_group_id: z.number().int().positive().optional().meta({ description: 'Registering an agent VM: the Portainer environment group (default 1, Unassigned)' }),
   })
   .meta({ description: 'How phoenix reaches Portainer' });

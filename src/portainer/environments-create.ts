@@ -49,6 +49,20 @@ export function printableText(text: string): string {
   return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
+/**
+ * A text as the multipart form carries it: the form encoding turns every line break into CRLF
+ * (fetch does it), so Portainer stores `a\r\nb` for the name `a\nb`. The environment phoenix
+ * registered must be found again under either spelling, or a second run would register twice.
+ */
+export function formText(text: string): string {
+  return text.replace(/\r\n|\r|\n/g, '\r\n');
+}
+
+/** Whether a live environment's name is the name phoenix sends (exactly, or as the form carried it). */
+export function sameEnvironmentName(live: string, sent: string): boolean {
+  return live === sent || live === formText(sent);
+}
+
 /** Host (lower case, IPv6 without brackets) and port of `tcp://host:port`, `host:port` or `host`; undefined when unreadable. */
 export function agentAddress(url: string): { host: string; port: number | undefined } | undefined {
   const bare = url
@@ -65,7 +79,22 @@ export function agentAddress(url: string): { host: string; port: number | undefi
     if (plain === null) return undefined;
     [, host, port] = plain;
   }
-  return { host: host.toLowerCase(), port: port === undefined ? undefined : Number(port) };
+  return { host: canonicalHost(host), port: port === undefined ? undefined : Number(port) };
+}
+
+/**
+ * One spelling per address: an IPv6 address can be written many ways (`FD00:0:0:0:0:0:0:13`,
+ * `fd00::13`), and comparing spellings would call one machine two. The WHATWG URL parser
+ * writes IP addresses in their canonical form; a DNS name is only lower-cased.
+ */
+function canonicalHost(host: string): string {
+  const lower = host.toLowerCase();
+  if (isIP(lower) !== 6) return lower;
+  try {
+    return new URL(`http://[${lower}]/`).hostname.slice(1, -1);
+  } catch {
+    return lower;
+  }
 }
 
 /**
@@ -117,9 +146,19 @@ export async function registerAgentEnvironment(calls: RegistrationCalls, input: 
       });
     }
     if (kind === 'lost' || kind === 'timeout') {
-      const found = await reread(calls, input, error);
+      const found = await reread(calls, input, error).catch((rereadError: unknown) => {
+        if (rereadError instanceof ConflictError) throw rereadError;
+        throw new UnavailableError(
+          `Registering Portainer environment "${printableText(input.name)}" got no answer, and Portainer could not be read again: the registration request was sent and its outcome is unknown`,
+          {
+            code: 'PORTAINER_NETWORK',
+            hint: `Nothing was resent. Look in Portainer for an environment "${printableText(input.name)}" at ${printableText(input.url)} before running the same converge again (it registers nothing if that environment is there).`,
+            cause: rereadError,
+          },
+        );
+      });
       if (found !== undefined) return { environment: found, recovered: true };
-      throw new UnavailableError(`Registering Portainer environment "${input.name}" got no answer, and Portainer lists no environment of that name: nothing was registered`, {
+      throw new UnavailableError(`Registering Portainer environment "${printableText(input.name)}" got no answer, and Portainer lists no environment of that name: nothing was registered`, {
         code: 'PORTAINER_NETWORK',
         hint: 'Nothing was resent. Check that Portainer is reachable, then run the same converge again.',
         cause: error,
@@ -132,7 +171,7 @@ export async function registerAgentEnvironment(calls: RegistrationCalls, input: 
 
 /** Our environment after a lost answer or a 409; throws the conflict when the name points elsewhere. */
 async function reread(calls: RegistrationCalls, input: AgentEnvironmentInput, cause: unknown): Promise<PortainerEnvironment | undefined> {
-  const same = (await calls.environments()).filter((e) => e.name === input.name);
+  const same = (await calls.environments()).filter((e) => sameEnvironmentName(e.name, input.name));
   const ours = same.find((e) => compareAgentUrls(e.url, input.url) !== 'different');
   if (ours !== undefined) return ours;
   if (same.length === 0) return undefined;
@@ -155,7 +194,7 @@ async function agentFailed(calls: RegistrationCalls, input: AgentEnvironmentInpu
   const words = [error.portainerMessage, error.portainerDetails].filter((w, i, all): w is string => w !== undefined && all.indexOf(w) === i).map(printableText);
   const after = await calls.environments().then(
     (list) => {
-      const there = list.find((e) => e.name === input.name);
+      const there = list.find((e) => sameEnvironmentName(e.name, input.name));
       return there === undefined
         ? `Portainer lists no environment "${printableText(input.name)}": nothing was registered`
         : `Portainer now lists environment "${printableText(there.name)}" (id ${there.id}) at ${printableText(there.url)}`;

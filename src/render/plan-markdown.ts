@@ -8,9 +8,9 @@ import { orphanLines, runtimeLine } from './runtime';
 /** The plan as Markdown, for a merge-request comment in CI. */
 export function renderPlanMarkdown(header: PlanHeader, plan: Plan, results?: readonly ActionResult[], registered?: RegisteredView): string {
   const lines = [
-    `### phoenix: VM ${header.vmid} (${header.vmName})`,
+    `### phoenix: VM ${header.vmid} (${escape(printable(header.vmName))})`,
     '',
-    `${header.phoenixEnvironment === undefined ? '' : `phoenix environment \`${header.phoenixEnvironment}\`, `}Portainer environment \`${header.portainerEnvironmentName}\` (${plan.register === undefined ? `id ${header.portainerEnvironmentId}` : 'not registered yet'}), Portainer ${header.portainerVersion}`,
+    `${header.phoenixEnvironment === undefined ? '' : `phoenix environment \`${escape(printable(header.phoenixEnvironment))}\`, `}Portainer environment \`${escape(printable(header.portainerEnvironmentName))}\` (${plan.register === undefined ? `id ${header.portainerEnvironmentId}` : 'not registered yet'}), Portainer ${header.portainerVersion}`,
     '',
     '| | stack | action | reason |',
     '| --- | --- | --- | --- |',
