@@ -1,11 +1,11 @@
-import { call, COMPOSE, simulators } from '../simulator/helpers';
+import { call, COMPOSE, simulators } from './helpers';
 
 /**
- * Review finding (simulator): docs/portainer-api.md#start-and-stop says that before 2.19 start and
- * stop use the stack's own EndpointId (the query parameter is not read: `stack_start.go` at
- * P@2.18.1). The simulator reads a given `endpointId` on every version, so at 2.18 a stop with
- * another environment's id runs `down` there: the stack's own containers keep running while its
- * record says Status 2 (and an unknown id is a 404 the real 2.18 never answers).
+ * docs/portainer-api.md#start-and-stop: before 2.19 start and stop use the stack's own
+ * EndpointId (the query parameter is not read: `stack_start.go` at P@2.18.1). A simulator that
+ * read a given `endpointId` on every version would, at 2.18, run a stop's `down` in another
+ * environment: the stack's own containers kept running while its record said Status 2 (and an
+ * unknown id was a 404 the real 2.18 never answers).
  */
 const start = simulators();
 const fast = { deployMs: 0 };
@@ -15,7 +15,7 @@ const endpoints = [
 ];
 const seed = { name: 'app', endpointId: 1, composeText: COMPOSE };
 
-describe('review: simulator start/stop before 2.19 ignore the endpointId parameter', () => {
+describe('simulator start/stop before 2.19 ignore the endpointId parameter', () => {
   it("2.18.4: a stop that names another environment stops the stack's own containers", async () => {
     const sim = await start({ version: '2.18.4', faults: fast, endpoints, stacks: [seed] });
     const r = await call(sim, 'POST', '/api/stacks/1/stop?endpointId=2');
