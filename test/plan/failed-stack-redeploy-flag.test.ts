@@ -1,14 +1,13 @@
 /**
- * Review finding: a stack whose last deploy failed (Status 4, newest Portainer) and whose file and
- * env already match the config is redeployed, by itself or under --redeploy/--pull, yet its plan
- * item lacks `redeploy: true`. That flag is what tells apply that a re-read cannot confirm the
- * write (PlanItem.redeploy: "the file and env already match, so re-reading Portainer after a lost
- * answer cannot tell whether it ran"), what --json promises for a bare redeploy (README), and what
- * the confirmation counts ("N stack(s) in sync will be redeployed").
+ * A stack whose last deploy failed (Status 4, newest Portainer) and whose file and env already
+ * match the config is redeployed, by itself or under --redeploy/--pull. Its plan item carries
+ * `redeploy: true`: that flag tells apply that a re-read cannot confirm the write (the file and
+ * env already match), it is what --json promises for a bare redeploy, and what the confirmation
+ * counts ("N stack(s) in sync will be redeployed").
  *
- * Consequence in apply: a lost answer is "landed" by the re-read, and the poll then reports the
- * old Status 4 as "Portainer failed to deploy" the redeploy that may never have arrived, instead
- * of DEPLOY_UNCONFIRMED.
+ * Without it, a lost answer was "landed" by the re-read, and the poll then reported the old
+ * Status 4 as "Portainer failed to deploy" for a redeploy that may never have arrived, instead of
+ * DEPLOY_UNCONFIRMED.
  */
 import { applyPlan } from '../../src/apply';
 import type { StackWriter, WrittenStack } from '../../src/apply';
@@ -23,7 +22,7 @@ const owned = `${ownershipMarker(VM)}\n${compose}`;
 const failedLive: LiveStackInput = { id: 4, name: 'web', composeText: owned, env: [], git: false, failed: true, running: false };
 const planOf = (redeploy?: PlanOptions['redeploy']) => plan([{ name: 'web', composeText: compose, env: [] }], [failedLive], { vmid: VM, prune: false, adopt: false, redeploy });
 
-describe('review: an in-sync stack at Status 4 is a bare redeploy', () => {
+describe('an in-sync stack at Status 4 is a bare redeploy', () => {
   it.each<[string, PlanOptions['redeploy']]>([
     ['no flag', undefined],
     ['--redeploy', 'plain'],
