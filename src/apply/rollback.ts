@@ -10,6 +10,7 @@
 import { PhoenixError } from '../errors';
 import type { PlanItem, StackPayload } from '../plan';
 import { hiddenReason } from '../plan/env-display';
+import { alreadyHolds } from './recover';
 import type { StackWriter } from './types';
 
 export interface RollbackOutcome {
@@ -46,7 +47,7 @@ export function isDeployFailure(error: unknown, writer: Pick<StackWriter, 'failu
 export async function rollBack(
   item: PlanItem & { previous: StackPayload },
   failure: unknown,
-  writer: Pick<StackWriter, 'failureMessage'>,
+  writer: Pick<StackWriter, 'failureMessage' | 'getStack' | 'stackFile'>,
   update: (item: PlanItem) => Promise<unknown>,
   options: { vmid: number; progress?: (line: string) => void },
 ): Promise<RollbackOutcome> {
@@ -56,7 +57,13 @@ export async function rollBack(
   // re-reading against the previous file and env, never by sending again blindly.
   // No image pull: the roll-back puts back what ran, and a pull may be what failed.
   // Without Prune: putting the previous version back removes nothing.
-  const back: PlanItem = { ...item, payload: item.previous, previous: undefined, pull: undefined, prune: undefined };
+  // From 2.16 a failed update leaves the previous file and env stored, so a re-read after a lost
+  // answer matches whether the roll-back ran or not, while the stack may run nothing
+  // (docs/portainer-api.md#failed-updates). When Portainer already holds them, the roll-back is
+  // a bare redeploy: its lost answer is unconfirmed (ROLLBACK_FAILED, "the stack may be down"),
+  // never counted as rolled back. Before 2.16 the failed file stays stored and the re-read tells.
+  const unconfirmable = await alreadyHolds(writer, item.liveId ?? -1, item.previous);
+  const back: PlanItem = { ...item, payload: item.previous, previous: undefined, pull: undefined, prune: undefined, ...(unconfirmable ? { redeploy: true } : {}) };
   try {
     await update(back);
   } catch (error) {

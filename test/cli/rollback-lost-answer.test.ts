@@ -1,10 +1,11 @@
 /**
- * Review finding: after a failed update (here one with --pull), Portainer 2.16+ puts the stored
+ * After a failed update (here one with --pull), Portainer 2.16+ puts the stored
  * file back and never saved the new record, so it already holds exactly the file and env that
  * the roll-back sends. Re-reading it after the roll-back's answer was lost therefore matches
  * whether the roll-back ran or not, just as it does for a bare redeploy (DEPLOY_UNCONFIRMED).
  * From 2.15 the failed `up` was followed by `compose down`, so when the roll-back never arrived
- * the stack runs nothing, yet phoenix reports "rolled back to the previous version".
+ * the stack runs nothing: phoenix used to report "rolled back to the previous version". The
+ * roll-back is now a bare redeploy for its lost answer: ROLLBACK_FAILED, naming the status check.
  *
  * The simulator (2.21.4) drops the roll-back PUT's connection before handling it (the
  * resetBefore knob, armed for that request only): Portainer never sees it.
@@ -21,7 +22,7 @@ const marked = (text: string) => `${ownershipMarker(1002)}\n${text}`;
 
 const fixture = useSimulatorCli();
 
-describe('review: a roll-back whose answer was lost', () => {
+describe('a roll-back whose answer was lost', () => {
   it('is not reported as rolled back when Portainer never received it (the stack is down)', async () => {
     const base: SimFaults = { failDeployWhen: 'image: bad:1' };
     const cli = await fixture.start(
@@ -61,9 +62,12 @@ describe('review: a roll-back whose answer was lost', () => {
     expect(result.exitCode).toBe(1);
     const doc = JSON.parse(result.stdout) as { result: { vms: { results: { stack: string; outcome: string; rolledBack?: boolean; error?: { code: string; message: string } }[] }[] } };
     const [app] = doc.result.vms[0].results;
-    // The defect: phoenix says UPDATE_ROLLED_BACK / rolledBack: true although nothing was deployed.
+    // Not what phoenix used to say: UPDATE_ROLLED_BACK / rolledBack: true although nothing was deployed.
     expect(app.rolledBack).not.toBe(true);
     expect(app.error?.code).not.toBe('UPDATE_ROLLED_BACK');
     expect(app.error?.message).not.toContain('rolled back to the previous version');
+    expect(app).toMatchObject({ outcome: 'failed', rolledBack: false, error: { code: 'ROLLBACK_FAILED' } });
+    expect(app.error?.message).toContain('the stack may be down: run phoenix portainer 1002 status');
+    expect(result.stderr).not.toContain('rolled back to the previous version');
   });
 });
