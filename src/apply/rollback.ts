@@ -5,6 +5,9 @@
  * earlier, so apply puts exactly those back with ONE more update, under the same retry and
  * lost-answer rules as any update, and waits for it. A roll-back is never retried in a loop nor
  * itself rolled back: its failure is reported, naming the state the stack may be in.
+ * An interrupt (Ctrl-C, SIGTERM) during the failing update does not stop the roll-back: the
+ * failed update has taken the stack down, so its roll-back PUT is the one write that still starts
+ * after a signal (a resend of it after a lost answer is refused, like any resend).
  * See docs/portainer-api.md#failed-updates and docs/reliability.md (Roll-back).
  */
 import { PhoenixError } from '../errors';

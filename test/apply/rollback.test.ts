@@ -126,6 +126,30 @@ describe('roll-back of a failed update', () => {
     expect(result.results[0].rollbackError?.message).toContain('bad image in old file');
   });
 
+  it('a signal (SIGTERM) while the failing update is in flight: the roll-back PUT is still sent (the stack is otherwise down), and nothing else', async () => {
+    const { writer, calls, stack, sent } = fakeWriter(['sync', 'ok']);
+    const abort = new AbortController();
+    const updateStack = writer.updateStack.bind(writer);
+    writer.updateStack = async (input) => {
+      if (!abort.signal.aborted) abort.abort('SIGTERM');
+      return updateStack(input);
+    };
+    const other = plan(
+      [
+        { name: 'web', composeText: 'services:\n  a:\n    image: bad:1\n', env: [{ name: 'PORT', value: '81' }] },
+        { name: 'zz', composeText: 'services:\n  z:\n    image: z:1\n', env: [] },
+      ],
+      [live()],
+      { vmid: VM, prune: false, adopt: false },
+    );
+    const result = await applyPlan(other, writer, { ...options, signal: abort.signal });
+    expect(calls.filter((c) => c === 'update')).toHaveLength(2);
+    expect(calls.filter((c) => c.startsWith('create'))).toEqual([]);
+    expect(sent[1]).toEqual({ composeText: OLD, env: OLD_ENV });
+    expect(stack).toMatchObject({ text: OLD, env: OLD_ENV, status: 'active' });
+    expect(result.results).toEqual([expect.objectContaining({ stack: 'web', outcome: 'failed', rolledBack: true }), { stack: 'zz', action: 'create', outcome: 'not-attempted' }]);
+  });
+
   it('rollback: false (--no-rollback) sends exactly one PUT', async () => {
     const { writer, calls } = fakeWriter(['sync']);
     const result = await applyPlan(updatePlan(), writer, { ...options, rollback: false });
