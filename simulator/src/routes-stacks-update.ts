@@ -8,12 +8,14 @@ import { nowSeconds, type StackRecord } from './state';
 const envOfStackMissing = (): HttpError => new HttpError(404, 'Unable to find the environment associated to the stack inside the database', 'object not found inside the database');
 
 /**
- * The endpointId of update/start/stop. 2.19+ requires it (400); before, a
- * missing one parses as 0 and the environment lookup fails (docs/portainer-api.md#updating-a-stack).
+ * The endpointId of update/start/stop. 2.19+ requires it (400); before, an update's missing one
+ * parses as 0 and the environment lookup fails (docs/portainer-api.md#updating-a-stack).
  */
 function targetEndpoint(ctx: Ctx, stack: StackRecord, fallbackToStack: boolean): number {
   const f = ctx.rt.state.features;
-  const given = queryInt(ctx.query, 'endpointId', f.endpointIdRequired);
+  // Start and stop before 2.19 never read the parameter: they act on the stack's own environment
+  // (docs/portainer-api.md#start-and-stop), whatever id the caller gives.
+  const given = fallbackToStack && !f.endpointIdRequired ? undefined : queryInt(ctx.query, 'endpointId', f.endpointIdRequired);
   const id = given ?? (fallbackToStack ? stack.endpointId : 0);
   if (!ctx.rt.state.endpoint(id)) throw envOfStackMissing();
   return id;

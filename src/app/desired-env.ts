@@ -2,7 +2,15 @@ import type { DesiredStack, LoadedConfig } from '../config';
 import { envValueProblem } from '../config';
 import { BugError, ConfigError } from '../errors';
 import type { DesiredStackInput, EnvPair } from '../plan';
+import { hiddenReason } from '../plan/env-display';
 import { SecretResolver } from '../secrets';
+
+/**
+ * A word or number that a credential-like name may well hold (`AUTH_ENABLED=true`,
+ * `KEY_TTL=3600`): redacting it would blank it in every line of output (ids, counts, "true" in
+ * a message), so it is not registered. The plan still hides it.
+ */
+const ORDINARY_VALUE = /^(?:true|false|yes|no|on|off|[+-]?\d+(?:\.\d+)?)$/i;
 
 /**
  * The secret env values of a run (`{ "secret": "<name>" }`, README.md#the-token-and-secrets), resolved once per
@@ -11,6 +19,8 @@ import { SecretResolver } from '../secrets';
  */
 export class StackSecrets {
   private readonly values = new Map<string, string>();
+  /** Config literals the plan hides as credentials (`DB_PASSWORD=...`): redacted like secrets. */
+  private readonly sensitive = new Set<string>();
 
   constructor(private readonly resolver: SecretResolver) {}
 
@@ -19,10 +29,13 @@ export class StackSecrets {
     return new StackSecrets(new SecretResolver({ env, configSecretsDir: config.portainer.secretsDir, warn, debug }));
   }
 
-  /** Resolve every secret these stacks name. */
+  /** Resolve every secret these stacks name, and note the literals that must be redacted like them. */
   async load(stacks: readonly DesiredStack[]): Promise<void> {
     for (const stack of stacks) {
       for (const [env, value] of Object.entries(stack.env)) {
+        // Portainer's error text may echo the env (compose prints it): a literal the plan hides must
+        // not come back through a failure message, in text, --json or --debug.
+        if (typeof value === 'string' && hiddenReason(env, value, false) !== undefined && !ORDINARY_VALUE.test(value.trim())) this.sensitive.add(value);
         if (typeof value !== 'string' && !this.values.has(value.secret)) {
           const resolved = await this.resolver.resolve(value.secret);
           // The config's rule for env values holds for secrets too; the value itself is never shown.
@@ -48,9 +61,9 @@ export class StackSecrets {
     return value;
   }
 
-  /** Every resolved value, for the base command's redaction. */
+  /** Every value to redact (each resolved secret, each hidden literal), for the client's and the base command's redactor. */
   all(): string[] {
-    return [...this.values.values()];
+    return [...this.values.values(), ...this.sensitive];
   }
 }
 

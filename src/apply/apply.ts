@@ -109,7 +109,6 @@ async function applyOne(item: PlanItem, action: WriteAction, writer: StackWriter
  * run on the server), Ctrl-C was not pressed, and fewer than MAX_SENDS copies went out.
  */
 async function execute(item: PlanItem, action: WriteAction, writer: StackWriter, options: ApplyOptions): Promise<{ recovered: boolean }> {
-  const sleep = options.sleep ?? defaultSleep;
   for (let sends = 1; ; sends++) {
     let written: WrittenStack | undefined;
     let recovered = false;
@@ -119,10 +118,20 @@ async function execute(item: PlanItem, action: WriteAction, writer: StackWriter,
       const kind = writer.failureKind(error);
       if (kind === 'definite' || kind === 'deploy-failed') throw error;
       if (kind === 'not-found' && action !== 'delete') throw error;
+      if (kind === 'conflict' && action === 'update') {
+        // A 409 on an update is Portainer's answer that another deploy holds the stack ("already in
+        // progress", asynchronous versions): nothing of this update ran. Re-reading would count it
+        // as landed whenever the file and env match (always for a redeploy, whose pull never ran),
+        // so that deploy is waited out and the update sent again, within MAX_SENDS.
+        options.progress?.(`${item.stack}: ${explain(kind, error)}; waiting for the deploy in progress`);
+        await waitWhileDeploying(await writer.getStack(required(item.liveId, 'liveId')), writer, options);
+        await beforeResend(item, action, kind, sends, options, error);
+        continue;
+      }
       options.progress?.(`${item.stack}: ${explain(kind, error)}; re-reading Portainer`);
       let seen = await reread(item, action, writer, options.vmid, error);
       if (seen.kind === 'deploying') {
-        // Someone else's deploy holds the stack (async 409 "already in progress"): let it end.
+        // Someone else's deploy holds the stack (its file is not ours): let it end.
         await waitWhileDeploying(seen.stack, writer, options);
         seen = await reread(item, action, writer, options.vmid, error);
       }
@@ -134,16 +143,21 @@ async function execute(item: PlanItem, action: WriteAction, writer: StackWriter,
         written = seen.stack;
         recovered = true;
       } else {
-        refuseResend(item, action, kind, sends, options, error);
-        await sleep(RESEND_DELAYS_MS[Math.min(sends - 1, RESEND_DELAYS_MS.length - 1)]);
-        if (options.signal?.aborted) throw interrupted(item.stack, action, error, options.signal.reason);
-        options.progress?.(`${item.stack}: not in Portainer; sending the ${action} again (${sends + 1}/${MAX_SENDS})`);
+        await beforeResend(item, action, kind, sends, options, error);
         continue;
       }
     }
     if (written) await waitForDeploy(written, writer, options);
     return { recovered };
   }
+}
+
+/** Throws when the write that did not land must not be sent again; else pauses, then returns. */
+async function beforeResend(item: PlanItem, action: WriteAction, kind: WriteFailureKind, sends: number, options: ApplyOptions, error: unknown): Promise<void> {
+  refuseResend(item, action, kind, sends, options, error);
+  await (options.sleep ?? defaultSleep)(RESEND_DELAYS_MS[Math.min(sends - 1, RESEND_DELAYS_MS.length - 1)]);
+  if (options.signal?.aborted) throw interrupted(item.stack, action, error, options.signal.reason);
+  options.progress?.(`${item.stack}: not in Portainer; sending the ${action} again (${sends + 1}/${MAX_SENDS})`);
 }
 
 /** Throws when the write that did not land must not be sent again; returns when it may. */

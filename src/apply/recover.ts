@@ -69,7 +69,20 @@ async function inspect(item: PlanItem, action: WriteAction, writer: StackWriter,
   return found.status === 'deploying' ? { kind: 'deploying', stack: found } : { kind: 'absent' };
 }
 
-async function matches(writer: StackWriter, stack: WrittenStack, payload: { composeText: string; env: EnvPair[] }): Promise<boolean> {
+/**
+ * Whether Portainer already stores exactly this file and env for the stack, so that re-reading it
+ * after a lost answer could not tell whether a write of them ran. A read that fails says yes:
+ * the write is then treated as unconfirmable, never as landed.
+ */
+export async function alreadyHolds(writer: Pick<StackWriter, 'getStack' | 'stackFile'>, id: number, payload: { composeText: string; env: EnvPair[] }): Promise<boolean> {
+  try {
+    return await matches(writer, { id }, payload);
+  } catch {
+    return true;
+  }
+}
+
+async function matches(writer: Pick<StackWriter, 'getStack' | 'stackFile'>, stack: Pick<WrittenStack, 'id'>, payload: { composeText: string; env: EnvPair[] }): Promise<boolean> {
   const text = await writer.stackFile(stack.id);
   if (normaliseCompose(text) !== normaliseCompose(payload.composeText)) return false;
   const full = await writer.getStack(stack.id);

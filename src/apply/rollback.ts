@@ -5,11 +5,15 @@
  * earlier, so apply puts exactly those back with ONE more update, under the same retry and
  * lost-answer rules as any update, and waits for it. A roll-back is never retried in a loop nor
  * itself rolled back: its failure is reported, naming the state the stack may be in.
+ * An interrupt (Ctrl-C, SIGTERM) during the failing update does not stop the roll-back: the
+ * failed update has taken the stack down, so its roll-back PUT is the one write that still starts
+ * after a signal (a resend of it after a lost answer is refused, like any resend).
  * See docs/portainer-api.md#failed-updates and docs/reliability.md (Roll-back).
  */
 import { PhoenixError } from '../errors';
 import type { PlanItem, StackPayload } from '../plan';
 import { hiddenReason } from '../plan/env-display';
+import { alreadyHolds } from './recover';
 import type { StackWriter } from './types';
 
 export interface RollbackOutcome {
@@ -46,7 +50,7 @@ export function isDeployFailure(error: unknown, writer: Pick<StackWriter, 'failu
 export async function rollBack(
   item: PlanItem & { previous: StackPayload },
   failure: unknown,
-  writer: Pick<StackWriter, 'failureMessage'>,
+  writer: Pick<StackWriter, 'failureMessage' | 'getStack' | 'stackFile'>,
   update: (item: PlanItem) => Promise<unknown>,
   options: { vmid: number; progress?: (line: string) => void },
 ): Promise<RollbackOutcome> {
@@ -56,7 +60,13 @@ export async function rollBack(
   // re-reading against the previous file and env, never by sending again blindly.
   // No image pull: the roll-back puts back what ran, and a pull may be what failed.
   // Without Prune: putting the previous version back removes nothing.
-  const back: PlanItem = { ...item, payload: item.previous, previous: undefined, pull: undefined, prune: undefined };
+  // From 2.16 a failed update leaves the previous file and env stored, so a re-read after a lost
+  // answer matches whether the roll-back ran or not, while the stack may run nothing
+  // (docs/portainer-api.md#failed-updates). When Portainer already holds them, the roll-back is
+  // a bare redeploy: its lost answer is unconfirmed (ROLLBACK_FAILED, "the stack may be down"),
+  // never counted as rolled back. Before 2.16 the failed file stays stored and the re-read tells.
+  const unconfirmable = await alreadyHolds(writer, item.liveId ?? -1, item.previous);
+  const back: PlanItem = { ...item, payload: item.previous, previous: undefined, pull: undefined, prune: undefined, ...(unconfirmable ? { redeploy: true } : {}) };
   try {
     await update(back);
   } catch (error) {

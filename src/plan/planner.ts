@@ -142,7 +142,7 @@ function planDesired(stack: DesiredStackInput, live: LiveStackInput | undefined,
   }
 
   if (composeEqual && !envChanged(env)) {
-    if (live.failed) return { ...base, ...runtime, ...pull, ...withPrune, action: 'update', reason: `in sync, but its last deploy failed in Portainer: redeploy${pulled}` };
+    if (live.failed) return { ...base, ...runtime, ...pull, ...withPrune, action: 'update', redeploy: true, reason: `in sync, but its last deploy failed in Portainer: redeploy${pulled}` };
     if (options.redeploy !== undefined) {
       // A stopped stack too: the redeploy starts it (one update, not a start as well).
       const reason = options.redeploy === 'pull' ? 'redeploy with image pull (--pull)' : 'redeploy requested (--redeploy)';

@@ -18,7 +18,8 @@ const OLD_ENV: EnvPair[] = [
   { name: 'PORT', value: '80' },
 ];
 
-type Failure = 'sync' | 'async' | 'lost' | 'timeout' | 'gateway';
+/** `sync`: 2.16+ (the failed file is not kept); `sync-2.15`: up to 2.15 the failed file stays stored. */
+type Failure = 'sync' | 'sync-2.15' | 'async' | 'lost' | 'timeout' | 'gateway';
 
 /** One live stack (id 7); each update pops the next scripted failure ('ok' lands it). */
 function fakeWriter(updates: Array<Failure | 'ok' | 'lost-landed'>) {
@@ -38,8 +39,9 @@ function fakeWriter(updates: Array<Failure | 'ok' | 'lost-landed'>) {
       const next = updates.shift() ?? 'ok';
       const server500 = () =>
         new PortainerApiError({ method: 'PUT', path: '/api/stacks/7', status: 500, portainerMessage: `failed to deploy a stack: bad image in ${composeText.includes('bad') ? 'new' : 'old'} file` });
-      if (next === 'sync') {
+      if (next === 'sync' || next === 'sync-2.15') {
         stack.status = 'inactive';
+        if (next === 'sync-2.15') stack.text = composeText;
         throw server500();
       }
       if (next === 'timeout') throw new UnavailableError('no answer', { code: 'PORTAINER_TIMEOUT' });
@@ -124,6 +126,30 @@ describe('roll-back of a failed update', () => {
     expect(result.results[0].rollbackError?.message).toContain('bad image in old file');
   });
 
+  it('a signal (SIGTERM) while the failing update is in flight: the roll-back PUT is still sent (the stack is otherwise down), and nothing else', async () => {
+    const { writer, calls, stack, sent } = fakeWriter(['sync', 'ok']);
+    const abort = new AbortController();
+    const updateStack = writer.updateStack.bind(writer);
+    writer.updateStack = async (input) => {
+      if (!abort.signal.aborted) abort.abort('SIGTERM');
+      return updateStack(input);
+    };
+    const other = plan(
+      [
+        { name: 'web', composeText: 'services:\n  a:\n    image: bad:1\n', env: [{ name: 'PORT', value: '81' }] },
+        { name: 'zz', composeText: 'services:\n  z:\n    image: z:1\n', env: [] },
+      ],
+      [live()],
+      { vmid: VM, prune: false, adopt: false },
+    );
+    const result = await applyPlan(other, writer, { ...options, signal: abort.signal });
+    expect(calls.filter((c) => c === 'update')).toHaveLength(2);
+    expect(calls.filter((c) => c.startsWith('create'))).toEqual([]);
+    expect(sent[1]).toEqual({ composeText: OLD, env: OLD_ENV });
+    expect(stack).toMatchObject({ text: OLD, env: OLD_ENV, status: 'active' });
+    expect(result.results).toEqual([expect.objectContaining({ stack: 'web', outcome: 'failed', rolledBack: true }), { stack: 'zz', action: 'create', outcome: 'not-attempted' }]);
+  });
+
   it('rollback: false (--no-rollback) sends exactly one PUT', async () => {
     const { writer, calls } = fakeWriter(['sync']);
     const result = await applyPlan(updatePlan(), writer, { ...options, rollback: false });
@@ -157,13 +183,27 @@ describe('roll-back of a failed update', () => {
     expect(g.results[0].rolledBack).toBeUndefined();
   });
 
-  it('a lost roll-back answer is decided by re-reading against the previous version, not sent again', async () => {
-    const { writer, calls, stack } = fakeWriter(['sync', 'lost-landed']);
+  it('up to 2.15 (the failed file stays stored) a lost roll-back answer is decided by re-reading against the previous version, not sent again', async () => {
+    const { writer, calls, stack } = fakeWriter(['sync-2.15', 'lost-landed']);
     const result = await applyPlan(updatePlan(), writer, options);
     expect(calls.filter((c) => c === 'update')).toHaveLength(2);
     expect(calls).toContain('list');
     expect(stack).toMatchObject({ text: OLD, env: OLD_ENV, status: 'active' });
     expect(result.results[0]).toMatchObject({ outcome: 'failed', rolledBack: true });
+  });
+
+  it('from 2.16 (Portainer already holds the previous file and env) a lost roll-back answer is unconfirmed, never counted as rolled back, not sent again', async () => {
+    const { writer, calls, stack } = fakeWriter(['sync', 'lost-landed']);
+    const result = await applyPlan(updatePlan(), writer, options);
+    expect(calls.filter((c) => c === 'update')).toHaveLength(2);
+    expect(calls).toContain('list');
+    expect(stack).toMatchObject({ text: OLD, env: OLD_ENV, status: 'active' });
+    expect(result.results[0]).toMatchObject({
+      outcome: 'failed',
+      rolledBack: false,
+      error: { code: 'ROLLBACK_FAILED', message: expect.stringContaining('the stack may be down: run phoenix portainer 5 status') },
+      rollbackError: { code: 'DEPLOY_UNCONFIRMED' },
+    });
   });
 
   it('never puts an env value of the previous version into a result', async () => {
