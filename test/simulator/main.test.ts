@@ -65,7 +65,7 @@ describe('the simulator as a tool (node simulator/dist/main.js)', () => {
       expect(result.stderr).toBe('');
       expect(result.exitCode).toBe(0);
       expect(result.stdout).toContain('environment "drphoenix"');
-      expect(result.stdout).toContain('Plan: 2 to create, 1 to update, 0 to delete, 1 unchanged.');
+      expect(result.stdout).toContain('Plan: 1 to create, 1 to update, 0 to delete, 1 to start, 1 unchanged.'); // the demo seed's uptime-kuma is stopped
       // The demo's runtime knob comes along: whoami's container exited.
       const res = await fetch(`${url}/api/endpoints/2/docker/containers/json?all=1&filters=${encodeURIComponent('{"label":["com.docker.compose.project=whoami"]}')}`, {
         headers: { 'X-API-Key': 'ptr_simulatortoken' },
