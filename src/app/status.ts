@@ -47,7 +47,8 @@ export function stackStatuses(plan: Plan, live: readonly LiveStackInput[], desir
     switch (item.action) {
       case 'noop':
         if (orphans > 0) return { ...base, state: 'orphans', declared: true, detail: `${orphans} service(s) no longer in the file still run (converge --prune removes them)` };
-        if ((item.runtime?.problems.length ?? 0) > 0) return { ...base, state: 'degraded', declared: true, detail: `in sync, but ${item.runtime?.running}/${item.runtime?.total} services running` };
+        if ((item.runtime?.problems.length ?? 0) > 0)
+          return { ...base, state: 'degraded', declared: true, detail: `in sync, but ${item.runtime?.running}/${item.runtime?.total} ${item.runtime?.total === 1 ? 'service' : 'services'} running` };
         return { ...base, state: 'in-sync', declared: true, detail: 'in sync' };
       case 'start':
         return { ...base, state: 'stopped', declared: true, detail: 'stopped in Portainer (converge starts it)' };

@@ -59,7 +59,8 @@ export function renderStatusText(header: PlanHeader, rows: readonly StatusRow[],
   const parts = Object.entries(LOOK)
     .map(([state, look]) => [count(state), look.label] as const)
     .filter(([n]) => n > 0)
-    .map(([n, label]) => `${n} ${label}`);
+    // "1 with services down", not "1 services down": the count is of stacks.
+    .map(([n, label]) => `${n} ${label === 'services down' || label === 'orphan services' ? `with ${label}` : label}`);
   if (register !== undefined) parts.unshift('1 environment to register');
   lines.push('', `Status: ${parts.join(', ') || 'no stacks'}. ${outOfSync === 0 ? 'Everything is in sync.' : `${outOfSync} out of sync.`}`);
   return lines.join('\n');

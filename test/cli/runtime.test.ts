@@ -68,6 +68,7 @@ describe.each(['2.11.1', '2.18.4', '2.21.4', '2.36.0'])('Portainer %s, standalon
     expect(text.exitCode).toBe(2);
     expect(text.stdout).toMatch(/! web\s+services down\s+in sync, but 1\/2 services running/);
     expect(text.stdout).toContain('web: 1/2 services running; worker exited (1)');
+    expect(text.stdout).toContain('Status: 1 with services down. 1 out of sync.'); // a count of stacks, not of services
     const json = await cli.run(['1002', 'status', '--json', '--detailed-exitcode']);
     expect(json.exitCode).toBe(2);
     const doc = JSON.parse(json.stdout);
