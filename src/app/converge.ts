@@ -14,7 +14,7 @@ import { mapLimit } from '../util/concurrency';
 import { desiredInput, StackSecrets } from './desired-env';
 import { connect } from './connection';
 import { assertSoleClaim } from './stack-claims';
-import { composeServices, environmentRuntime } from './runtime-read';
+import { environmentRuntime } from './runtime-read';
 import type { RuntimeCache } from './runtime-read';
 import type { ConnectionFlags } from './connection';
 import type { VmLock } from './lock';
@@ -103,7 +103,7 @@ export interface PlanVmOptions {
 /** The plan of one resolved VM against the session's snapshot of Portainer. No write. */
 export async function planVm(session: PortainerSession, config: LoadedConfig, vm: ResolvedVm, options: PlanVmOptions): Promise<PreparedConverge> {
   const { client, version } = session;
-  const desired = vm.stacks.map((s) => ({ ...desiredInput(s, options.stackSecrets), ...servicesOf(s.composeText) }));
+  const desired = vm.stacks.map((s) => ({ ...desiredInput(s, options.stackSecrets), ...(s.services === undefined ? {} : { services: s.services }) }));
   const agent = await agentEnvironment(config, vm, session.environments, options.warn ?? (() => undefined));
   const register = agent !== undefined && 'register' in agent ? agent.register : undefined;
   const environment = agent === undefined ? findEnvironment(vm, session.environments) : 'register' in agent ? pendingEnvironment(agent.register) : agent.environment;
@@ -188,11 +188,6 @@ export async function afterLock(session: PortainerSession, lock: VmLock | undefi
   if (!lock?.waited) return session;
   const [stacks, environments] = await Promise.all([session.client.listStacks(), session.client.environments()]);
   return { ...session, stacks, environments, runtime: new Map() };
-}
-
-function servicesOf(composeText: string): { services?: string[] } {
-  const services = composeServices(composeText);
-  return services === undefined ? {} : { services };
 }
 
 export async function executeConverge(

@@ -1,9 +1,8 @@
 /**
  * What runs on a Portainer environment, for the planner: read once per environment and shared by
- * every VM of the run that deploys there (one request, never one per stack), and the service names
- * of a desired compose file to hold it against.
+ * every VM of the run that deploys there (one request, never one per stack). The service names it
+ * is held against come with each desired stack, from the config check's parse of its file.
  */
-import { isMap, isScalar, parseDocument } from 'yaml';
 import type { EnvironmentRuntime, RuntimeUnitInput } from '../plan';
 import { PortainerApiError } from '../portainer';
 import type { PortainerClient, PortainerEnvironment, RuntimeUnit } from '../portainer';
@@ -47,17 +46,4 @@ export function environmentRuntime(client: PortainerClient, cache: RuntimeCache,
     cache.set(environment.id, read);
   }
   return read;
-}
-
-/**
- * The top-level service names of a compose file, in file order; undefined when the text has no
- * `services` mapping (then nothing is reported down or orphaned for it). The config check has
- * already refused a file that is not YAML with services.
- */
-export function composeServices(text: string): string[] | undefined {
-  const root = parseDocument(text).contents;
-  if (!isMap(root)) return undefined;
-  const services = root.get('services', true);
-  if (!isMap(services)) return undefined;
-  return services.items.flatMap((pair) => (isScalar(pair.key) ? [String(pair.key.value)] : []));
 }

@@ -77,6 +77,11 @@ export interface ComposeCheck {
   interpolation: ComposeProblem[];
   /** Env names the file never references, when it does not pass the whole env (`env_file: stack.env`). */
   unusedEnv: string[];
+  /**
+   * The top-level service names, in file order (undefined without a `services` mapping): what
+   * the plan holds the containers that run against, taken from this one parse of the file.
+   */
+  services?: string[];
 }
 
 function lineOf(lines: LineCounter, offset: number): { line: number; column: number } {
@@ -140,7 +145,7 @@ export function checkCompose(text: string, env: Record<string, EnvValue>): Compo
     data = document.toJS();
   } catch (error) {
     // yaml refuses documents whose aliases expand too far (a "billion laughs" file).
-    return { spec: [{ message: `cannot be read: ${error instanceof Error ? error.message : String(error)}` }], interpolation: [], unusedEnv: [] };
+    return { spec: [{ message: `cannot be read: ${error instanceof Error ? error.message : String(error)}` }], interpolation: [], unusedEnv: [], ...serviceNames(document) };
   }
   const spec = composeSchemaProblems(data).map((problem): ComposeProblem => {
     const node = nodeAt(document, problem.path);
@@ -170,5 +175,11 @@ export function checkCompose(text: string, env: Record<string, EnvValue>): Compo
     : Object.keys(env)
         .filter((name) => !referenced.has(name))
         .sort();
-  return { spec, interpolation, unusedEnv };
+  return { spec, interpolation, unusedEnv, ...serviceNames(document) };
+}
+
+function serviceNames(document: Document): { services?: string[] } {
+  const root = document.contents;
+  const services = isMap(root) ? root.get('services', true) : undefined;
+  return isMap(services) ? { services: services.items.flatMap((pair) => (isScalar(pair.key) ? [String(pair.key.value)] : [])) } : {};
 }

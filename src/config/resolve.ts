@@ -231,7 +231,7 @@ async function resolveEntry(config: LoadedConfig, document: ConfigDocument, vm: 
   ];
   if (lines.length > 0) throw new ConfigError(lines.length === 1 ? lines[0] : `stack "${entry.name}" has ${lines.length} compose problems`, { code: 'COMPOSE_INVALID', details: lines });
   const warnings = check.unusedEnv.map((name) => `${stack}: env ${name} is not referenced by its compose file (no \${${name}} and no env_file: stack.env), so no container receives it`);
-  return [{ name: entry.name, composeText: compose.text, composeSource: compose.source, env, environment }, warnings];
+  return [{ name: entry.name, composeText: compose.text, composeSource: compose.source, env, environment, ...(check.services === undefined ? {} : { services: check.services }) }, warnings];
 }
 
 function pickEntries(vm: VmDocument, entries: Entry[], onlyStack: string | undefined): Array<[Entry, number]> {

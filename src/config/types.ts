@@ -51,6 +51,8 @@ export interface DesiredStack {
   env: Record<string, EnvValue>;
   /** The environment whose overlay applied (the entry's, else the VM's). */
   environment?: string;
+  /** The compose file's service names, in file order (from the config check's parse). */
+  services?: string[];
 }
 
 export interface ResolvedVm extends VmSummary {

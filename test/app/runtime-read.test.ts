@@ -1,5 +1,6 @@
 /** The runtime read of an environment: once per environment for every VM of a run, and a refused read degrades to "not reported" with one warning. */
-import { composeServices, environmentRuntime } from '../../src/app/runtime-read';
+import { environmentRuntime } from '../../src/app/runtime-read';
+import { checkCompose } from '../../src/config/compose';
 import type { RuntimeCache } from '../../src/app/runtime-read';
 import { PortainerApiError } from '../../src/portainer';
 import type { PortainerClient, PortainerEnvironment, RuntimeContainer } from '../../src/portainer';
@@ -55,7 +56,8 @@ describe('environmentRuntime', () => {
   });
 });
 
-describe('composeServices', () => {
+describe('the service names the config check gives each desired stack', () => {
+  const composeServices = (text: string) => checkCompose(text, {}).services;
   it('lists the top-level services in file order; no services mapping is undefined', () => {
     expect(composeServices('services:\n  web:\n    image: x\n  db:\n    image: y\nvolumes:\n  data: {}\n')).toEqual(['web', 'db']);
     expect(composeServices('version: "3"\n')).toBeUndefined();

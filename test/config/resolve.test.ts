@@ -42,7 +42,7 @@ describe('env overlay order', () => {
       },
     });
     const resolved = await resolveVm(await loadConfig(path.join(dir, 'phoenix_vm_configs.json')), 7);
-    expect(resolved.stacks).toEqual([{ name: 'web', composeText: 'services:\n  web:\n    image: nginx\n', composeSource: 'inline', env, environment }]);
+    expect(resolved.stacks).toEqual([{ name: 'web', composeText: 'services:\n  web:\n    image: nginx\n', composeSource: 'inline', env, environment, services: ['web'] }]);
   });
 });
 
