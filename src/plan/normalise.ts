@@ -73,3 +73,8 @@ export function envChanged(changes: EnvChanges): boolean {
 export function canonicalEnv(env: readonly EnvPair[]): EnvPair[] {
   return [...envMap(env)].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([name, value]) => ({ name, value }));
 }
+
+/** Code-unit order of names: the same on every machine and locale (plans are deterministic). */
+export function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,6 +1,6 @@
 import { composeDiff as boundedDiff } from './compose-diff';
 import { markerVmid, stripMarker, withMarker } from './marker';
-import { canonicalEnv, diffEnv, envChanged, normaliseCompose, stackKey } from './normalise';
+import { canonicalEnv, compare, diffEnv, envChanged, normaliseCompose, stackKey } from './normalise';
 import { runtimeReport, unitsByProject } from './runtime';
 import type { DesiredStackInput, EnvChanges, EnvironmentRuntime, LiveStackInput, Plan, PlanItem, PlanOptions, PlanSummary, RuntimeUnitInput } from './types';
 
@@ -188,8 +188,4 @@ function summarise(items: readonly PlanItem[]): PlanSummary {
 /** Anything to write: a create, update, delete or start, or orphan services to remove. */
 export function hasChanges(p: Plan): boolean {
   return p.register !== undefined || p.summary.create + p.summary.update + p.summary.delete + p.summary.start + p.summary.orphansToRemove > 0;
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -1,14 +1,19 @@
+import { compare } from './normalise';
 import type { EnvironmentRuntime, OrphanService, RuntimeReport, RuntimeUnitInput, ServiceProblem } from './types';
 
 /** The units of an environment by project label, compared exactly: `web` never takes `web2`'s or `Web`'s containers. */
 export function unitsByProject(runtime: EnvironmentRuntime | undefined): Map<string, RuntimeUnitInput[]> {
-  const byProject = new Map<string, RuntimeUnitInput[]>();
-  for (const unit of runtime?.units ?? []) {
-    const group = byProject.get(unit.project);
+  return groupBy(runtime?.units ?? [], (unit) => unit.project);
+}
+
+function groupBy(units: readonly RuntimeUnitInput[], key: (unit: RuntimeUnitInput) => string): Map<string, RuntimeUnitInput[]> {
+  const groups = new Map<string, RuntimeUnitInput[]>();
+  for (const unit of units) {
+    const group = groups.get(key(unit));
     if (group) group.push(unit);
-    else byProject.set(unit.project, [unit]);
+    else groups.set(key(unit), [unit]);
   }
-  return byProject;
+  return groups;
 }
 
 /**
@@ -18,12 +23,7 @@ export function unitsByProject(runtime: EnvironmentRuntime | undefined): Map<str
  * A service with no reading (Swarm without task counts) is taken as running: nothing to report.
  */
 export function runtimeReport(kind: EnvironmentRuntime['kind'], services: readonly string[], units: readonly RuntimeUnitInput[], removeOrphans: boolean): RuntimeReport {
-  const byService = new Map<string, RuntimeUnitInput[]>();
-  for (const unit of units) {
-    const group = byService.get(unit.service);
-    if (group) group.push(unit);
-    else byService.set(unit.service, [unit]);
-  }
+  const byService = groupBy(units, (unit) => unit.service);
   const problems: ServiceProblem[] = [];
   for (const service of services) {
     const problem = serviceProblem(kind, service, byService.get(service) ?? []);
@@ -32,8 +32,8 @@ export function runtimeReport(kind: EnvironmentRuntime['kind'], services: readon
   const declared = new Set(services);
   const orphans: OrphanService[] = [...byService.entries()]
     .filter(([service]) => !declared.has(service))
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([service, group]) => ({ service, units: group.map((u) => ({ id: u.id, name: u.name })).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)) }));
+    .sort(([a], [b]) => compare(a, b))
+    .map(([service, group]) => ({ service, units: group.map((u) => ({ id: u.id, name: u.name })).sort((a, b) => compare(a.id, b.id)) }));
   return { kind, running: services.length - problems.length, total: services.length, problems, orphans, removeOrphans: removeOrphans && orphans.length > 0 };
 }
 
