@@ -12,6 +12,7 @@ import { ConflictError, UnavailableError } from '../errors';
 import { PortainerApiError } from './errors';
 import { classifyWriteFailure } from './failures';
 import type { PortainerEnvironment } from './types';
+import { escapeControls } from '../util/printable';
 
 /** What registering one agent environment sends. */
 export interface AgentEnvironmentInput {
@@ -44,9 +45,7 @@ export function agentEnvironmentForm(input: AgentEnvironmentInput): FormData {
 
 /** Control characters shown as `\uXXXX`: Portainer echoes the URL it dialled, and an escape sequence in it must not reach a terminal. */
 export function printableText(text: string): string {
-  // Matching control characters is the point of this expression.
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return escapeControls(text);
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { Action, EnvChange, EnvChanges } from '../plan';
+import { escapeControls } from '../util/printable';
 
 /** The one place that says how each action looks (terraform's symbols; README.md#using-it). */
 export const SYMBOL: Record<Action, string> = { create: '+', update: '~', delete: '-', start: '>', noop: '=', conflict: '!' };
@@ -96,7 +97,5 @@ export const ENV_COLOUR: Record<EnvChange['change'], Colour> = { added: 'green',
  * tab escaped: a stack file edited in Portainer must not move the cursor or recolour the plan.
  */
 export function printable(line: string): string {
-  // Matching control characters is the point of this expression.
-  // eslint-disable-next-line no-control-regex
-  return line.replace(/[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return escapeControls(line, true);
 }
