@@ -48,8 +48,7 @@ async function inspect(item: PlanItem, action: WriteAction, writer: StackWriter,
     // A start landed when the stack is active again (or deploying, on versions that deploy
     // asynchronously); still stopped, it did not, and sending it again is safe.
     const found = stacks.find((s) => s.id === item.liveId);
-    if (found?.status === 'active') return { kind: 'landed', stack: found };
-    return found?.status === 'deploying' ? { kind: 'landed', stack: found } : { kind: 'absent' };
+    return found !== undefined && (found.status === 'active' || found.status === 'deploying') ? { kind: 'landed', stack: found } : { kind: 'absent' };
   }
   if (action === 'create') {
     const found = stacks.find((s) => stackKey(s.name) === stackKey(item.stack));
