@@ -4,10 +4,10 @@
  * registers it before applying the VM's stacks on it. An environment of that name elsewhere is a
  * conflict (73): phoenix never re-points or deletes environments (docs/configuration.md, agent VMs).
  */
-import { agentEndpoint, phoenixLayoutAgentPort } from '../config';
+import { agentEndpoint, mayRegister, phoenixLayoutAgentPort } from '../config';
 import type { LoadedConfig, ResolvedVm, VmSummary } from '../config';
 import { ConflictError } from '../errors';
-import { compareAgentUrls, environmentUrlConflict, formText, printableText, registerAgentEnvironment, sameEnvironmentName } from '../portainer';
+import { compareAgentUrls, environmentNamed, environmentUrlConflict, printableText, registerAgentEnvironment, sameEnvironmentName } from '../portainer';
 import type { AgentEnvironmentInput, PortainerClient, PortainerEnvironment } from '../portainer';
 
 /** Portainer's environment group "Unassigned": where Portainer itself puts an environment without one. */
@@ -20,12 +20,6 @@ export function layoutAgentPort(config: LoadedConfig): Promise<number | undefine
   let port = layoutPorts.get(config);
   if (port === undefined) layoutPorts.set(config, (port = phoenixLayoutAgentPort(config.dir)));
   return port;
-}
-
-/** The environment an agent VM's name finds: exact first (Portainer compares names exactly), then in any case. */
-function byName(environments: readonly PortainerEnvironment[], name: string): PortainerEnvironment | undefined {
-  const sent = formText(name).toLowerCase();
-  return environments.find((e) => sameEnvironmentName(e.name, name)) ?? environments.find((e) => e.name.toLowerCase() === name.toLowerCase() || e.name.toLowerCase() === sent);
 }
 
 /** What registering the VM's environment would send, with the TLS and group settings of the config. */
@@ -52,9 +46,9 @@ export type AgentLookup = { environment: PortainerEnvironment } | { register: Ag
  * registered by hand before phoenix must keep working.
  */
 export async function agentEnvironment(config: LoadedConfig, vm: ResolvedVm, environments: readonly PortainerEnvironment[], warn: (line: string) => void): Promise<AgentLookup | undefined> {
-  if (vm.portainerRole !== 'agent' || vm.portainerEndpointId !== undefined || vm.portainerEnvironmentName === undefined) return undefined;
+  if (!mayRegister(vm)) return undefined;
   const name = vm.portainerEnvironmentName;
-  const found = byName(environments, name);
+  const found = environmentNamed(environments, name);
   if (found === undefined) return { register: registrationInput(config, vm, name, await layoutAgentPort(config)) };
   // An Edge agent dials Portainer, so its environment has no agent URL to compare. Anything but
   // Docker over TCP (the server's own socket, Kubernetes, ACI) is not this VM's Docker.

@@ -3,7 +3,7 @@ import type { ApplyResult, StackWriter } from '../apply';
 import { closest, loadConfig, resolveVm } from '../config';
 import type { LoadedConfig, ResolvedVm } from '../config';
 import { ConfigError } from '../errors';
-import { assertCanPull, printableText } from '../portainer';
+import { assertCanPull, environmentNamed, printableText } from '../portainer';
 import type { AgentEnvironmentInput, PortainerClient, PortainerEnvironment, PortainerStack, PortainerVersion } from '../portainer';
 import { agentEnvironment, pendingEnvironment, registerEnvironment } from './agent-environments';
 import type { RegistrationOutcome } from './agent-environments';
@@ -231,7 +231,7 @@ export function findEnvironment(vm: ResolvedVm, environments: PortainerEnvironme
       hint: `Add "portainer_environment_name" (one of: ${listing()}) or "portainer_endpoint_id" to the VM in the config.`,
     });
   }
-  const match = environments.find((e) => e.name === wanted) ?? environments.find((e) => e.name.toLowerCase() === wanted.toLowerCase());
+  const match = environmentNamed(environments, wanted);
   if (match) return match;
   const suggestion = closest(
     wanted,

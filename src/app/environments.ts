@@ -1,6 +1,6 @@
-import { agentEndpoint, closest, listVms, loadConfig } from '../config';
+import { agentEndpoint, closest, listVms, loadConfig, mayRegister } from '../config';
 import type { VmSummary } from '../config';
-import { sameEnvironmentName } from '../portainer';
+import { environmentNamed } from '../portainer';
 import type { EnvironmentKind, PortainerEnvironment } from '../portainer';
 import { openSession } from './converge';
 import type { SessionRequest } from './converge';
@@ -54,8 +54,7 @@ function environmentOf(vm: VmSummary, environments: readonly PortainerEnvironmen
   if (vm.portainerEndpointId !== undefined) return environments.find((e) => e.id === vm.portainerEndpointId);
   const wanted = vm.portainerEnvironmentName;
   if (wanted === undefined) return undefined;
-  // sameEnvironmentName: a registered name with a line break comes back as the form carried it (CRLF).
-  return environments.find((e) => sameEnvironmentName(e.name, wanted)) ?? environments.find((e) => e.name.toLowerCase() === wanted.toLowerCase());
+  return environmentNamed(environments, wanted);
 }
 
 /** Pure: Portainer's environments with the VMs mapped to each, and the VMs that map to none. */
@@ -74,7 +73,7 @@ export function mapEnvironments(
       row.vms.push({ vmid: vm.vmid, name: vm.name });
       continue;
     }
-    if (vm.portainerRole === 'agent' && vm.portainerEndpointId === undefined && vm.portainerEnvironmentName !== undefined) {
+    if (mayRegister(vm)) {
       toRegister.push({ vmid: vm.vmid, name: vm.name, environment: vm.portainerEnvironmentName, ...agentUrl(vm) });
       continue;
     }

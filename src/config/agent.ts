@@ -14,6 +14,15 @@ import type { VmSummary } from './types';
 
 export const AGENT_DEFAULT_PORT = 9001;
 
+/**
+ * Whether phoenix may register this VM's Portainer environment: an agent VM found by name. A VM
+ * mapped by `portainer_endpoint_id` never is (an id is Portainer's to give). An agent VM without
+ * `portainer_environment_name` goes by its `name`, so the name is there for every agent VM.
+ */
+export function mayRegister(vm: Pick<VmSummary, 'portainerRole' | 'portainerEndpointId' | 'portainerEnvironmentName'>): vm is typeof vm & { portainerEnvironmentName: string } {
+  return vm.portainerRole === 'agent' && vm.portainerEndpointId === undefined && vm.portainerEnvironmentName !== undefined;
+}
+
 /** One DNS label: letters, digits and inner hyphens (RFC 1123). */
 const LABEL = '[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?';
 const DNS_NAME = new RegExp(`^${LABEL}(?:\\.${LABEL})*\\.?$`);

@@ -8,7 +8,7 @@ export { ENV_NAME_PATTERN, STACK_NAME_PATTERN, envNameProblem, envValueProblem }
 export { portainerNormalizedName, stackNameProblem } from './rules';
 export { composeProblem } from './compose';
 export type { ComposeProblem } from './compose';
-export { AGENT_DEFAULT_PORT, agentEndpoint, agentHostProblem, agentUrl } from './agent';
+export { AGENT_DEFAULT_PORT, agentEndpoint, agentHostProblem, agentUrl, mayRegister } from './agent';
 export type { AgentEndpoint } from './agent';
 export { findPhoenixLayoutStack, layoutPortainerUrl, phoenixLayoutAgentPort, phoenixLayoutPortainer, HYPERVISOR_CONFIG_FILE, LAYOUT_DEFAULT_ENVIRONMENT, STACKS_CONFIG_FILE } from './phoenix-layout';
 export type { LayoutPortainer, LayoutStack } from './phoenix-layout';

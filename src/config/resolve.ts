@@ -8,7 +8,7 @@ import { ConfigError, PhoenixError } from '../errors';
 import { mapLimit } from '../util/concurrency';
 import { checkCompose, ComposeCheck, ComposeProblem, composeProblem, readComposeFile } from './compose';
 import { displayPath } from './load';
-import { agentEndpoint } from './agent';
+import { agentEndpoint, mayRegister } from './agent';
 import { findPhoenixLayoutStack, LayoutStack, phoenixLayoutAgentPort } from './phoenix-layout';
 import { didYouMean, formatPath } from './problems';
 import { environmentProblems } from './rules';
@@ -287,8 +287,7 @@ const RESOLVE_PARALLEL = 16;
  * is read (and checked) once.
  */
 async function agentProblems(config: LoadedConfig): Promise<string[]> {
-  // The VMs phoenix may register: a VM mapped by portainer_endpoint_id never is (an id is Portainer's to give).
-  const agents = listVms(config).filter((vm) => vm.portainerRole === 'agent' && vm.portainerEndpointId === undefined);
+  const agents = listVms(config).filter(mayRegister);
   if (agents.length === 0) return [];
   const layoutPort = await phoenixLayoutAgentPort(config.dir);
   const file = displayPath(config.path);

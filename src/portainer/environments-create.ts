@@ -62,6 +62,16 @@ export function sameEnvironmentName(live: string, sent: string): boolean {
   return live === sent || live === formText(sent);
 }
 
+/**
+ * The environment a configured name finds, the one lookup of plan, converge and `environments`:
+ * exact first (or as the form carried it; Portainer compares names exactly), then in any case.
+ */
+export function environmentNamed<E extends { name: string }>(environments: readonly E[], name: string): E | undefined {
+  const lower = name.toLowerCase();
+  const sent = formText(name).toLowerCase();
+  return environments.find((e) => sameEnvironmentName(e.name, name)) ?? environments.find((e) => e.name.toLowerCase() === lower || e.name.toLowerCase() === sent);
+}
+
 /** Host (lower case, IPv6 without brackets) and port of `tcp://host:port`, `host:port` or `host`; undefined when unreadable. */
 export function agentAddress(url: string): { host: string; port: number | undefined } | undefined {
   const bare = url

@@ -6,7 +6,7 @@ export { ROUTES_USED } from './routes';
 export { classifyWriteFailure } from './failures';
 export { PortainerApiError } from './errors';
 export { parsePortainerUrl } from './url';
-export { agentAddress, compareAgentUrls, environmentUrlConflict, formText, printableText, registerAgentEnvironment, sameEnvironmentName } from './environments-create';
+export { agentAddress, compareAgentUrls, environmentNamed, environmentUrlConflict, printableText, registerAgentEnvironment, sameEnvironmentName } from './environments-create';
 export type { AgentEnvironmentInput, Registered, RegistrationCalls } from './environments-create';
 export type { PortainerApiErrorFields } from './errors';
 export type { WriteFailure } from './failures';

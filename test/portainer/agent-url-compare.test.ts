@@ -5,7 +5,7 @@
  * network_config.ip fd00::13/64) is called "different": a false conflict (73) that blocks the VM,
  * and that the hint tells the operator to "fix" by changing a correct config.
  */
-import { compareAgentUrls } from '../../src/portainer';
+import { compareAgentUrls, environmentNamed } from '../../src/portainer';
 
 describe('review: compareAgentUrls with IPv6 addresses', () => {
   it.each([
@@ -22,5 +22,21 @@ describe('review: compareAgentUrls with IPv6 addresses', () => {
     ['[fd00:0:0:0:0:0:0:13]:9001', 'tcp://[fd00::13]:9001', 'same'],
   ] as const)('%s and %s are %s', (live, wanted, verdict) => {
     expect(compareAgentUrls(live, wanted)).toBe(verdict);
+  });
+});
+
+describe('environmentNamed: the one lookup of a configured environment name', () => {
+  const envs = [
+    { id: 1, name: 'Web' },
+    { id: 2, name: 'web' },
+    { id: 3, name: 'a\r\nb' },
+  ];
+  it('exact first, then as the form carried it (CRLF), then in any case; nothing else', () => {
+    expect(environmentNamed(envs, 'web')?.id).toBe(2);
+    expect(environmentNamed(envs, 'Web')?.id).toBe(1);
+    expect(environmentNamed(envs, 'WEB')?.id).toBe(1);
+    expect(environmentNamed(envs, 'a\nb')?.id).toBe(3);
+    expect(environmentNamed(envs, 'A\nB')?.id).toBe(3);
+    expect(environmentNamed(envs, 'web2')).toBeUndefined();
   });
 });
