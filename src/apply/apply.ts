@@ -1,6 +1,7 @@
 import { ApplyError, BugError, ConflictError, PhoenixError, signalExitCode, UnavailableError } from '../errors';
 import type { Plan, PlanItem } from '../plan';
 import { mapLimit } from '../util/concurrency';
+import { describeError } from './describe';
 import { removeOrphanContainers, removesContainers } from './orphans';
 import { reread } from './recover';
 import type { WriteAction } from './recover';
@@ -94,7 +95,7 @@ async function applyOne(item: PlanItem, action: WriteAction, writer: StackWriter
     if (shouldRollBack(item, action, error, writer, options.rollback ?? true)) {
       return { ...base, ...(await rollBack(item, error, writer, (previous) => execute(previous, 'update', writer, options), options)) };
     }
-    return { ...base, outcome: 'failed', error: describe(error) };
+    return { ...base, outcome: 'failed', error: describeError(error) };
   } finally {
     end?.();
   }
@@ -254,11 +255,6 @@ function interrupted(stack: string, action: WriteAction, cause: unknown, signal:
     exitCode: signalExitCode(String(signal)),
     cause,
   });
-}
-
-function describe(error: unknown): { code: string; message: string } {
-  if (error instanceof PhoenixError) return { code: error.code, message: error.message };
-  return { code: 'INTERNAL', message: error instanceof Error ? error.message : String(error) };
 }
 
 function verb(action: WriteAction): string {

@@ -3,8 +3,9 @@
  * through the update with Prune). Runs after the stack's own action, like a delete: a container
  * is named by id, so removing it twice can at worst answer not-found, which counts as removed.
  */
-import { BugError, PhoenixError, signalExitCode } from '../errors';
+import { BugError, signalExitCode } from '../errors';
 import type { PlanItem } from '../plan';
+import { describeError } from './describe';
 import type { StackWriter } from './types';
 
 export interface OrphanRemoval {
@@ -36,8 +37,8 @@ export async function removeOrphanContainers(item: PlanItem, writer: StackWriter
     } catch (error) {
       // Already gone (removed by hand, or a repeat whose first answer was lost): that was the goal.
       if (writer.failureKind(error) !== 'not-found') {
-        const message = error instanceof Error ? error.message : String(error);
-        return { outcome: 'failed', error: { code: error instanceof PhoenixError ? error.code : 'INTERNAL', message: `removed ${removed} of ${containers.length} orphan containers; ${message}` } };
+        const { code, message } = describeError(error);
+        return { outcome: 'failed', error: { code, message: `removed ${removed} of ${containers.length} orphan containers; ${message}` } };
       }
     }
     removed += 1;

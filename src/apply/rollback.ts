@@ -13,6 +13,7 @@
 import { PhoenixError } from '../errors';
 import type { PlanItem, StackPayload } from '../plan';
 import { hiddenReason } from '../plan/env-display';
+import { describeError } from './describe';
 import { alreadyHolds } from './recover';
 import type { StackWriter } from './types';
 
@@ -70,7 +71,7 @@ export async function rollBack(
   try {
     await update(back);
   } catch (error) {
-    const second = describe(error);
+    const second = describeError(error);
     return {
       outcome: 'failed',
       rolledBack: false,
@@ -91,11 +92,6 @@ export async function rollBack(
 /** Portainer's own words when the failure carries them (its error answer's message), else the error's message. */
 function portainerMessage(error: unknown, writer: Pick<StackWriter, 'failureMessage'>): string {
   return writer.failureMessage?.(error) ?? (error instanceof Error ? error.message : String(error));
-}
-
-function describe(error: unknown): { code: string; message: string } {
-  if (error instanceof PhoenixError) return { code: error.code, message: error.message };
-  return { code: 'INTERNAL', message: error instanceof Error ? error.message : String(error) };
 }
 
 /**
