@@ -4,7 +4,7 @@
  */
 import type { StackWriter, WriteFailureKind, WrittenStack } from '../apply';
 import type { LiveStackInput } from '../plan';
-import { classifyWriteFailure, PortainerApiError } from '../portainer';
+import { classifyWriteFailure, isAlreadyActive, PortainerApiError } from '../portainer';
 import type { PortainerClient, PortainerEnvironment, PortainerStack, PortainerVersion } from '../portainer';
 
 export function liveInput(stack: PortainerStack, composeText: string | undefined): LiveStackInput {
@@ -35,10 +35,6 @@ export function writeFailureMessage(error: unknown): string | undefined {
   return error instanceof PortainerApiError ? error.portainerMessage : undefined;
 }
 
-function alreadyActive(error: unknown): boolean {
-  return error instanceof PortainerApiError && /already active/i.test(`${error.portainerMessage ?? ''} ${error.portainerDetails ?? ''}`);
-}
-
 export function writerFor(client: PortainerClient, version: PortainerVersion, environment: PortainerEnvironment, swarmId: string | undefined): StackWriter {
   const endpointId = environment.id;
   const written = (s: PortainerStack): WrittenStack => ({ id: s.id, name: s.name, endpointId: s.endpointId, status: s.status, deploymentMessage: s.deploymentMessage, env: s.env });
@@ -49,9 +45,8 @@ export function writerFor(client: PortainerClient, version: PortainerVersion, en
       try {
         return written(await client.startStack(id, endpointId));
       } catch (error) {
-        // Started by someone else since the plan (400 "Stack is already active"; the newest versions
-        // say it in a 409's details): the start's end state is there, so it counts as done.
-        if (!alreadyActive(error)) throw error;
+        // Started by someone else since the plan: the start's end state is there, so it counts as done.
+        if (!isAlreadyActive(error)) throw error;
         return written(await client.getStack(id));
       }
     },

@@ -182,6 +182,15 @@ export function apiError(ctx: FailureContext, status: number, body: string, hint
  */
 export type WriteFailure = 'lost' | 'timeout' | 'conflict' | 'not-found' | 'definite';
 
+/**
+ * A start refused because the stack already runs (docs/portainer-api.md#start-and-stop): `400
+ * Stack is already active` up to 2.23, the newest versions' 409 with it in `details`. Started by
+ * someone else since the plan: the start's end state is there.
+ */
+export function isAlreadyActive(error: unknown): boolean {
+  return error instanceof PortainerApiError && /already active/i.test(`${error.portainerMessage ?? ''} ${error.portainerDetails ?? ''}`);
+}
+
 export function classifyWriteFailure(error: unknown): WriteFailure {
   if (error instanceof UnavailableError) {
     if (error.code === 'PORTAINER_TIMEOUT') return 'timeout';

@@ -3,7 +3,7 @@ export { API_KEYS_SINCE, assertCanPull, capabilities, parseVersion, supportsNewC
 export type { Capabilities } from './version';
 export { jwtUserId } from './jwt';
 export { ROUTES_USED } from './routes';
-export { classifyWriteFailure } from './failures';
+export { classifyWriteFailure, isAlreadyActive } from './failures';
 export { PortainerApiError } from './errors';
 export { parsePortainerUrl } from './url';
 export { agentAddress, compareAgentUrls, environmentNamed, environmentUrlConflict, printableText, registerAgentEnvironment, sameEnvironmentName } from './environments-create';
